@@ -1,0 +1,242 @@
+//! The errors of building a provider and of resolving a service.
+
+use std::fmt;
+
+/// A boxed error returned by a fallible factory.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Why a service could not be resolved.
+///
+/// # Examples
+///
+/// ```
+/// use di_core::{ResolveError, ServiceCollection};
+///
+/// #[derive(Debug)]
+/// struct Unregistered;
+/// let provider = ServiceCollection::new().build()?;
+/// let error = provider.get::<Unregistered>().unwrap_err();
+/// assert!(matches!(error, ResolveError::NotRegistered { .. }));
+/// assert!(error.to_string().contains("Unregistered"));
+/// # Ok::<(), di_core::BuildError>(())
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ResolveError {
+    /// No registration provides the requested type (or type and key).
+    #[error("no service of type `{service}` is registered")]
+    NotRegistered {
+        /// The requested type.
+        service: &'static str,
+    },
+    /// A scoped service, or a service that needs one, was requested from the root provider.
+    #[error(
+        "cannot resolve `{service}` from the root provider: it requires the scoped service `{scoped}`; create a scope first"
+    )]
+    ScopedFromRoot {
+        /// The requested type.
+        service: &'static str,
+        /// The scoped service it is, or depends on.
+        scoped: &'static str,
+    },
+    /// A factory returned an error.
+    #[error("the factory of `{service}` failed")]
+    Factory {
+        /// The service whose factory failed.
+        service: &'static str,
+        /// What the factory returned.
+        #[source]
+        source: BoxError,
+    },
+    /// The scope (or the provider behind it) was disposed.
+    #[error("cannot resolve `{service}`: the {owner} has been disposed")]
+    Disposed {
+        /// The requested type.
+        service: &'static str,
+        /// `"scope"` or `"provider"`.
+        owner: &'static str,
+    },
+    /// An async singleton was resolved before `build_async` created it (only possible from
+    /// another async singleton's factory arguments during the build, which the build orders
+    /// to prevent).
+    #[error("async singleton `{service}` is not initialized yet")]
+    NotInitialized {
+        /// The async singleton.
+        service: &'static str,
+    },
+    /// A scope factory outlived the provider it came from.
+    #[error("cannot create a scope: the service provider has been dropped")]
+    ProviderDropped,
+}
+
+/// One problem found while validating a service collection.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use di_core::{BuildError, BuildProblem, ServiceCollection};
+///
+/// struct Db;
+/// struct Repo;
+/// let mut services = ServiceCollection::new();
+/// services.add_scoped(|_db: Arc<Db>| Arc::new(Repo));
+/// let Err(BuildError::Invalid { problems }) = services.build() else { panic!() };
+/// assert!(matches!(problems[0], BuildProblem::MissingDependency { .. }));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BuildProblem {
+    /// A factory requires a service that is not registered.
+    MissingDependency {
+        /// The service whose factory has the argument.
+        service: &'static str,
+        /// The type that is missing.
+        dependency: &'static str,
+        /// The key of the missing registration, for keyed arguments.
+        key: Option<String>,
+    },
+    /// Services depend on each other in a circle.
+    Cycle {
+        /// The services on the cycle, the first repeated at the end.
+        path: Vec<&'static str>,
+    },
+    /// A singleton depends on a scoped service, directly or through transients, so it would keep
+    /// one scope's instance alive forever.
+    CaptiveDependency {
+        /// The singleton.
+        singleton: &'static str,
+        /// The scoped service it would capture.
+        scoped: &'static str,
+        /// The chain from the singleton to the scoped service.
+        path: Vec<&'static str>,
+    },
+    /// An async singleton was registered but the collection was built synchronously.
+    AsyncRequiresBuildAsync {
+        /// The async singleton.
+        service: &'static str,
+    },
+}
+
+impl fmt::Display for BuildProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MissingDependency {
+                service,
+                dependency,
+                key: None,
+            } => write!(
+                f,
+                "no service of type `{dependency}` is registered, but `{service}` requires it"
+            ),
+            Self::MissingDependency {
+                service,
+                dependency,
+                key: Some(key),
+            } => write!(
+                f,
+                "no service of type `{dependency}` is registered with key {key}, but `{service}` requires it"
+            ),
+            Self::Cycle { path } => write!(f, "dependency cycle: {}", Path(path)),
+            Self::CaptiveDependency {
+                singleton,
+                scoped,
+                path,
+            } => write!(
+                f,
+                "singleton `{singleton}` depends on scoped service `{scoped}` ({}); make `{singleton}` scoped or inject a `ScopeFactory`",
+                Path(path)
+            ),
+            Self::AsyncRequiresBuildAsync { service } => write!(
+                f,
+                "`{service}` has an async factory; build the provider with `build_async().await`"
+            ),
+        }
+    }
+}
+
+struct Path<'a>(&'a [&'static str]);
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, name) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" -> ")?;
+            }
+            write!(f, "`{name}`")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a [`ServiceCollection`](crate::ServiceCollection) could not be built into a provider.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use di_core::ServiceCollection;
+///
+/// struct A;
+/// struct B;
+/// let mut services = ServiceCollection::new();
+/// services.add_singleton(|_b: Arc<B>| Arc::new(A));
+/// services.add_singleton(|_a: Arc<A>| Arc::new(B));
+/// let error = services.build().unwrap_err();
+/// let message = error.to_string();
+/// assert!(message.contains("dependency cycle: `"), "{message}");
+/// assert!(message.contains("::A` -> `") && message.contains("::B` -> `"), "{message}");
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// Validation found problems; all of them are listed.
+    #[error("the service collection is invalid ({} problem{}):{}", problems.len(), if problems.len() == 1 { "" } else { "s" }, Numbered(problems))]
+    Invalid {
+        /// Every problem found, in registration order.
+        problems: Vec<BuildProblem>,
+    },
+    /// An async singleton's factory failed during `build_async`.
+    #[error("async singleton `{service}` failed to initialize")]
+    AsyncInitialization {
+        /// The async singleton.
+        service: &'static str,
+        /// Why it failed.
+        #[source]
+        source: ResolveError,
+    },
+}
+
+impl BuildError {
+    /// The validation problems, empty for other kinds of failure.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use di_core::ServiceCollection;
+    ///
+    /// struct Missing;
+    /// struct A;
+    /// let mut services = ServiceCollection::new();
+    /// services.add_transient(|_m: Arc<Missing>| Arc::new(A));
+    /// assert_eq!(services.build().unwrap_err().problems().len(), 1);
+    /// ```
+    pub fn problems(&self) -> &[BuildProblem] {
+        match self {
+            Self::Invalid { problems } => problems,
+            Self::AsyncInitialization { .. } => &[],
+        }
+    }
+}
+
+struct Numbered<'a>(&'a [BuildProblem]);
+
+impl fmt::Display for Numbered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, problem) in self.0.iter().enumerate() {
+            write!(f, "\n  {}. {problem}", i + 1)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,141 @@
+//! [`Keyed<T, K>`]: a factory argument resolved from a keyed registration.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use crate::error::ResolveError;
+use crate::inject::Dependency;
+use crate::key::StaticKey;
+use crate::plan::{Planner, SiteRef};
+use crate::provider::Resolver;
+
+/// A dependency on the registration of `T` under the key `K` (a [`StaticKey`]).
+///
+/// Keyed arguments are validated at build like any other: a missing keyed registration is a
+/// build error. A keyed lookup never falls back to an unkeyed registration of `T`.
+/// `Option<Keyed<T, K>>` and `Vec<Keyed<T, K>>` are injectable too.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use di_core::{service_key, Keyed, ServiceCollection};
+///
+/// service_key!(Primary = "primary");
+/// struct Db(&'static str);
+/// struct Repo { db: Arc<Db> }
+///
+/// let mut services = ServiceCollection::new();
+/// services.add_keyed_singleton("primary", || Arc::new(Db("main")));
+/// services.add_keyed_singleton("replica", || Arc::new(Db("copy")));
+/// services.add_transient(|db: Keyed<Db, Primary>| Arc::new(Repo { db: db.into_inner() }));
+/// let provider = services.build()?;
+/// assert_eq!(provider.get::<Repo>()?.db.0, "main");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Keyed<T: ?Sized, K> {
+    service: Arc<T>,
+    key: PhantomData<fn() -> K>,
+}
+
+impl<T: ?Sized, K> Keyed<T, K> {
+    /// The resolved service.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use di_core::{service_key, Keyed, ServiceCollection};
+    ///
+    /// service_key!(Main = "main");
+    /// struct Db;
+    /// struct Repo(Arc<Db>);
+    /// let mut services = ServiceCollection::new();
+    /// services.add_keyed_singleton("main", || Arc::new(Db));
+    /// services.add_transient(|db: Keyed<Db, Main>| Arc::new(Repo(db.into_inner())));
+    /// assert!(services.build()?.get::<Repo>().is_ok_and(|repo| Arc::strong_count(&repo.0) > 1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn into_inner(self) -> Arc<T> {
+        self.service
+    }
+
+    fn new(service: Arc<T>) -> Self {
+        Self {
+            service,
+            key: PhantomData,
+        }
+    }
+}
+
+impl<T: ?Sized, K> Deref for Keyed<T, K> {
+    type Target = Arc<T>;
+
+    fn deref(&self) -> &Arc<T> {
+        &self.service
+    }
+}
+
+impl<T: ?Sized, K> Clone for Keyed<T, K> {
+    fn clone(&self) -> Self {
+        Self::new(self.service.clone())
+    }
+}
+
+impl<T: ?Sized, K> fmt::Debug for Keyed<T, K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Keyed")
+            .field("service", &std::any::type_name::<T>())
+            .field("key", &std::any::type_name::<K>())
+            .finish()
+    }
+}
+
+impl<T: ?Sized + Send + Sync + 'static, K: StaticKey> Dependency for Keyed<T, K> {
+    type State = Option<SiteRef<T>>;
+
+    fn plan(planner: &mut Planner<'_>) -> Self::State {
+        planner.require_keyed::<T>(&K::key())
+    }
+
+    fn resolve(state: &Self::State, resolver: &Resolver<'_>) -> Result<Self, ResolveError> {
+        match state {
+            Some(site) => resolver.resolve(site).map(Self::new),
+            None => Err(ResolveError::NotRegistered {
+                service: std::any::type_name::<T>(),
+            }),
+        }
+    }
+}
+
+impl<T: ?Sized + Send + Sync + 'static, K: StaticKey> Dependency for Option<Keyed<T, K>> {
+    type State = Option<SiteRef<T>>;
+
+    fn plan(planner: &mut Planner<'_>) -> Self::State {
+        planner.optional_keyed::<T>(&K::key())
+    }
+
+    fn resolve(state: &Self::State, resolver: &Resolver<'_>) -> Result<Self, ResolveError> {
+        state
+            .as_ref()
+            .map(|site| resolver.resolve(site).map(Keyed::new))
+            .transpose()
+    }
+}
+
+impl<T: ?Sized + Send + Sync + 'static, K: StaticKey> Dependency for Vec<Keyed<T, K>> {
+    type State = Box<[SiteRef<T>]>;
+
+    fn plan(planner: &mut Planner<'_>) -> Self::State {
+        planner.all_keyed::<T>(&K::key()).into_boxed_slice()
+    }
+
+    fn resolve(state: &Self::State, resolver: &Resolver<'_>) -> Result<Self, ResolveError> {
+        state
+            .iter()
+            .map(|site| resolver.resolve(site).map(Keyed::new))
+            .collect()
+    }
+}

@@ -1,0 +1,13 @@
+//! Factory arguments: the extractor-style [`Dependency`] trait and its implementations.
+//!
+//! A factory's argument types *are* its dependency declaration. Each argument type plans its
+//! needs once, at build time ([`Dependency::plan`] turns a type into call-site indices), and
+//! fetches them cheaply on every resolution ([`Dependency::resolve`] follows those indices).
+//! This is what lets `build()` see — and validate — every edge of the graph.
+
+mod dependency;
+mod keyed;
+mod tuples;
+
+pub use dependency::Dependency;
+pub use keyed::Keyed;

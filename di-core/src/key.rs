@@ -1,0 +1,210 @@
+//! Keys that tell apart several registrations of one service type.
+
+use std::any::{Any, TypeId};
+use std::borrow::Cow;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+/// The key of a keyed registration: a string or any hashable value such as an enum variant.
+///
+/// Keys of different types never compare equal: the string `"eu"` and an enum variant `Eu` are
+/// distinct keys. A keyed lookup never falls back to unkeyed registrations.
+///
+/// # Examples
+///
+/// ```
+/// use di_core::ServiceKey;
+///
+/// #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// enum Region { Eu, Us }
+///
+/// assert_eq!(ServiceKey::from("eu"), ServiceKey::from(String::from("eu")));
+/// assert_eq!(ServiceKey::new("eu"), ServiceKey::from("eu"));
+/// assert_ne!(ServiceKey::new(Region::Eu), ServiceKey::new(Region::Us));
+/// assert_ne!(ServiceKey::new(Region::Eu), ServiceKey::from("Eu"));
+/// ```
+#[derive(Clone)]
+pub struct ServiceKey(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    Str(Cow<'static, str>),
+    Value(Arc<dyn DynKey>),
+}
+
+trait DynKey: Send + Sync + 'static {
+    fn as_any(&self) -> &dyn Any;
+    fn eq_dyn(&self, other: &dyn DynKey) -> bool;
+    fn hash_dyn(&self, state: &mut dyn Hasher);
+    fn fmt_dyn(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
+}
+
+impl<K: Hash + Eq + fmt::Debug + Send + Sync + 'static> DynKey for K {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn eq_dyn(&self, other: &dyn DynKey) -> bool {
+        other.as_any().downcast_ref::<K>() == Some(self)
+    }
+
+    fn hash_dyn(&self, mut state: &mut dyn Hasher) {
+        TypeId::of::<K>().hash(&mut state);
+        self.hash(&mut state);
+    }
+
+    fn fmt_dyn(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+impl ServiceKey {
+    /// Makes a key from any hashable value. Strings (`&'static str`, `String`) become string
+    /// keys, equal to the same text given through `From`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use di_core::ServiceKey;
+    ///
+    /// assert_eq!(ServiceKey::new(3_u8), ServiceKey::new(3_u8));
+    /// assert_ne!(ServiceKey::new(3_u8), ServiceKey::new(3_u16));
+    /// ```
+    pub fn new<K: Hash + Eq + fmt::Debug + Send + Sync + 'static>(key: K) -> Self {
+        let any: &dyn Any = &key;
+        if let Some(text) = any.downcast_ref::<&'static str>() {
+            return Self(Repr::Str(Cow::Borrowed(text)));
+        }
+        if let Some(text) = any.downcast_ref::<String>() {
+            return Self(Repr::Str(Cow::Owned(text.clone())));
+        }
+        Self(Repr::Value(Arc::new(key)))
+    }
+
+    /// The key's text, when it is a string key.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use di_core::ServiceKey;
+    ///
+    /// assert_eq!(ServiceKey::from("primary").as_str(), Some("primary"));
+    /// assert_eq!(ServiceKey::new(1_i32).as_str(), None);
+    /// ```
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.0 {
+            Repr::Str(text) => Some(text),
+            Repr::Value(_) => None,
+        }
+    }
+}
+
+impl PartialEq for ServiceKey {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (Repr::Str(a), Repr::Str(b)) => a == b,
+            (Repr::Value(a), Repr::Value(b)) => a.eq_dyn(&**b),
+            _ => false,
+        }
+    }
+}
+
+impl Eq for ServiceKey {}
+
+impl Hash for ServiceKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        match &self.0 {
+            Repr::Str(text) => {
+                0_u8.hash(state);
+                text.hash(state);
+            }
+            Repr::Value(value) => {
+                1_u8.hash(state);
+                value.hash_dyn(state);
+            }
+        }
+    }
+}
+
+impl fmt::Debug for ServiceKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Repr::Str(text) => fmt::Debug::fmt(text, f),
+            Repr::Value(value) => value.fmt_dyn(f),
+        }
+    }
+}
+
+impl fmt::Display for ServiceKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Repr::Str(text) => f.write_str(text),
+            Repr::Value(value) => value.fmt_dyn(f),
+        }
+    }
+}
+
+impl From<&'static str> for ServiceKey {
+    fn from(key: &'static str) -> Self {
+        Self(Repr::Str(Cow::Borrowed(key)))
+    }
+}
+
+impl From<String> for ServiceKey {
+    fn from(key: String) -> Self {
+        Self(Repr::Str(Cow::Owned(key)))
+    }
+}
+
+/// A key known at compile time, so that a factory argument ([`Keyed<T, K>`](crate::Keyed)) can
+/// name a keyed registration and `build()` can validate it.
+///
+/// Declare one with [`service_key!`](crate::service_key).
+///
+/// # Examples
+///
+/// ```
+/// use di_core::{ServiceKey, StaticKey};
+///
+/// struct Primary;
+/// impl StaticKey for Primary {
+///     fn key() -> ServiceKey {
+///         ServiceKey::from("primary")
+///     }
+/// }
+/// assert_eq!(Primary::key().as_str(), Some("primary"));
+/// ```
+pub trait StaticKey: Send + Sync + 'static {
+    /// The key this marker stands for.
+    fn key() -> ServiceKey;
+}
+
+/// Declares a marker type implementing [`StaticKey`].
+///
+/// # Examples
+///
+/// ```
+/// use di_core::{service_key, StaticKey};
+///
+/// #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// enum Region { Eu }
+///
+/// service_key!(pub Primary = "primary");
+/// service_key!(EuKey = Region::Eu);
+/// assert_eq!(Primary::key().as_str(), Some("primary"));
+/// assert_eq!(EuKey::key(), di_core::ServiceKey::new(Region::Eu));
+/// ```
+#[macro_export]
+macro_rules! service_key {
+    ($vis:vis $name:ident = $key:expr) => {
+        #[doc = concat!("The service key `", stringify!($key), "`.")]
+        #[derive(Debug, Clone, Copy, Default)]
+        $vis struct $name;
+        impl $crate::StaticKey for $name {
+            fn key() -> $crate::ServiceKey {
+                $crate::ServiceKey::new($key)
+            }
+        }
+    };
+}

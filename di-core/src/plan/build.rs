@@ -1,0 +1,231 @@
+//! `ServiceCollection::build` and `build_async`: index, plan, validate, freeze.
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use crate::error::{BuildError, BuildProblem};
+use crate::lifetime::ServiceLifetime;
+use crate::plan::graph::{EdgeKind, GraphEdge, GraphNode, ServiceGraph};
+use crate::plan::planner::Planner;
+use crate::plan::site::{PlannedSite, SiteConfig};
+use crate::plan::validate::validate;
+use crate::provider::{
+    AsyncInit, DisposeFn, ProviderInner, Resolver, ServiceIndex, ServiceProvider, Slots,
+};
+use crate::registration::{Descriptor, ServiceCollection};
+
+impl ServiceCollection {
+    /// Validates every registration and builds a provider.
+    ///
+    /// The provider copies what it needs: changing or reusing the collection afterwards does not
+    /// affect it.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::Invalid`] listing **every** problem at once: missing dependencies (naming
+    /// who requires them), cycles (with their full path), singletons capturing scoped services,
+    /// and async singletons (which need [`build_async`](ServiceCollection::build_async)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use di_core::ServiceCollection;
+    ///
+    /// struct Db;
+    /// struct Cache;
+    /// struct Repo;
+    /// let mut services = ServiceCollection::new();
+    /// services.add_scoped(|_db: Arc<Db>, _cache: Arc<Cache>| Arc::new(Repo));
+    /// let error = services.build().unwrap_err();
+    /// assert_eq!(error.problems().len(), 2, "both missing services are reported");
+    /// ```
+    pub fn build(&self) -> Result<ServiceProvider, BuildError> {
+        let (provider, _) = freeze(&self.descriptors, false)?;
+        Ok(provider)
+    }
+
+    /// Validates every registration, builds a provider and creates the async singletons in
+    /// dependency order, so that resolving them afterwards is synchronous.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::Invalid`] as for [`build`](ServiceCollection::build);
+    /// [`BuildError::AsyncInitialization`] if an async factory failed, after disposing what was
+    /// already created.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use di_core::ServiceCollection;
+    ///
+    /// struct Config { url: &'static str }
+    /// struct Pool { url: &'static str }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let mut services = ServiceCollection::new();
+    /// services.add_instance(Arc::new(Config { url: "sqlite::memory:" }));
+    /// services.add_singleton_async(|config: Arc<Config>| async move {
+    ///     Ok::<_, std::io::Error>(Arc::new(Pool { url: config.url }))
+    /// });
+    /// let provider = services.build_async().await?;
+    /// assert_eq!(provider.get::<Pool>()?.url, "sqlite::memory:");
+    /// # Ok(()) }
+    /// ```
+    pub async fn build_async(&self) -> Result<ServiceProvider, BuildError> {
+        let (provider, inits) = freeze(&self.descriptors, true)?;
+        for init in inits {
+            let started = (init.run)(&Resolver::root(provider.inner()));
+            let outcome = match started {
+                Ok(future) => future.await,
+                Err(error) => Err(error),
+            };
+            match outcome {
+                Ok(instance) => provider
+                    .inner()
+                    .root
+                    .fill(init.slot, instance, init.dispose),
+                Err(source) => {
+                    provider.dispose().await;
+                    return Err(BuildError::AsyncInitialization {
+                        service: init.service,
+                        source,
+                    });
+                }
+            }
+        }
+        Ok(provider)
+    }
+}
+
+/// An async singleton to create during `build_async`.
+struct PendingInit {
+    service: &'static str,
+    slot: usize,
+    dispose: Option<DisposeFn>,
+    run: AsyncInit,
+}
+
+/// Plans and validates the descriptors, then freezes them into a provider. Returns the async
+/// initializers in dependency order.
+fn freeze(
+    descriptors: &[Descriptor],
+    allow_async: bool,
+) -> Result<(ServiceProvider, Vec<PendingInit>), BuildError> {
+    let index = ServiceIndex::new(descriptors);
+    let (configs, root_slots, scoped_slots) = assign_slots(descriptors);
+    let mut problems = Vec::new();
+    let mut edges: Vec<Vec<(u32, EdgeKind)>> = Vec::with_capacity(descriptors.len());
+    let mut planned: Vec<Box<dyn PlannedSite>> = Vec::with_capacity(descriptors.len());
+    for (i, descriptor) in descriptors.iter().enumerate() {
+        let mut own_edges = Vec::new();
+        let mut planner = Planner::new(&index, descriptors, i, &mut own_edges, &mut problems);
+        planned.push(descriptor.factory.plan(&mut planner, configs[i]));
+        edges.push(own_edges);
+    }
+    if !allow_async {
+        problems.extend(
+            descriptors
+                .iter()
+                .filter(|d| d.is_async)
+                .map(|d| BuildProblem::AsyncRequiresBuildAsync { service: d.service }),
+        );
+    }
+    let lifetimes: Vec<ServiceLifetime> = descriptors.iter().map(|d| d.lifetime).collect();
+    let names: Vec<&'static str> = descriptors.iter().map(|d| d.service).collect();
+    let dependencies: Vec<Vec<u32>> = edges
+        .iter()
+        .map(|own| own.iter().map(|&(to, _)| to).collect())
+        .collect();
+    let validation = validate(&lifetimes, &names, &dependencies);
+    problems.extend(validation.problems);
+    if !problems.is_empty() {
+        return Err(BuildError::Invalid { problems });
+    }
+
+    let mut sites = Vec::with_capacity(planned.len());
+    let mut inits: Vec<Option<AsyncInit>> = Vec::with_capacity(planned.len());
+    for (site, requires_scope) in planned.into_iter().zip(&validation.requires_scope) {
+        let finished = site.finish(requires_scope.map(|s| names[s as usize]));
+        sites.push(finished.site);
+        inits.push(finished.async_init);
+    }
+    let pending = validation
+        .post_order
+        .iter()
+        .filter_map(|&node| {
+            let node = node as usize;
+            inits[node].take().map(|run| PendingInit {
+                service: names[node],
+                slot: configs[node].slot,
+                dispose: configs[node].dispose,
+                run,
+            })
+        })
+        .collect();
+
+    let graph = graph(descriptors, &edges);
+    let inner = Arc::new_cyclic(|this| ProviderInner {
+        sites: sites.into_boxed_slice(),
+        index,
+        root: Slots::new(root_slots),
+        scoped_slots,
+        graph,
+        disposed: AtomicBool::new(false),
+        this: this.clone(),
+    });
+    Ok((ServiceProvider::from_inner(inner), pending))
+}
+
+/// Gives every cached call site its slot: singletons in the root storage, scoped services in
+/// each scope's storage.
+fn assign_slots(descriptors: &[Descriptor]) -> (Vec<SiteConfig>, usize, usize) {
+    let (mut root, mut scoped) = (0, 0);
+    let configs = descriptors
+        .iter()
+        .map(|d| {
+            let counter = match d.lifetime {
+                ServiceLifetime::Singleton if !d.is_instance => Some(&mut root),
+                ServiceLifetime::Scoped => Some(&mut scoped),
+                _ => None,
+            };
+            let slot = counter.map_or(0, |next| {
+                *next += 1;
+                *next - 1
+            });
+            SiteConfig {
+                service: d.service,
+                lifetime: d.lifetime,
+                slot,
+                dispose: d.dispose,
+            }
+        })
+        .collect();
+    (configs, root, scoped)
+}
+
+fn graph(descriptors: &[Descriptor], edges: &[Vec<(u32, EdgeKind)>]) -> ServiceGraph {
+    let nodes = descriptors
+        .iter()
+        .map(|d| GraphNode {
+            service: d.service,
+            lifetime: d.lifetime,
+            key: d.key.as_ref().map(|k| format!("{k:?}")),
+            is_instance: d.is_instance,
+            is_async: d.is_async,
+        })
+        .collect();
+    let edges = edges
+        .iter()
+        .enumerate()
+        .flat_map(|(from, own)| {
+            own.iter().map(move |&(to, kind)| GraphEdge {
+                from,
+                to: to as usize,
+                kind,
+            })
+        })
+        .collect();
+    ServiceGraph::new(nodes, edges)
+}

@@ -1,0 +1,234 @@
+//! [`Planner`]: what a factory argument asks at build time, and the typed [`SiteRef`] it gets.
+
+use std::any::{TypeId, type_name};
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use crate::error::BuildProblem;
+use crate::key::ServiceKey;
+use crate::plan::graph::EdgeKind;
+use crate::provider::ServiceIndex;
+use crate::registration::Descriptor;
+
+/// A planned reference to the call site of one registration of `T`: an index, resolved with
+/// [`Resolver::resolve`](crate::Resolver::resolve).
+///
+/// Only the [`Planner`] makes these, so a `SiteRef<T>` always points at a registration of `T`.
+///
+/// # Examples
+///
+/// See [`Dependency`](crate::Dependency) for a user type that stores planner results.
+///
+/// ```
+/// use di_core::SiteRef;
+/// fn assert_copy<T: Copy + Send + Sync>() {}
+/// assert_copy::<SiteRef<str>>();
+/// ```
+pub struct SiteRef<T: ?Sized> {
+    index: u32,
+    service: PhantomData<fn() -> Arc<T>>,
+}
+
+impl<T: ?Sized> SiteRef<T> {
+    pub(crate) fn index(&self) -> usize {
+        self.index as usize
+    }
+}
+
+impl<T: ?Sized> Clone for SiteRef<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: ?Sized> Copy for SiteRef<T> {}
+
+impl<T: ?Sized> fmt::Debug for SiteRef<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SiteRef<{}>({})", type_name::<T>(), self.index)
+    }
+}
+
+/// Answers a factory argument's questions at build time and records the graph's edges.
+///
+/// # Examples
+///
+/// See [`Dependency`](crate::Dependency).
+///
+/// ```
+/// use di_core::Planner;
+/// fn assert_debug<T: std::fmt::Debug>() {}
+/// assert_debug::<Planner<'_>>();
+/// ```
+pub struct Planner<'a> {
+    index: &'a ServiceIndex,
+    descriptors: &'a [Descriptor],
+    current: usize,
+    edges: &'a mut Vec<(u32, EdgeKind)>,
+    problems: &'a mut Vec<BuildProblem>,
+}
+
+impl<'a> Planner<'a> {
+    pub(crate) fn new(
+        index: &'a ServiceIndex,
+        descriptors: &'a [Descriptor],
+        current: usize,
+        edges: &'a mut Vec<(u32, EdgeKind)>,
+        problems: &'a mut Vec<BuildProblem>,
+    ) -> Self {
+        Self {
+            index,
+            descriptors,
+            current,
+            edges,
+            problems,
+        }
+    }
+
+    /// The service whose factory is being planned.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use di_core::Planner;
+    /// fn name_of(planner: &Planner<'_>) -> &'static str { planner.service() }
+    /// # let _ = name_of;
+    /// ```
+    pub fn service(&self) -> &'static str {
+        self.descriptors[self.current].service
+    }
+
+    /// A required dependency on the last registration of `T`. Records a missing-dependency
+    /// problem and returns `None` when there is none.
+    ///
+    /// # Examples
+    ///
+    /// See [`Dependency`](crate::Dependency).
+    ///
+    /// ```
+    /// # use di_core::{Planner, SiteRef};
+    /// fn plan_db(planner: &mut Planner<'_>) -> Option<SiteRef<String>> { planner.require::<String>() }
+    /// # let _ = plan_db;
+    /// ```
+    pub fn require<T: ?Sized + 'static>(&mut self) -> Option<SiteRef<T>> {
+        match self.index.unkeyed(TypeId::of::<T>()) {
+            Some(entry) => Some(self.edge(entry.last, EdgeKind::Required)),
+            None => {
+                self.missing::<T>(None);
+                None
+            }
+        }
+    }
+
+    /// An optional dependency on the last registration of `T`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use di_core::{Planner, SiteRef};
+    /// fn plan(planner: &mut Planner<'_>) -> Option<SiteRef<String>> { planner.optional::<String>() }
+    /// # let _ = plan;
+    /// ```
+    pub fn optional<T: ?Sized + 'static>(&mut self) -> Option<SiteRef<T>> {
+        let last = self.index.unkeyed(TypeId::of::<T>()).map(|e| e.last)?;
+        Some(self.edge(last, EdgeKind::Optional))
+    }
+
+    /// A dependency on every registration of `T`, in registration order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use di_core::{Planner, SiteRef};
+    /// fn plan(planner: &mut Planner<'_>) -> Vec<SiteRef<String>> { planner.all::<String>() }
+    /// # let _ = plan;
+    /// ```
+    pub fn all<T: ?Sized + 'static>(&mut self) -> Vec<SiteRef<T>> {
+        let all = self
+            .index
+            .unkeyed(TypeId::of::<T>())
+            .map_or(&[][..], |e| &e.all[..]);
+        all.iter().map(|&i| self.edge(i, EdgeKind::All)).collect()
+    }
+
+    /// A required dependency on the last registration of `T` under `key`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use di_core::{Planner, ServiceKey, SiteRef};
+    /// fn plan(planner: &mut Planner<'_>) -> Option<SiteRef<String>> {
+    ///     planner.require_keyed::<String>(&ServiceKey::from("primary"))
+    /// }
+    /// # let _ = plan;
+    /// ```
+    pub fn require_keyed<T: ?Sized + 'static>(&mut self, key: &ServiceKey) -> Option<SiteRef<T>> {
+        match self.index.keyed(TypeId::of::<T>(), key) {
+            Some(entry) => Some(self.edge(entry.last, EdgeKind::Required)),
+            None => {
+                self.missing::<T>(Some(key));
+                None
+            }
+        }
+    }
+
+    /// An optional dependency on the last registration of `T` under `key`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use di_core::{Planner, ServiceKey, SiteRef};
+    /// fn plan(planner: &mut Planner<'_>) -> Option<SiteRef<String>> {
+    ///     planner.optional_keyed::<String>(&ServiceKey::from("replica"))
+    /// }
+    /// # let _ = plan;
+    /// ```
+    pub fn optional_keyed<T: ?Sized + 'static>(&mut self, key: &ServiceKey) -> Option<SiteRef<T>> {
+        let last = self.index.keyed(TypeId::of::<T>(), key).map(|e| e.last)?;
+        Some(self.edge(last, EdgeKind::Optional))
+    }
+
+    /// A dependency on every registration of `T` under `key`, in registration order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use di_core::{Planner, ServiceKey, SiteRef};
+    /// fn plan(planner: &mut Planner<'_>) -> Vec<SiteRef<String>> {
+    ///     planner.all_keyed::<String>(&ServiceKey::from("plugins"))
+    /// }
+    /// # let _ = plan;
+    /// ```
+    pub fn all_keyed<T: ?Sized + 'static>(&mut self, key: &ServiceKey) -> Vec<SiteRef<T>> {
+        let all = self
+            .index
+            .keyed(TypeId::of::<T>(), key)
+            .map_or(&[][..], |e| &e.all[..]);
+        all.iter().map(|&i| self.edge(i, EdgeKind::All)).collect()
+    }
+
+    fn edge<T: ?Sized>(&mut self, target: u32, kind: EdgeKind) -> SiteRef<T> {
+        self.edges.push((target, kind));
+        SiteRef {
+            index: target,
+            service: PhantomData,
+        }
+    }
+
+    fn missing<T: ?Sized>(&mut self, key: Option<&ServiceKey>) {
+        self.problems.push(BuildProblem::MissingDependency {
+            service: self.service(),
+            dependency: type_name::<T>(),
+            key: key.map(|k| format!("{k:?}")),
+        });
+    }
+}
+
+impl fmt::Debug for Planner<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Planner")
+            .field("service", &self.service())
+            .finish_non_exhaustive()
+    }
+}

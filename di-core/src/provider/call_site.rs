@@ -1,0 +1,65 @@
+//! [`CallSite`]: how one registration is resolved, typed by its service.
+
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+
+use crate::error::ResolveError;
+use crate::plan::SiteConfig;
+use crate::provider::resolver::Resolver;
+use crate::provider::storage::{DisposeFn, ErasedInstance};
+
+/// Runs a factory: resolves its planned arguments and calls it.
+pub(crate) type CreateFn<S> =
+    Box<dyn Fn(&Resolver<'_>) -> Result<Arc<S>, ResolveError> + Send + Sync>;
+
+/// Resolves an async factory's arguments and starts it.
+pub(crate) type AsyncCreateFn<S> = Box<
+    dyn Fn(&Resolver<'_>) -> Result<BoxFuture<'static, Result<Arc<S>, ResolveError>>, ResolveError>
+        + Send
+        + Sync,
+>;
+
+/// An async singleton's initializer, with its service type erased, run by `build_async`.
+pub(crate) type AsyncInit = Box<
+    dyn FnOnce(
+            &Resolver<'_>,
+        )
+            -> Result<BoxFuture<'static, Result<ErasedInstance, ResolveError>>, ResolveError>
+        + Send,
+>;
+
+/// How a call site produces its instance.
+pub(crate) enum SiteKind<S: ?Sized> {
+    /// A ready-made instance.
+    Instance(Arc<S>),
+    /// Cached in the provider's root slot `slot`.
+    Singleton { slot: usize, create: CreateFn<S> },
+    /// Created by `build_async` into the provider's root slot `slot`.
+    AsyncSingleton { slot: usize },
+    /// Cached in each scope's slot `slot`.
+    Scoped { slot: usize, create: CreateFn<S> },
+    /// Created on every resolution.
+    Transient { create: CreateFn<S> },
+}
+
+/// One registration, ready to resolve.
+pub(crate) struct CallSite<S: ?Sized> {
+    pub(crate) service: &'static str,
+    pub(crate) kind: SiteKind<S>,
+    pub(crate) dispose: Option<DisposeFn>,
+    /// The scoped service this site is or needs through transients: it cannot be resolved from
+    /// the root provider.
+    pub(crate) requires_scope: Option<&'static str>,
+}
+
+impl<S: ?Sized> CallSite<S> {
+    pub(crate) fn new(config: &SiteConfig, kind: SiteKind<S>) -> Self {
+        Self {
+            service: config.service,
+            kind,
+            dispose: config.dispose,
+            requires_scope: None,
+        }
+    }
+}

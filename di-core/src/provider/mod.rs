@@ -1,0 +1,35 @@
+//! Run time: resolve services by precomputed index, cache them per provider or per scope, and
+//! dispose them in reverse creation order.
+//!
+//! # Invariants
+//!
+//! - The only `TypeId` lookup happens at the public entry points ([`ServiceProvider::get`],
+//!   [`Scope::get`], …). Factory arguments reach their dependencies by the call-site index that
+//!   was planned at build time.
+//! - A call site's cache slot is filled at most once per owner (the provider for singletons, a
+//!   scope for scoped services). Concurrent first resolutions block on that one slot only, so
+//!   the factory runs exactly once; a factory that panics leaves the slot empty and the next
+//!   resolution runs it again.
+//!
+//! # Deadlock safety
+//!
+//! No lock is held while user code runs. The only waits are on a slot that another thread is
+//! filling; since `build()` rejects cycles, the slots a factory waits on form a DAG and waits
+//! cannot form a ring. The disposal list's mutex is only held to push or take the list.
+
+mod call_site;
+mod index;
+mod resolver;
+mod scope;
+mod scope_factory;
+mod service_provider;
+mod storage;
+
+pub(crate) use call_site::{AsyncCreateFn, AsyncInit, CallSite, CreateFn, SiteKind};
+pub(crate) use index::ServiceIndex;
+pub use resolver::Resolver;
+pub use scope::Scope;
+pub use scope_factory::ScopeFactory;
+pub(crate) use service_provider::ProviderInner;
+pub use service_provider::ServiceProvider;
+pub(crate) use storage::{DisposeFn, ErasedInstance, Slots, dispose_erased};

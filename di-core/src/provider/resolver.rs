@@ -1,0 +1,242 @@
+//! [`Resolver`]: resolution within one owner — the root provider or a scope.
+
+use std::any::{TypeId, type_name};
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use crate::error::ResolveError;
+use crate::key::ServiceKey;
+use crate::plan::SiteRef;
+use crate::provider::call_site::SiteKind;
+use crate::provider::index::Entry;
+use crate::provider::scope::ScopeState;
+use crate::provider::scope_factory::ScopeFactory;
+use crate::provider::service_provider::ProviderInner;
+use crate::provider::storage::DisposeFn;
+
+/// Resolves planned dependencies for one resolution, from the root provider or from a scope.
+///
+/// Handed to [`Dependency::resolve`](crate::Dependency::resolve).
+///
+/// # Examples
+///
+/// See [`Dependency`](crate::Dependency) for a user type resolved through it.
+///
+/// ```
+/// use di_core::Resolver;
+/// fn assert_debug<T: std::fmt::Debug>() {}
+/// assert_debug::<Resolver<'_>>();
+/// ```
+pub struct Resolver<'a> {
+    provider: &'a ProviderInner,
+    scope: Option<&'a ScopeState>,
+}
+
+impl<'a> Resolver<'a> {
+    pub(crate) fn root(provider: &'a ProviderInner) -> Self {
+        Self {
+            provider,
+            scope: None,
+        }
+    }
+
+    pub(crate) fn scoped(provider: &'a ProviderInner, scope: &'a ScopeState) -> Self {
+        Self {
+            provider,
+            scope: Some(scope),
+        }
+    }
+
+    /// Resolves a planned dependency.
+    ///
+    /// # Errors
+    ///
+    /// [`ResolveError::ScopedFromRoot`] when the site needs a scope and this resolver is the
+    /// root's; any error of the site's factory or of its dependencies.
+    ///
+    /// # Examples
+    ///
+    /// See [`Dependency`](crate::Dependency).
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use di_core::{Resolver, ResolveError, SiteRef};
+    /// fn fetch(resolver: &Resolver<'_>, site: &SiteRef<str>) -> Result<Arc<str>, ResolveError> {
+    ///     resolver.resolve(site)
+    /// }
+    /// # let _ = fetch;
+    /// ```
+    #[inline]
+    pub fn resolve<T: ?Sized + Send + Sync + 'static>(
+        &self,
+        site: &SiteRef<T>,
+    ) -> Result<Arc<T>, ResolveError> {
+        self.resolve_index(site.index())
+    }
+
+    /// A scope factory for the provider this resolver belongs to. It holds the provider weakly.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use di_core::{Resolver, ScopeFactory};
+    /// fn factory(resolver: &Resolver<'_>) -> ScopeFactory { resolver.scope_factory() }
+    /// # let _ = factory;
+    /// ```
+    pub fn scope_factory(&self) -> ScopeFactory {
+        ScopeFactory::new(self.provider.this.clone())
+    }
+
+    /// Whether this resolution happens inside a scope (rather than at the root).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use di_core::Resolver;
+    /// fn in_scope(resolver: &Resolver<'_>) -> bool { resolver.is_scoped() }
+    /// # let _ = in_scope;
+    /// ```
+    pub fn is_scoped(&self) -> bool {
+        self.scope.is_some()
+    }
+
+    #[inline]
+    pub(crate) fn resolve_index<T: ?Sized + Send + Sync + 'static>(
+        &self,
+        index: usize,
+    ) -> Result<Arc<T>, ResolveError> {
+        let site = self.provider.site::<T>(index);
+        if let (None, Some(scoped)) = (self.scope, site.requires_scope) {
+            return Err(ResolveError::ScopedFromRoot {
+                service: site.service,
+                scoped,
+            });
+        }
+        match &site.kind {
+            SiteKind::Instance(instance) => Ok(Arc::clone(instance)),
+            SiteKind::Singleton { slot, create } => {
+                let root = Resolver::root(self.provider);
+                self.provider
+                    .root
+                    .get_or_create(*slot, site.dispose, || create(&root))
+            }
+            SiteKind::AsyncSingleton { slot } => {
+                self.provider
+                    .root
+                    .get(*slot)
+                    .ok_or(ResolveError::NotInitialized {
+                        service: site.service,
+                    })
+            }
+            SiteKind::Scoped { slot, create } => match self.scope {
+                Some(scope) => scope
+                    .slots
+                    .get_or_create(*slot, site.dispose, || create(self)),
+                None => Err(ResolveError::ScopedFromRoot {
+                    service: site.service,
+                    scoped: site.service,
+                }),
+            },
+            SiteKind::Transient { create } => {
+                let instance = create(self)?;
+                if let Some(dispose) = site.dispose {
+                    self.track(&instance, dispose);
+                }
+                Ok(instance)
+            }
+        }
+    }
+
+    fn track<T: ?Sized + Send + Sync + 'static>(&self, instance: &Arc<T>, dispose: DisposeFn) {
+        match self.scope {
+            Some(scope) => scope.slots.track(instance, dispose),
+            None => self.provider.root.track(instance, dispose),
+        }
+    }
+
+    fn check_live<T: ?Sized>(&self) -> Result<(), ResolveError> {
+        let disposed = |owner| ResolveError::Disposed {
+            service: type_name::<T>(),
+            owner,
+        };
+        if self
+            .scope
+            .is_some_and(|s| s.disposed.load(Ordering::Acquire))
+        {
+            return Err(disposed("scope"));
+        }
+        if self.provider.disposed.load(Ordering::Acquire) {
+            return Err(disposed("provider"));
+        }
+        Ok(())
+    }
+
+    fn entry<T: ?Sized + 'static>(
+        &self,
+        entry: Option<&'a Entry>,
+    ) -> Result<Option<&'a Entry>, ResolveError> {
+        self.check_live::<T>()?;
+        Ok(entry)
+    }
+
+    /// Public entry: the last unkeyed registration of `T`.
+    #[inline]
+    pub(crate) fn get<T: ?Sized + Send + Sync + 'static>(&self) -> Result<Arc<T>, ResolveError> {
+        match self.entry::<T>(self.provider.index.unkeyed(TypeId::of::<T>()))? {
+            Some(entry) => self.resolve_index(entry.last as usize),
+            None => Err(ResolveError::NotRegistered {
+                service: type_name::<T>(),
+            }),
+        }
+    }
+
+    /// Public entry: every unkeyed registration of `T`, in registration order.
+    pub(crate) fn get_all<T: ?Sized + Send + Sync + 'static>(
+        &self,
+    ) -> Result<Vec<Arc<T>>, ResolveError> {
+        let entry = self.entry::<T>(self.provider.index.unkeyed(TypeId::of::<T>()))?;
+        self.all(entry)
+    }
+
+    /// Public entry: the last registration of `T` under `key`.
+    pub(crate) fn get_keyed<T: ?Sized + Send + Sync + 'static>(
+        &self,
+        key: &ServiceKey,
+    ) -> Result<Arc<T>, ResolveError> {
+        match self.entry::<T>(self.provider.index.keyed(TypeId::of::<T>(), key))? {
+            Some(entry) => self.resolve_index(entry.last as usize),
+            None => Err(ResolveError::NotRegistered {
+                service: type_name::<T>(),
+            }),
+        }
+    }
+
+    /// Public entry: every registration of `T` under `key`, in registration order.
+    pub(crate) fn get_all_keyed<T: ?Sized + Send + Sync + 'static>(
+        &self,
+        key: &ServiceKey,
+    ) -> Result<Vec<Arc<T>>, ResolveError> {
+        let entry = self.entry::<T>(self.provider.index.keyed(TypeId::of::<T>(), key))?;
+        self.all(entry)
+    }
+
+    fn all<T: ?Sized + Send + Sync + 'static>(
+        &self,
+        entry: Option<&Entry>,
+    ) -> Result<Vec<Arc<T>>, ResolveError> {
+        entry
+            .map_or(&[][..], |e| &e.all[..])
+            .iter()
+            .map(|&i| self.resolve_index(i as usize))
+            .collect()
+    }
+}
+
+impl fmt::Debug for Resolver<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Resolver")
+            .field("scoped", &self.is_scoped())
+            .finish_non_exhaustive()
+    }
+}

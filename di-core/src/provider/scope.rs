@@ -1,0 +1,210 @@
+//! [`Scope`]: a unit of work that owns its scoped services.
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::error::ResolveError;
+use crate::key::ServiceKey;
+use crate::provider::resolver::Resolver;
+use crate::provider::scope_factory::ScopeFactory;
+use crate::provider::service_provider::ProviderInner;
+use crate::provider::storage::Slots;
+
+/// A scope's state, shared by its clones.
+pub(crate) struct ScopeState {
+    pub(crate) provider: Arc<ProviderInner>,
+    pub(crate) slots: Slots,
+    pub(crate) disposed: AtomicBool,
+}
+
+/// A unit of work (a request, a job): scoped services resolved through it are created once per
+/// scope and disposed with it; singletons come from the provider.
+///
+/// Cheap to clone (one `Arc`), `Send + Sync + 'static`. A scope keeps its provider alive.
+/// Dropping the last clone releases its instances in reverse creation order;
+/// [`dispose`](Scope::dispose) also runs their async disposal.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// struct Db;
+/// struct UnitOfWork;
+/// let mut services = di_core::ServiceCollection::new();
+/// services.add_singleton(|| Arc::new(Db));
+/// services.add_scoped(|| Arc::new(UnitOfWork));
+/// let provider = services.build()?;
+/// let (first, second) = (provider.create_scope(), provider.create_scope());
+/// assert!(Arc::ptr_eq(&first.get::<Db>()?, &second.get::<Db>()?));
+/// assert!(!Arc::ptr_eq(&first.get::<UnitOfWork>()?, &second.get::<UnitOfWork>()?));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Scope {
+    state: Arc<ScopeState>,
+}
+
+impl Scope {
+    pub(crate) fn new(provider: Arc<ProviderInner>) -> Self {
+        let slots = Slots::new(provider.scoped_slots);
+        Self {
+            state: Arc::new(ScopeState {
+                provider,
+                slots,
+                disposed: AtomicBool::new(false),
+            }),
+        }
+    }
+
+    fn resolver(&self) -> Resolver<'_> {
+        Resolver::scoped(&self.state.provider, &self.state)
+    }
+
+    /// Resolves the last registration of `T` within this scope.
+    ///
+    /// # Errors
+    ///
+    /// [`ResolveError::NotRegistered`]; [`ResolveError::Factory`] if a factory failed;
+    /// [`ResolveError::Disposed`] after [`dispose`](Scope::dispose) or the provider's.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_scoped(|| Arc::new(String::from("request")));
+    /// assert_eq!(*services.build()?.create_scope().get::<String>()?, "request");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[inline]
+    pub fn get<T: ?Sized + Send + Sync + 'static>(&self) -> Result<Arc<T>, ResolveError> {
+        self.resolver().get::<T>()
+    }
+
+    /// Resolves every registration of `T` within this scope, in registration order.
+    ///
+    /// # Errors
+    ///
+    /// As [`get`](Scope::get).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_scoped(|| Arc::new(1_u8));
+    /// services.add_scoped(|| Arc::new(2_u8));
+    /// assert_eq!(services.build()?.create_scope().get_all::<u8>()?.len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn get_all<T: ?Sized + Send + Sync + 'static>(&self) -> Result<Vec<Arc<T>>, ResolveError> {
+        self.resolver().get_all::<T>()
+    }
+
+    /// Resolves the last registration of `T` under `key` within this scope.
+    ///
+    /// # Errors
+    ///
+    /// As [`get`](Scope::get).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_keyed_scoped("k", || Arc::new(1_u8));
+    /// assert_eq!(*services.build()?.create_scope().get_keyed::<u8>("k")?, 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn get_keyed<T: ?Sized + Send + Sync + 'static>(
+        &self,
+        key: impl Into<ServiceKey>,
+    ) -> Result<Arc<T>, ResolveError> {
+        self.resolver().get_keyed::<T>(&key.into())
+    }
+
+    /// Resolves every registration of `T` under `key` within this scope.
+    ///
+    /// # Errors
+    ///
+    /// As [`get`](Scope::get).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_keyed_scoped("k", || Arc::new(1_u8));
+    /// assert_eq!(services.build()?.create_scope().get_all_keyed::<u8>("k")?.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn get_all_keyed<T: ?Sized + Send + Sync + 'static>(
+        &self,
+        key: impl Into<ServiceKey>,
+    ) -> Result<Vec<Arc<T>>, ResolveError> {
+        self.resolver().get_all_keyed::<T>(&key.into())
+    }
+
+    /// A scope factory for the provider this scope belongs to; the scopes it makes are
+    /// siblings of this one, not children.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let provider = di_core::ServiceCollection::new().build()?;
+    /// let sibling = provider.create_scope().scope_factory().create_scope();
+    /// assert!(sibling.is_ok());
+    /// # Ok::<(), di_core::BuildError>(())
+    /// ```
+    pub fn scope_factory(&self) -> ScopeFactory {
+        self.resolver().scope_factory()
+    }
+
+    /// Disposes what this scope created, newest first, once; later calls do nothing.
+    /// Resolving from the scope afterwards is an error.
+    ///
+    /// # Panics
+    ///
+    /// Resumes the first panic of a service's [`AsyncDispose::dispose`](crate::AsyncDispose),
+    /// after every other service was disposed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::sync::Arc;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_scoped(|| Arc::new(1_u8));
+    /// let scope = services.build()?.create_scope();
+    /// scope.dispose().await;
+    /// assert!(scope.get::<u8>().is_err());
+    /// # Ok(()) }
+    /// ```
+    pub async fn dispose(&self) {
+        if !self.state.disposed.swap(true, Ordering::AcqRel) {
+            self.state.slots.dispose_all().await;
+        }
+    }
+
+    /// Whether [`dispose`](Scope::dispose) was called.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let scope = di_core::ServiceCollection::new().build()?.create_scope();
+    /// assert!(!scope.is_disposed());
+    /// # Ok::<(), di_core::BuildError>(())
+    /// ```
+    pub fn is_disposed(&self) -> bool {
+        self.state.disposed.load(Ordering::Acquire)
+    }
+}
+
+impl fmt::Debug for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Scope")
+            .field("disposed", &self.is_disposed())
+            .finish_non_exhaustive()
+    }
+}

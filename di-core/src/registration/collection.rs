@@ -1,0 +1,606 @@
+//! [`ServiceCollection`]: the list of registrations a provider is built from.
+
+use std::any::{TypeId, type_name};
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use crate::dispose::AsyncDispose;
+use crate::inject::Dependency;
+use crate::key::ServiceKey;
+use crate::lifetime::ServiceLifetime;
+use crate::provider::dispose_erased;
+use crate::registration::descriptor::{Descriptor, ErasedFactory};
+use crate::registration::erase::{AsyncSingletonFactory, InstanceFactory, SyncFactory};
+use crate::registration::factory::{AsyncFactory, Factory, FactoryOutput};
+use crate::registration::injectable::Injectable;
+
+type ServiceOf<F, Args> = <<F as Factory<Args>>::Output as FactoryOutput>::Service;
+type AsyncServiceOf<F, Args> = <<F as AsyncFactory<Args>>::Output as FactoryOutput>::Service;
+
+/// The registrations a [`ServiceProvider`](crate::ServiceProvider) is built from.
+///
+/// Factories are functions or closures whose arguments are their dependencies; see
+/// [`Dependency`]. Registering a type more than once is allowed: single resolution returns the
+/// last registration, [`get_all`](crate::ServiceProvider::get_all) returns all of them in
+/// registration order.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use di_core::ServiceCollection;
+///
+/// trait Clock: Send + Sync { fn now(&self) -> u64; }
+/// struct Fixed(u64);
+/// impl Clock for Fixed { fn now(&self) -> u64 { self.0 } }
+/// struct Config { start: u64 }
+///
+/// let mut services = ServiceCollection::new();
+/// services.add_instance(Arc::new(Config { start: 42 }));
+/// services.add_singleton(|cfg: Arc<Config>| -> Arc<dyn Clock> { Arc::new(Fixed(cfg.start)) });
+/// let provider = services.build()?;
+/// assert_eq!(provider.get::<dyn Clock>()?.now(), 42);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Default)]
+pub struct ServiceCollection {
+    pub(crate) descriptors: Vec<Descriptor>,
+}
+
+/// A handle to the registration just added, to configure it further.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use di_core::{AsyncDispose, ServiceCollection};
+///
+/// struct Pool;
+/// #[async_trait::async_trait]
+/// impl AsyncDispose for Pool { async fn dispose(&self) {} }
+///
+/// let mut services = ServiceCollection::new();
+/// services.add_singleton(|| Arc::new(Pool)).disposable();
+/// ```
+pub struct ServiceRegistration<'a, S: ?Sized> {
+    descriptor: &'a mut Descriptor,
+    service: PhantomData<fn() -> Arc<S>>,
+}
+
+impl<S: ?Sized + AsyncDispose + 'static> ServiceRegistration<'_, S> {
+    /// Has the container call [`AsyncDispose::dispose`] on every instance this registration
+    /// creates, when the owning scope or provider is disposed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use di_core::{AsyncDispose, ServiceCollection};
+    ///
+    /// struct Conn;
+    /// #[async_trait::async_trait]
+    /// impl AsyncDispose for Conn { async fn dispose(&self) {} }
+    ///
+    /// let mut services = ServiceCollection::new();
+    /// services.add_scoped(|| Arc::new(Conn)).disposable();
+    /// ```
+    pub fn disposable(self) {
+        self.descriptor.dispose = Some(dispose_erased::<S>);
+    }
+}
+
+impl<S: ?Sized> fmt::Debug for ServiceRegistration<'_, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServiceRegistration")
+            .field("service", &self.descriptor.service)
+            .field("lifetime", &self.descriptor.lifetime)
+            .finish()
+    }
+}
+
+impl ServiceCollection {
+    /// An empty collection.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let services = di_core::ServiceCollection::new();
+    /// assert!(services.is_empty());
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The number of registrations.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_instance(Arc::new(1_u32));
+    /// assert_eq!(services.len(), 1);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.descriptors.len()
+    }
+
+    /// Whether there are no registrations.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(di_core::ServiceCollection::new().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.descriptors.is_empty()
+    }
+
+    /// Whether `T` has at least one unkeyed registration.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_singleton(|| Arc::new(5_u8));
+    /// assert!(services.contains::<u8>());
+    /// assert!(!services.contains::<u16>());
+    /// ```
+    pub fn contains<T: ?Sized + 'static>(&self) -> bool {
+        self.position::<T>(None).is_some()
+    }
+
+    /// Registers a singleton: one instance per provider, created on first use.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// struct Db;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_singleton(|| Arc::new(Db));
+    /// let provider = services.build()?;
+    /// assert!(Arc::ptr_eq(&provider.get::<Db>()?, &provider.get::<Db>()?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_singleton<F, Args>(
+        &mut self,
+        factory: F,
+    ) -> ServiceRegistration<'_, ServiceOf<F, Args>>
+    where
+        F: Factory<Args>,
+        Args: Dependency,
+    {
+        self.push_factory(ServiceLifetime::Singleton, None, factory)
+    }
+
+    /// Registers a scoped service: one instance per scope.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// struct UnitOfWork;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_scoped(|| Arc::new(UnitOfWork));
+    /// let provider = services.build()?;
+    /// let (a, b) = (provider.create_scope(), provider.create_scope());
+    /// assert!(!Arc::ptr_eq(&a.get::<UnitOfWork>()?, &b.get::<UnitOfWork>()?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_scoped<F, Args>(&mut self, factory: F) -> ServiceRegistration<'_, ServiceOf<F, Args>>
+    where
+        F: Factory<Args>,
+        Args: Dependency,
+    {
+        self.push_factory(ServiceLifetime::Scoped, None, factory)
+    }
+
+    /// Registers a transient service: a new instance on every resolution.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// struct Command;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_transient(|| Arc::new(Command));
+    /// let provider = services.build()?;
+    /// assert!(!Arc::ptr_eq(&provider.get::<Command>()?, &provider.get::<Command>()?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_transient<F, Args>(
+        &mut self,
+        factory: F,
+    ) -> ServiceRegistration<'_, ServiceOf<F, Args>>
+    where
+        F: Factory<Args>,
+        Args: Dependency,
+    {
+        self.push_factory(ServiceLifetime::Transient, None, factory)
+    }
+
+    /// Registers a singleton with an `async` factory. It is created during
+    /// [`build_async`](ServiceCollection::build_async), in dependency order, so resolving it
+    /// stays synchronous.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// struct Pool { size: u32 }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_singleton_async(|| async { Ok::<_, std::io::Error>(Arc::new(Pool { size: 4 })) });
+    /// let provider = services.build_async().await?;
+    /// assert_eq!(provider.get::<Pool>()?.size, 4);
+    /// # Ok(()) }
+    /// ```
+    pub fn add_singleton_async<F, Args>(
+        &mut self,
+        factory: F,
+    ) -> ServiceRegistration<'_, AsyncServiceOf<F, Args>>
+    where
+        F: AsyncFactory<Args>,
+        Args: Dependency,
+    {
+        let factory = Arc::new(AsyncSingletonFactory::new(factory));
+        let registration =
+            self.push::<AsyncServiceOf<F, Args>>(ServiceLifetime::Singleton, None, factory);
+        registration.descriptor.is_async = true;
+        registration
+    }
+
+    /// Registers a ready-made instance as a singleton. The container never disposes it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let config = Arc::new(String::from("settings"));
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_instance(config.clone());
+    /// assert!(Arc::ptr_eq(&services.build()?.get::<String>()?, &config));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_instance<S: ?Sized + Send + Sync + 'static>(&mut self, instance: Arc<S>) {
+        self.push_instance(None, instance);
+    }
+
+    /// Registers `T` through its [`Injectable`] constructor with the given lifetime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use di_core::{Injectable, ServiceLifetime};
+    ///
+    /// struct Worker;
+    /// impl Injectable for Worker {
+    ///     type Dependencies = ();
+    ///     fn inject((): ()) -> Self { Worker }
+    /// }
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_injectable::<Worker>(ServiceLifetime::Singleton);
+    /// assert!(services.build()?.get::<Worker>().is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_injectable<T: Injectable>(
+        &mut self,
+        lifetime: ServiceLifetime,
+    ) -> ServiceRegistration<'_, T> {
+        self.push_factory(lifetime, None, |deps: T::Dependencies| {
+            Arc::new(T::inject(deps))
+        })
+    }
+
+    /// Registers a keyed singleton. See [`ServiceProvider::get_keyed`](crate::ServiceProvider::get_keyed).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// struct Db(&'static str);
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_keyed_singleton("eu", || Arc::new(Db("eu")));
+    /// let provider = services.build()?;
+    /// assert_eq!(provider.get_keyed::<Db>("eu")?.0, "eu");
+    /// assert!(provider.get::<Db>().is_err(), "keyed never falls back to unkeyed, or back");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_keyed_singleton<F, Args>(
+        &mut self,
+        key: impl Into<ServiceKey>,
+        factory: F,
+    ) -> ServiceRegistration<'_, ServiceOf<F, Args>>
+    where
+        F: Factory<Args>,
+        Args: Dependency,
+    {
+        self.push_factory(ServiceLifetime::Singleton, Some(key.into()), factory)
+    }
+
+    /// Registers a keyed scoped service.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// struct Session;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_keyed_scoped("admin", || Arc::new(Session));
+    /// let scope = services.build()?.create_scope();
+    /// assert!(Arc::ptr_eq(&scope.get_keyed::<Session>("admin")?, &scope.get_keyed::<Session>("admin")?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_keyed_scoped<F, Args>(
+        &mut self,
+        key: impl Into<ServiceKey>,
+        factory: F,
+    ) -> ServiceRegistration<'_, ServiceOf<F, Args>>
+    where
+        F: Factory<Args>,
+        Args: Dependency,
+    {
+        self.push_factory(ServiceLifetime::Scoped, Some(key.into()), factory)
+    }
+
+    /// Registers a keyed transient service.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// struct Report(&'static str);
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_keyed_transient("pdf", || Arc::new(Report("pdf")));
+    /// assert_eq!(services.build()?.get_keyed::<Report>("pdf")?.0, "pdf");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_keyed_transient<F, Args>(
+        &mut self,
+        key: impl Into<ServiceKey>,
+        factory: F,
+    ) -> ServiceRegistration<'_, ServiceOf<F, Args>>
+    where
+        F: Factory<Args>,
+        Args: Dependency,
+    {
+        self.push_factory(ServiceLifetime::Transient, Some(key.into()), factory)
+    }
+
+    /// Registers a ready-made instance under a key. The container never disposes it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_keyed_instance("greeting", Arc::new(String::from("hi")));
+    /// assert_eq!(*services.build()?.get_keyed::<String>("greeting")?, "hi");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_keyed_instance<S: ?Sized + Send + Sync + 'static>(
+        &mut self,
+        key: impl Into<ServiceKey>,
+        instance: Arc<S>,
+    ) {
+        self.push_instance(Some(key.into()), instance);
+    }
+
+    /// Registers a singleton only if the service type has no unkeyed registration yet; returns
+    /// `None` when it already had one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// struct Clock(&'static str);
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_singleton(|| Arc::new(Clock("test")));
+    /// assert!(services.try_add_singleton(|| Arc::new(Clock("system"))).is_none());
+    /// assert_eq!(services.build()?.get::<Clock>()?.0, "test");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn try_add_singleton<F, Args>(
+        &mut self,
+        factory: F,
+    ) -> Option<ServiceRegistration<'_, ServiceOf<F, Args>>>
+    where
+        F: Factory<Args>,
+        Args: Dependency,
+    {
+        self.try_push_factory(ServiceLifetime::Singleton, factory)
+    }
+
+    /// Registers a scoped service only if the service type has no unkeyed registration yet.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// struct Session;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// assert!(services.try_add_scoped(|| Arc::new(Session)).is_some());
+    /// assert!(services.try_add_scoped(|| Arc::new(Session)).is_none());
+    /// assert_eq!(services.len(), 1);
+    /// ```
+    pub fn try_add_scoped<F, Args>(
+        &mut self,
+        factory: F,
+    ) -> Option<ServiceRegistration<'_, ServiceOf<F, Args>>>
+    where
+        F: Factory<Args>,
+        Args: Dependency,
+    {
+        self.try_push_factory(ServiceLifetime::Scoped, factory)
+    }
+
+    /// Registers a transient service only if the service type has no unkeyed registration yet.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// struct Id;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// assert!(services.try_add_transient(|| Arc::new(Id)).is_some());
+    /// assert!(services.try_add_transient(|| Arc::new(Id)).is_none());
+    /// ```
+    pub fn try_add_transient<F, Args>(
+        &mut self,
+        factory: F,
+    ) -> Option<ServiceRegistration<'_, ServiceOf<F, Args>>>
+    where
+        F: Factory<Args>,
+        Args: Dependency,
+    {
+        self.try_push_factory(ServiceLifetime::Transient, factory)
+    }
+
+    /// Registers an instance only if the service type has no unkeyed registration yet; returns
+    /// whether it was added.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// assert!(services.try_add_instance(Arc::new(1_u32)));
+    /// assert!(!services.try_add_instance(Arc::new(2_u32)));
+    /// ```
+    pub fn try_add_instance<S: ?Sized + Send + Sync + 'static>(
+        &mut self,
+        instance: Arc<S>,
+    ) -> bool {
+        if self.contains::<S>() {
+            return false;
+        }
+        self.push_instance(None, instance);
+        true
+    }
+
+    /// Removes every unkeyed registration of `T` and returns how many there were.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_instance(Arc::new(1_u32));
+    /// services.add_instance(Arc::new(2_u32));
+    /// assert_eq!(services.remove_all::<u32>(), 2);
+    /// assert!(services.is_empty());
+    /// ```
+    pub fn remove_all<T: ?Sized + 'static>(&mut self) -> usize {
+        self.remove_where(TypeId::of::<T>(), None)
+    }
+
+    /// Removes every registration of `T` under `key` and returns how many there were.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_keyed_instance("a", Arc::new(1_u32));
+    /// services.add_keyed_instance("b", Arc::new(2_u32));
+    /// assert_eq!(services.remove_all_keyed::<u32>("a"), 1);
+    /// assert_eq!(services.len(), 1);
+    /// ```
+    pub fn remove_all_keyed<T: ?Sized + 'static>(&mut self, key: impl Into<ServiceKey>) -> usize {
+        self.remove_where(TypeId::of::<T>(), Some(key.into()))
+    }
+
+    fn remove_where(&mut self, type_id: TypeId, key: Option<ServiceKey>) -> usize {
+        let before = self.descriptors.len();
+        self.descriptors
+            .retain(|d| !(d.type_id == type_id && d.key == key));
+        before - self.descriptors.len()
+    }
+
+    fn position<T: ?Sized + 'static>(&self, key: Option<&ServiceKey>) -> Option<usize> {
+        let type_id = TypeId::of::<T>();
+        self.descriptors
+            .iter()
+            .position(|d| d.type_id == type_id && d.key.as_ref() == key)
+    }
+
+    fn try_push_factory<F, Args>(
+        &mut self,
+        lifetime: ServiceLifetime,
+        factory: F,
+    ) -> Option<ServiceRegistration<'_, ServiceOf<F, Args>>>
+    where
+        F: Factory<Args>,
+        Args: Dependency,
+    {
+        if self.contains::<ServiceOf<F, Args>>() {
+            return None;
+        }
+        Some(self.push_factory(lifetime, None, factory))
+    }
+
+    fn push_factory<F, Args>(
+        &mut self,
+        lifetime: ServiceLifetime,
+        key: Option<ServiceKey>,
+        factory: F,
+    ) -> ServiceRegistration<'_, ServiceOf<F, Args>>
+    where
+        F: Factory<Args>,
+        Args: Dependency,
+    {
+        self.push::<ServiceOf<F, Args>>(lifetime, key, Arc::new(SyncFactory::new(factory)))
+    }
+
+    fn push_instance<S: ?Sized + Send + Sync + 'static>(
+        &mut self,
+        key: Option<ServiceKey>,
+        instance: Arc<S>,
+    ) {
+        let registration = self.push::<S>(
+            ServiceLifetime::Singleton,
+            key,
+            Arc::new(InstanceFactory(instance)),
+        );
+        registration.descriptor.is_instance = true;
+    }
+
+    fn push<S: ?Sized + 'static>(
+        &mut self,
+        lifetime: ServiceLifetime,
+        key: Option<ServiceKey>,
+        factory: Arc<dyn ErasedFactory>,
+    ) -> ServiceRegistration<'_, S> {
+        self.descriptors.push(Descriptor {
+            type_id: TypeId::of::<S>(),
+            service: type_name::<S>(),
+            key,
+            lifetime,
+            is_async: false,
+            is_instance: false,
+            dispose: None,
+            factory,
+        });
+        let index = self.descriptors.len() - 1;
+        ServiceRegistration {
+            descriptor: &mut self.descriptors[index],
+            service: PhantomData,
+        }
+    }
+}
+
+impl fmt::Debug for ServiceCollection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(
+                self.descriptors
+                    .iter()
+                    .map(|d| (d.lifetime, d.service, &d.key)),
+            )
+            .finish()
+    }
+}

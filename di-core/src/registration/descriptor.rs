@@ -1,0 +1,29 @@
+//! The erased form of one registration.
+
+use std::any::TypeId;
+use std::sync::Arc;
+
+use crate::key::ServiceKey;
+use crate::lifetime::ServiceLifetime;
+use crate::plan::{PlannedSite, Planner, SiteConfig};
+use crate::provider::DisposeFn;
+
+/// One registration, with its factory type erased.
+#[derive(Clone)]
+pub(crate) struct Descriptor {
+    pub(crate) type_id: TypeId,
+    pub(crate) service: &'static str,
+    pub(crate) key: Option<ServiceKey>,
+    pub(crate) lifetime: ServiceLifetime,
+    pub(crate) is_async: bool,
+    pub(crate) is_instance: bool,
+    pub(crate) dispose: Option<DisposeFn>,
+    pub(crate) factory: Arc<dyn ErasedFactory>,
+}
+
+/// A typed factory behind a trait object: the one place where a registration's types meet the
+/// planner.
+pub(crate) trait ErasedFactory: Send + Sync {
+    /// Plans the factory's arguments and returns its call site, not yet finished.
+    fn plan(&self, planner: &mut Planner<'_>, config: SiteConfig) -> Box<dyn PlannedSite>;
+}

@@ -1,0 +1,108 @@
+//! Typed factories turned into [`ErasedFactory`] trait objects.
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use futures::FutureExt;
+
+use crate::error::ResolveError;
+use crate::inject::Dependency;
+use crate::lifetime::ServiceLifetime;
+use crate::plan::{PlannedCallSite, PlannedSite, Planner, SiteConfig};
+use crate::provider::{AsyncCreateFn, CallSite, CreateFn, SiteKind};
+use crate::registration::descriptor::ErasedFactory;
+use crate::registration::factory::{AsyncFactory, Factory, FactoryOutput};
+
+type ServiceOf<F, Args> = <<F as Factory<Args>>::Output as FactoryOutput>::Service;
+type AsyncServiceOf<F, Args> = <<F as AsyncFactory<Args>>::Output as FactoryOutput>::Service;
+
+/// A synchronous factory and its argument tuple.
+pub(crate) struct SyncFactory<F, Args> {
+    factory: Arc<F>,
+    args: PhantomData<fn(Args)>,
+}
+
+impl<F, Args> SyncFactory<F, Args> {
+    pub(crate) fn new(factory: F) -> Self {
+        Self {
+            factory: Arc::new(factory),
+            args: PhantomData,
+        }
+    }
+}
+
+impl<F: Factory<Args>, Args: Dependency> ErasedFactory for SyncFactory<F, Args> {
+    fn plan(&self, planner: &mut Planner<'_>, config: SiteConfig) -> Box<dyn PlannedSite> {
+        let state = Args::plan(planner);
+        let factory = Arc::clone(&self.factory);
+        let service = config.service;
+        let create: CreateFn<ServiceOf<F, Args>> = Box::new(move |resolver| {
+            let args = Args::resolve(&state, resolver)?;
+            factory
+                .call(args)
+                .into_service()
+                .map_err(|source| ResolveError::Factory { service, source })
+        });
+        let kind = match config.lifetime {
+            ServiceLifetime::Singleton => SiteKind::Singleton {
+                slot: config.slot,
+                create,
+            },
+            ServiceLifetime::Scoped => SiteKind::Scoped {
+                slot: config.slot,
+                create,
+            },
+            ServiceLifetime::Transient => SiteKind::Transient { create },
+        };
+        Box::new(PlannedCallSite::new(CallSite::new(&config, kind), None))
+    }
+}
+
+/// An async singleton factory and its argument tuple.
+pub(crate) struct AsyncSingletonFactory<F, Args> {
+    factory: Arc<F>,
+    args: PhantomData<fn(Args)>,
+}
+
+impl<F, Args> AsyncSingletonFactory<F, Args> {
+    pub(crate) fn new(factory: F) -> Self {
+        Self {
+            factory: Arc::new(factory),
+            args: PhantomData,
+        }
+    }
+}
+
+impl<F: AsyncFactory<Args>, Args: Dependency> ErasedFactory for AsyncSingletonFactory<F, Args> {
+    fn plan(&self, planner: &mut Planner<'_>, config: SiteConfig) -> Box<dyn PlannedSite> {
+        let state = Args::plan(planner);
+        let factory = Arc::clone(&self.factory);
+        let service = config.service;
+        let create: AsyncCreateFn<AsyncServiceOf<F, Args>> = Box::new(move |resolver| {
+            let args = Args::resolve(&state, resolver)?;
+            let future = factory.call(args);
+            Ok(async move {
+                future
+                    .await
+                    .into_service()
+                    .map_err(|source| ResolveError::Factory { service, source })
+            }
+            .boxed())
+        });
+        let kind = SiteKind::AsyncSingleton { slot: config.slot };
+        Box::new(PlannedCallSite::new(
+            CallSite::new(&config, kind),
+            Some(create),
+        ))
+    }
+}
+
+/// A ready-made instance.
+pub(crate) struct InstanceFactory<S: ?Sized>(pub(crate) Arc<S>);
+
+impl<S: ?Sized + Send + Sync + 'static> ErasedFactory for InstanceFactory<S> {
+    fn plan(&self, _planner: &mut Planner<'_>, config: SiteConfig) -> Box<dyn PlannedSite> {
+        let kind = SiteKind::Instance(Arc::clone(&self.0));
+        Box::new(PlannedCallSite::new(CallSite::new(&config, kind), None))
+    }
+}

@@ -1,0 +1,40 @@
+//! [`Injectable`]: a type that declares its own injected constructor.
+
+use crate::inject::Dependency;
+
+/// A type that knows how to construct itself from its dependencies, so it can be registered
+/// without a closure ([`ServiceCollection::add_injectable`](crate::ServiceCollection::add_injectable)).
+///
+/// Hosting uses it: `add_hosted_service::<W>()` registers a `W: Injectable`.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use di_core::{Injectable, ServiceCollection, ServiceLifetime};
+///
+/// struct Db;
+/// struct Repo { db: Arc<Db> }
+///
+/// impl Injectable for Repo {
+///     type Dependencies = (Arc<Db>,);
+///     fn inject((db,): Self::Dependencies) -> Self {
+///         Repo { db }
+///     }
+/// }
+///
+/// let mut services = ServiceCollection::new();
+/// services.add_singleton(|| Arc::new(Db));
+/// services.add_injectable::<Repo>(ServiceLifetime::Scoped);
+/// let provider = services.build()?;
+/// let repo = provider.create_scope().get::<Repo>()?;
+/// # let _ = &repo.db;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub trait Injectable: Sized + Send + Sync + 'static {
+    /// The constructor's arguments: one [`Dependency`] or a tuple of them.
+    type Dependencies: Dependency;
+
+    /// Builds the value from its resolved dependencies.
+    fn inject(dependencies: Self::Dependencies) -> Self;
+}

@@ -1,0 +1,16 @@
+//! Registration: the [`ServiceCollection`] and the factory traits.
+//!
+//! Every `add_*` call erases the typed factory into a descriptor exactly once; nothing is planned
+//! or validated until `build()`. Descriptors share their factory behind an `Arc`, so a collection
+//! can be built any number of times and changed afterwards without affecting built providers.
+
+mod collection;
+mod descriptor;
+mod erase;
+mod factory;
+mod injectable;
+
+pub use collection::{ServiceCollection, ServiceRegistration};
+pub(crate) use descriptor::Descriptor;
+pub use factory::{AsyncFactory, Factory, FactoryOutput};
+pub use injectable::Injectable;

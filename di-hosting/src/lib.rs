@@ -1,0 +1,1 @@
+//! Hosting runtime (work in progress).

@@ -1,0 +1,3 @@
+//! The container on its own: registration, validation, scopes and disposal.
+
+fn main() {}
