@@ -1,1 +1,3 @@
-//! Hosting runtime (work in progress).
+//! A Generic-Host-style runtime for tokio (work in progress).
+#![doc(test(attr(deny(warnings))))]
+#![forbid(unsafe_code)]
