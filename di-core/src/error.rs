@@ -64,6 +64,15 @@ pub enum ResolveError {
         /// The async singleton.
         service: &'static str,
     },
+    /// A factory asked, on its own thread, for the very instance it is creating (through an
+    /// injected scope factory), which would otherwise deadlock.
+    #[error(
+        "`{service}` was requested while its own factory was running (a cycle through a scope factory)"
+    )]
+    Reentrant {
+        /// The service whose factory re-entered.
+        service: &'static str,
+    },
     /// A scope factory outlived the provider it came from.
     #[error("cannot create a scope: the service provider has been dropped")]
     ProviderDropped,

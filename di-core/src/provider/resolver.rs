@@ -119,7 +119,7 @@ impl<'a> Resolver<'a> {
                 let root = Resolver::root(self.provider);
                 self.provider
                     .root
-                    .get_or_create(*slot, site.dispose, || create(&root))
+                    .get_or_create(*slot, site.service, site.dispose, || create(&root))
             }
             SiteKind::AsyncSingleton { slot } => {
                 self.provider
@@ -132,7 +132,7 @@ impl<'a> Resolver<'a> {
             SiteKind::Scoped { slot, create } => match self.scope {
                 Some(scope) => scope
                     .slots
-                    .get_or_create(*slot, site.dispose, || create(self)),
+                    .get_or_create(*slot, site.service, site.dispose, || create(self)),
                 None => Err(ResolveError::ScopedFromRoot {
                     service: site.service,
                     scoped: site.service,

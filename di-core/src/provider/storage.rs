@@ -2,6 +2,7 @@
 //! creation order for disposal.
 
 use std::any::{Any, type_name};
+use std::cell::RefCell;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
@@ -69,10 +70,17 @@ impl Slots {
     pub(crate) fn get_or_create<S: ?Sized + Send + Sync + 'static>(
         &self,
         slot: usize,
+        service: &'static str,
         dispose: Option<DisposeFn>,
         create: impl FnOnce() -> Result<Arc<S>, ResolveError>,
     ) -> Result<Arc<S>, ResolveError> {
-        let created = self.cells()[slot].get_or_try_init(|| {
+        let cell = &self.cells()[slot];
+        if let Some(created) = cell.get() {
+            return Ok(downcast::<S>(created));
+        }
+        // Waiting on a cell this thread is filling would never end: fail instead.
+        let _guard = CreationGuard::enter(self, slot).ok_or(ResolveError::Reentrant { service })?;
+        let created = cell.get_or_try_init(|| {
             let instance = create()?;
             Ok::<_, ResolveError>(Created {
                 instance: Box::new(instance),
@@ -163,6 +171,42 @@ fn downcast<S: ?Sized + Send + Sync + 'static>(created: &Created) -> Arc<S> {
     match created.instance.downcast_ref::<Arc<S>>() {
         Some(instance) => Arc::clone(instance),
         None => unreachable!("a slot holds `{}` only", type_name::<S>()),
+    }
+}
+
+thread_local! {
+    /// The (owner, slot) pairs this thread is creating right now.
+    static CREATING: RefCell<Vec<(usize, usize)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Marks a slot as being created by this thread until dropped (also on unwind).
+struct CreationGuard {
+    key: (usize, usize),
+}
+
+impl CreationGuard {
+    /// `None` if this thread is already creating that slot.
+    fn enter(slots: &Slots, slot: usize) -> Option<Self> {
+        // The address only identifies the owner while it is borrowed here; it is never
+        // turned back into a reference.
+        let key = (std::ptr::from_ref(slots) as usize, slot);
+        CREATING.with_borrow_mut(|creating| {
+            if creating.contains(&key) {
+                return None;
+            }
+            creating.push(key);
+            Some(Self { key })
+        })
+    }
+}
+
+impl Drop for CreationGuard {
+    fn drop(&mut self) {
+        CREATING.with_borrow_mut(|creating| {
+            if let Some(i) = creating.iter().rposition(|k| *k == self.key) {
+                creating.swap_remove(i);
+            }
+        });
     }
 }
 
