@@ -1,0 +1,3 @@
+//! The `jobs` binary.
+
+fn main() {}
