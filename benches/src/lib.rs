@@ -1,1 +1,11 @@
-//! Benchmarks live in `benches/`.
+//! Shared fixtures of the benchmark suite (the benchmarks themselves live in `benches/`).
+//!
+//! Every case has three parts that do the same work per iteration: the service types
+//! ([`model`]), a hand-written [`baseline`] that builds them with `Arc::new` and cloned fields,
+//! and the `di-core` registrations ([`container`]). [`graph`] generates the large collections
+//! of the `build()` and scope-scaling cases.
+
+pub mod baseline;
+pub mod container;
+pub mod graph;
+pub mod model;

@@ -1,0 +1,76 @@
+//! Case 1, (a)–(e): resolution from a built provider vs the hand-written baseline.
+//!
+//! Every group has a `baseline` function; the report divides the other medians by it.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use benches::baseline::Baseline;
+use benches::container;
+use benches::model::{Config, Plain, Request, Root, Service};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+fn resolve(c: &mut Criterion) {
+    let baseline = Baseline::new();
+    let provider = container::services()
+        .build()
+        .expect("the case services build");
+    provider
+        .get::<Config>()
+        .expect("the singleton is created before measuring");
+
+    let mut group = c.benchmark_group("a_singleton");
+    group.bench_function("baseline", |b| b.iter(|| black_box(&baseline).singleton()));
+    group.bench_function("ours", |b| {
+        b.iter(|| black_box(&provider).get::<Config>().expect("resolves"))
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("b_transient");
+    group.bench_function("baseline", |b| b.iter(|| black_box(&baseline).transient()));
+    group.bench_function("ours", |b| {
+        b.iter(|| black_box(&provider).get::<Plain>().expect("resolves"))
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("c_transient_deps");
+    group.bench_function("baseline", |b| b.iter(|| black_box(&baseline).service()));
+    group.bench_function("ours", |b| {
+        b.iter(|| black_box(&provider).get::<Service>().expect("resolves"))
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("d_scope");
+    group.bench_function("baseline", |b| b.iter(|| black_box(&baseline).scoped()));
+    group.bench_function("manual_scope", |b| {
+        b.iter(|| black_box(&baseline).manual_scope())
+    });
+    group.bench_function("ours", |b| {
+        b.iter(|| {
+            let scope = black_box(&provider).create_scope();
+            scope.get::<Request>().expect("resolves")
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("e_complex");
+    group.bench_function("baseline", |b| b.iter(|| black_box(&baseline).complex()));
+    group.bench_function("ours", |b| {
+        b.iter(|| black_box(&provider).get::<Root>().expect("resolves"))
+    });
+    group.finish();
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .sample_size(50)
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = resolve
+}
+criterion_main!(benches);

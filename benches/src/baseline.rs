@@ -1,0 +1,101 @@
+//! The hand-written floor: the objects of every case built with `Arc::new` and cloned fields.
+//!
+//! # Examples
+//!
+//! ```
+//! let baseline = benches::baseline::Baseline::new();
+//! assert_eq!(baseline.complex().a.config.value, baseline.singleton().value);
+//! ```
+
+use std::sync::{Arc, OnceLock};
+
+use crate::model::{Clock, Config, PartA, PartB, PartC, Plain, Request, Root, Service};
+
+/// The already-created singletons, held the way hand-written code would hold them.
+#[derive(Debug)]
+pub struct Baseline {
+    /// The `Config` singleton.
+    pub config: Arc<Config>,
+    /// The `Clock` singleton.
+    pub clock: Arc<Clock>,
+}
+
+/// What a hand-written "scope" is: a per-request struct with a lazily created field.
+#[derive(Debug, Default)]
+pub struct ManualScope {
+    request: OnceLock<Arc<Request>>,
+}
+
+impl Default for Baseline {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Baseline {
+    /// The singletons, created.
+    pub fn new() -> Self {
+        Self {
+            config: Arc::new(Config { value: 7 }),
+            clock: Arc::new(Clock { tick: 1 }),
+        }
+    }
+
+    /// Case (a): an already-created singleton.
+    #[inline]
+    pub fn singleton(&self) -> Arc<Config> {
+        Arc::clone(&self.config)
+    }
+
+    /// Case (b): a transient with no dependencies.
+    #[inline]
+    pub fn transient(&self) -> Arc<Plain> {
+        Arc::new(Plain::default())
+    }
+
+    /// Case (c): a transient with a singleton and a transient dependency.
+    #[inline]
+    pub fn service(&self) -> Arc<Service> {
+        Arc::new(Service {
+            config: Arc::clone(&self.config),
+            plain: self.transient(),
+        })
+    }
+
+    /// Case (d): the scoped service, built directly (a scope adds nothing by hand).
+    #[inline]
+    pub fn scoped(&self) -> Arc<Request> {
+        Arc::new(Request {
+            config: Arc::clone(&self.config),
+        })
+    }
+
+    /// Case (d), closer to what a container does: an `Arc`'d per-request struct whose field is
+    /// created on first use. Reported for context, not as the floor.
+    #[inline]
+    pub fn manual_scope(&self) -> Arc<Request> {
+        let scope = Arc::new(ManualScope::default());
+        let request = scope.request.get_or_init(|| self.scoped());
+        Arc::clone(request)
+    }
+
+    /// Case (e): the complex graph.
+    #[inline]
+    pub fn complex(&self) -> Arc<Root> {
+        Arc::new(Root {
+            a: Arc::new(PartA {
+                config: Arc::clone(&self.config),
+                clock: Arc::clone(&self.clock),
+                leaf: self.transient(),
+            }),
+            b: Arc::new(PartB {
+                config: Arc::clone(&self.config),
+                leaf: self.transient(),
+            }),
+            c: Arc::new(PartC {
+                clock: Arc::clone(&self.clock),
+                leaf: self.transient(),
+            }),
+        })
+    }
+}
