@@ -1,0 +1,106 @@
+//! The middleware every service wants: request tracing spans, a request timeout, a body-size
+//! limit and JSON bodies for bare error responses.
+
+use std::time::Duration;
+
+use axum::response::{IntoResponse, Response};
+use http::{StatusCode, header};
+use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnRequest, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::web::error_response::JsonError;
+
+/// A [`TraceLayer`] that opens an `INFO` span per request (method, URI, version) and logs each
+/// response with its status and latency.
+///
+/// # Examples
+///
+/// ```
+/// use axum::{Router, routing::get};
+///
+/// let app: Router = Router::new()
+///     .route("/", get(|| async { "ok" }))
+///     .layer(di_hosting::web::trace_layer());
+/// # drop(app);
+/// ```
+pub fn trace_layer() -> TraceLayer<SharedClassifier<ServerErrorsAsFailures>> {
+    TraceLayer::new_for_http()
+        .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+        .on_request(DefaultOnRequest::new().level(Level::DEBUG))
+        .on_response(DefaultOnResponse::new().level(Level::INFO))
+}
+
+/// A layer that answers `408 Request Timeout` when a request takes longer than `timeout`.
+///
+/// Combine with [`json_error_bodies`] to give that answer a JSON body.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use axum::{Router, routing::get};
+///
+/// let app: Router = Router::new()
+///     .route("/", get(|| async { "ok" }))
+///     .layer(di_hosting::web::timeout_layer(Duration::from_secs(30)));
+/// # drop(app);
+/// ```
+pub fn timeout_layer(timeout: Duration) -> TimeoutLayer {
+    TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout)
+}
+
+/// A layer that limits request bodies to `limit` bytes: a larger declared `Content-Length` is
+/// answered `413 Payload Too Large` at once, and a body that grows past the limit makes body
+/// extractors fail with `413`.
+///
+/// # Examples
+///
+/// ```
+/// use axum::{Router, routing::post};
+///
+/// let app: Router = Router::new()
+///     .route("/", post(|body: String| async move { body }))
+///     .layer(di_hosting::web::body_limit_layer(64 * 1024));
+/// # drop(app);
+/// ```
+pub fn body_limit_layer(limit: usize) -> RequestBodyLimitLayer {
+    RequestBodyLimitLayer::new(limit)
+}
+
+/// Gives an error response that has no body type (`404` of an unmatched route, `405`, `408`
+/// from [`timeout_layer`], `413` from [`body_limit_layer`]) the JSON body
+/// `{"error": "<reason>"}`. Use with `axum::middleware::map_response`.
+///
+/// Responses that already declare a `Content-Type`, and successful ones, pass unchanged.
+///
+/// # Examples
+///
+/// ```
+/// use axum::{Router, middleware::map_response, routing::get};
+/// use di_hosting::web::json_error_bodies;
+///
+/// let app: Router = Router::new()
+///     .route("/", get(|| async { "ok" }))
+///     .layer(map_response(json_error_bodies));
+/// # drop(app);
+/// ```
+pub async fn json_error_bodies(response: Response) -> Response {
+    let status = response.status();
+    let bare = !response.headers().contains_key(header::CONTENT_TYPE);
+    if !bare || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let reason = status
+        .canonical_reason()
+        .unwrap_or("error")
+        .to_ascii_lowercase();
+    let (mut parts, _) = response.into_parts();
+    let mut json = JsonError::new(status, reason).into_response();
+    // Keep headers such as `Allow` on a 405.
+    parts.headers.remove(header::CONTENT_LENGTH);
+    json.headers_mut().extend(parts.headers.drain());
+    json
+}

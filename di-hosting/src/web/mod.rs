@@ -1,0 +1,47 @@
+//! The axum integration (cargo feature `axum`): per-request scopes, injection extractors, the
+//! usual middleware and a hosted web server.
+//!
+//! - [`RequestScopeLayer`] opens one [`Scope`](di_core::Scope) per request, stores it in the
+//!   request's extensions and disposes it (async) once the response body has been sent or
+//!   dropped. Apply it with `Router::layer`, so the fallback route gets a scope too.
+//! - [`Inject<T>`], [`InjectOptional<T>`], [`InjectAll<T>`] and [`InjectKeyed<T, K>`] resolve
+//!   from that scope. A failure answers an opaque JSON `500` and logs the cause server-side.
+//! - [`trace_layer`], [`timeout_layer`], [`body_limit_layer`] and [`json_error_bodies`] are the
+//!   middleware a real service has.
+//!
+//! # Examples
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::sync::Arc;
+//! use axum::{Router, body::Body, routing::get};
+//! use di_core::ServiceCollection;
+//! use di_hosting::web::{Inject, RequestScopeLayer};
+//! use tower::ServiceExt;
+//!
+//! struct Greeting(&'static str);
+//!
+//! let mut services = ServiceCollection::new();
+//! services.add_scoped(|| Arc::new(Greeting("hello")));
+//! let provider = services.build()?;
+//!
+//! let app = Router::new()
+//!     .route("/", get(|Inject(greeting): Inject<Greeting>| async move { greeting.0 }))
+//!     .layer(RequestScopeLayer::new(provider.scope_factory()));
+//! let response = app.oneshot(http::Request::new(Body::empty())).await?;
+//! assert_eq!(response.status(), http::StatusCode::OK);
+//! # Ok(()) }
+//! ```
+
+mod error_response;
+mod inject;
+mod middleware;
+mod rejection;
+mod scope_layer;
+mod scoped_body;
+
+pub use error_response::JsonError;
+pub use inject::{Inject, InjectAll, InjectKeyed, InjectOptional};
+pub use middleware::{body_limit_layer, json_error_bodies, timeout_layer, trace_layer};
+pub use rejection::InjectRejection;
+pub use scope_layer::{RequestScope, RequestScopeLayer};

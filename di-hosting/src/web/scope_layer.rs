@@ -1,0 +1,158 @@
+//! [`RequestScopeLayer`]: one DI scope per request, disposed after the response body.
+
+use std::convert::Infallible;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use axum::body::Body;
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use di_core::{BoxError, ScopeFactory};
+use http::Request;
+use tower::{Layer, Service};
+
+use crate::web::error_response::JsonError;
+use crate::web::scoped_body::{ScopeGuard, ScopedBody};
+
+/// A tower layer that opens one [`Scope`](di_core::Scope) per request, stores it in the
+/// request's extensions (where [`Inject`](crate::web::Inject) finds it) and disposes it, async,
+/// once the response body has been sent or dropped.
+///
+/// Apply it with `Router::layer` so that every route, including the fallback, gets a scope.
+/// If no scope can be created (the provider was dropped or disposed), the request is answered
+/// with an opaque JSON `500` and the cause is logged.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use axum::{Router, routing::get};
+/// use di_core::ServiceCollection;
+/// use di_hosting::web::{Inject, RequestScopeLayer};
+///
+/// struct RequestId(u64);
+///
+/// async fn handler(Inject(id): Inject<RequestId>) -> String {
+///     id.0.to_string()
+/// }
+///
+/// let mut services = ServiceCollection::new();
+/// services.add_scoped(|| Arc::new(RequestId(7)));
+/// let provider = services.build()?;
+/// let app: Router = Router::new()
+///     .route("/", get(handler))
+///     .layer(RequestScopeLayer::new(provider.scope_factory()));
+/// # drop(app);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct RequestScopeLayer {
+    scopes: ScopeFactory,
+}
+
+impl RequestScopeLayer {
+    /// A layer that creates each request's scope with `scopes`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use di_hosting::web::RequestScopeLayer;
+    ///
+    /// let provider = di_core::ServiceCollection::new().build()?;
+    /// let layer = RequestScopeLayer::new(provider.scope_factory());
+    /// # drop(layer);
+    /// # Ok::<(), di_core::BuildError>(())
+    /// ```
+    pub fn new(scopes: ScopeFactory) -> Self {
+        Self { scopes }
+    }
+}
+
+impl fmt::Debug for RequestScopeLayer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestScopeLayer").finish_non_exhaustive()
+    }
+}
+
+impl<S> Layer<S> for RequestScopeLayer {
+    type Service = RequestScope<S>;
+
+    fn layer(&self, inner: S) -> RequestScope<S> {
+        RequestScope {
+            inner,
+            scopes: self.scopes.clone(),
+        }
+    }
+}
+
+/// The service [`RequestScopeLayer`] wraps around a router or handler.
+///
+/// # Examples
+///
+/// ```
+/// use di_hosting::web::{RequestScope, RequestScopeLayer};
+/// use tower::Layer;
+///
+/// let provider = di_core::ServiceCollection::new().build()?;
+/// let service: RequestScope<()> = RequestScopeLayer::new(provider.scope_factory()).layer(());
+/// # drop(service);
+/// # Ok::<(), di_core::BuildError>(())
+/// ```
+#[derive(Clone)]
+pub struct RequestScope<S> {
+    inner: S,
+    scopes: ScopeFactory,
+}
+
+impl<S> fmt::Debug for RequestScope<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestScope").finish_non_exhaustive()
+    }
+}
+
+type ResponseFuture<E> = Pin<Box<dyn Future<Output = Result<Response, E>> + Send>>;
+
+impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for RequestScope<S>
+where
+    S: Service<Request<ReqBody>, Response = http::Response<ResBody>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    ReqBody: Send + 'static,
+    ResBody: http_body::Body<Data = Bytes> + Send + 'static,
+    ResBody::Error: Into<BoxError>,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = ResponseFuture<S::Error>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
+        let scope = match self.scopes.create_scope() {
+            Ok(scope) => scope,
+            Err(error) => {
+                tracing::error!(%error, "cannot create the request scope");
+                return Box::pin(async { Ok(JsonError::internal().into_response()) });
+            }
+        };
+        // Dropping the guard (future cancelled, inner error, body done) disposes the scope.
+        let guard = ScopeGuard::new(scope.clone());
+        request.extensions_mut().insert(scope);
+        // The usual tower dance: call the instance that was polled ready.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        Box::pin(async move {
+            let response = inner.call(request).await?;
+            Ok(response.map(|body| Body::new(ScopedBody::new(Body::new(body), guard))))
+        })
+    }
+}
+
+/// `Router::layer` requires `Error: Into<Infallible>`; this keeps the layer usable there.
+const _: fn() = || {
+    fn assert_router_compatible<T: Service<Request<Body>, Error = Infallible>>() {}
+    assert_router_compatible::<RequestScope<axum::routing::Route>>();
+};
