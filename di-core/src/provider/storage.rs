@@ -4,7 +4,7 @@
 use std::any::{Any, type_name};
 use std::cell::RefCell;
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use futures::FutureExt;
@@ -35,15 +35,27 @@ pub(crate) fn dispose_erased<S: ?Sized + AsyncDispose + 'static>(
 struct Created {
     instance: ErasedInstance,
     dispose: Option<DisposeFn>,
+    /// Creation order among everything the owner created (slots and tracked transients).
     seq: u64,
+    /// The slot created just before this one, plus one (0: none): the creation chain, walked
+    /// newest first at disposal without allocating.
+    prev: usize,
 }
 
-/// Cache slots sized at build time, allocated on first use, plus the disposable transients the
-/// owner created. Dropping releases instances in reverse creation order.
+/// Slots stored inline in the owner: most scopes need only a few, and creating a scope then
+/// allocates nothing more than the scope itself.
+const INLINE: usize = 4;
+
+/// Cache slots sized at build time, the first few inline and the rest allocated on first use,
+/// plus the disposable transients the owner created. Dropping releases instances in reverse
+/// creation order.
 pub(crate) struct Slots {
     len: usize,
-    cells: OnceLock<Box<[OnceCell<Created>]>>,
+    inline: [OnceCell<Created>; INLINE],
+    overflow: OnceLock<Box<[OnceCell<Created>]>>,
     next_seq: AtomicU64,
+    /// The newest filled slot, plus one (0: none).
+    newest: AtomicUsize,
     transients: Mutex<Vec<Created>>,
 }
 
@@ -53,15 +65,50 @@ impl Slots {
     pub(crate) fn new(len: usize) -> Self {
         Self {
             len,
-            cells: OnceLock::new(),
+            inline: [const { OnceCell::new() }; INLINE],
+            overflow: OnceLock::new(),
             next_seq: AtomicU64::new(0),
+            newest: AtomicUsize::new(0),
             transients: Mutex::new(Vec::new()),
         }
     }
 
-    fn cells(&self) -> &[OnceCell<Created>] {
-        self.cells
-            .get_or_init(|| (0..self.len).map(|_| OnceCell::new()).collect())
+    /// The cell of `slot`, allocating the overflow cells on first use.
+    #[inline]
+    fn cell(&self, slot: usize) -> &OnceCell<Created> {
+        match slot.checked_sub(INLINE) {
+            None => &self.inline[slot],
+            Some(i) => {
+                let overflow = self.overflow.get_or_init(|| {
+                    let len = self.len.saturating_sub(INLINE);
+                    (0..len).map(|_| OnceCell::new()).collect()
+                });
+                &overflow[i]
+            }
+        }
+    }
+
+    /// The cell of `slot` if it exists yet (never allocates).
+    fn existing_cell(&self, slot: usize) -> Option<&OnceCell<Created>> {
+        match slot.checked_sub(INLINE) {
+            None => self.inline.get(slot),
+            Some(i) => self.overflow.get()?.get(i),
+        }
+    }
+
+    /// Stamps an instance about to fill `slot` with its place in the creation order.
+    fn created(
+        &self,
+        slot: usize,
+        instance: ErasedInstance,
+        dispose: Option<DisposeFn>,
+    ) -> Created {
+        Created {
+            instance,
+            dispose,
+            seq: self.next_seq.fetch_add(1, Ordering::Relaxed),
+            prev: self.newest.swap(slot + 1, Ordering::AcqRel),
+        }
     }
 
     /// The instance in `slot`, created by `create` if the slot is empty. Concurrent callers wait
@@ -74,7 +121,7 @@ impl Slots {
         dispose: Option<DisposeFn>,
         create: impl FnOnce() -> Result<Arc<S>, ResolveError>,
     ) -> Result<Arc<S>, ResolveError> {
-        let cell = &self.cells()[slot];
+        let cell = self.cell(slot);
         if let Some(created) = cell.get() {
             return Ok(downcast::<S>(created));
         }
@@ -82,28 +129,22 @@ impl Slots {
         let _guard = CreationGuard::enter(self, slot).ok_or(ResolveError::Reentrant { service })?;
         let created = cell.get_or_try_init(|| {
             let instance = create()?;
-            Ok::<_, ResolveError>(Created {
-                instance: Box::new(instance),
-                dispose,
-                seq: self.next_seq.fetch_add(1, Ordering::Relaxed),
-            })
+            Ok::<_, ResolveError>(self.created(slot, Box::new(instance), dispose))
         })?;
         Ok(downcast::<S>(created))
     }
 
     /// The instance in `slot`, if it was created.
     pub(crate) fn get<S: ?Sized + Send + Sync + 'static>(&self, slot: usize) -> Option<Arc<S>> {
-        self.cells()[slot].get().map(downcast::<S>)
+        self.cell(slot).get().map(downcast::<S>)
     }
 
     /// Stores an instance created elsewhere (by `build_async`). A filled slot is left as it is.
     pub(crate) fn fill(&self, slot: usize, instance: ErasedInstance, dispose: Option<DisposeFn>) {
-        let seq = self.next_seq.fetch_add(1, Ordering::Relaxed);
-        let _ = self.cells()[slot].set(Created {
-            instance,
-            dispose,
-            seq,
-        });
+        let cell = self.cell(slot);
+        if cell.get().is_none() {
+            let _ = cell.set(self.created(slot, instance, dispose));
+        }
     }
 
     /// Records a disposable transient so it is disposed with its owner.
@@ -116,6 +157,7 @@ impl Slots {
             instance: Box::new(Arc::clone(instance)),
             dispose: Some(dispose),
             seq: self.next_seq.fetch_add(1, Ordering::Relaxed),
+            prev: 0,
         };
         lock(&self.transients).push(created);
     }
@@ -123,18 +165,14 @@ impl Slots {
     /// Disposes every disposable instance, newest first. A panicking `dispose` does not stop
     /// the others; the first panic is resumed once all have run.
     pub(crate) async fn dispose_all(&self) {
-        let transients = std::mem::take(&mut *lock(&self.transients));
-        let mut order: Vec<&Created> = self
-            .cells
-            .get()
-            .into_iter()
-            .flat_map(|cells| cells.iter().filter_map(OnceCell::get))
-            .chain(&transients)
-            .filter(|c| c.dispose.is_some())
-            .collect();
-        order.sort_unstable_by_key(|c| std::cmp::Reverse(c.seq));
+        let mut transients = std::mem::take(&mut *lock(&self.transients));
+        transients.sort_unstable_by_key(|c| c.seq);
+        let chain = Chain {
+            slots: self,
+            next: self.newest.load(Ordering::Acquire),
+        };
         let mut first_panic = None;
-        for created in order {
+        for created in NewestFirst::new(chain, transients.iter().rev()) {
             if let Some(dispose) = created.dispose {
                 let outcome = AssertUnwindSafe(dispose(&*created.instance))
                     .catch_unwind()
@@ -152,17 +190,75 @@ impl Slots {
 
 impl Drop for Slots {
     fn drop(&mut self) {
-        let mut created: Vec<Created> = std::mem::take(
-            self.transients
-                .get_mut()
-                .unwrap_or_else(PoisonError::into_inner),
-        );
-        if let Some(cells) = self.cells.get_mut() {
-            created.extend(cells.iter_mut().filter_map(OnceCell::take));
+        let transients = self
+            .transients
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
+        transients.sort_unstable_by_key(|c| c.seq);
+        // Release in reverse creation order: follow the chain, interleaving the transients.
+        let mut next = *self.newest.get_mut();
+        while let Some(slot) = next.checked_sub(1) {
+            let cell = match slot.checked_sub(INLINE) {
+                None => self.inline.get_mut(slot),
+                Some(i) => self.overflow.get_mut().and_then(|cells| cells.get_mut(i)),
+            };
+            let Some(created) = cell.and_then(OnceCell::take) else {
+                break;
+            };
+            while transients.last().is_some_and(|t| t.seq > created.seq) {
+                drop(transients.pop());
+            }
+            next = created.prev;
+            drop(created);
         }
-        created.sort_unstable_by_key(|c| std::cmp::Reverse(c.seq));
-        for instance in created {
-            drop(instance);
+        while let Some(transient) = transients.pop() {
+            drop(transient);
+        }
+    }
+}
+
+/// The filled slots, newest first.
+struct Chain<'a> {
+    slots: &'a Slots,
+    next: usize,
+}
+
+impl<'a> Iterator for Chain<'a> {
+    type Item = &'a Created;
+
+    fn next(&mut self) -> Option<&'a Created> {
+        let slot = self.next.checked_sub(1)?;
+        let created = self.slots.existing_cell(slot)?.get()?;
+        self.next = created.prev;
+        Some(created)
+    }
+}
+
+/// Merges two newest-first sequences of created instances by creation order.
+struct NewestFirst<'a, A: Iterator<Item = &'a Created>, B: Iterator<Item = &'a Created>> {
+    a: std::iter::Peekable<A>,
+    b: std::iter::Peekable<B>,
+}
+
+impl<'a, A: Iterator<Item = &'a Created>, B: Iterator<Item = &'a Created>> NewestFirst<'a, A, B> {
+    fn new(a: A, b: B) -> Self {
+        Self {
+            a: a.peekable(),
+            b: b.peekable(),
+        }
+    }
+}
+
+impl<'a, A: Iterator<Item = &'a Created>, B: Iterator<Item = &'a Created>> Iterator
+    for NewestFirst<'a, A, B>
+{
+    type Item = &'a Created;
+
+    fn next(&mut self) -> Option<&'a Created> {
+        match (self.a.peek(), self.b.peek()) {
+            (Some(a), Some(b)) if b.seq > a.seq => self.b.next(),
+            (Some(_), _) => self.a.next(),
+            (None, _) => self.b.next(),
         }
     }
 }
