@@ -13,9 +13,11 @@ use crate::provider::storage::Slots;
 
 /// A scope's state, shared by its clones.
 pub(crate) struct ScopeState {
-    pub(crate) provider: Arc<ProviderInner>,
+    /// Declared before `provider` so that it drops first: a scope's instances are released
+    /// before the singletons of a provider it was the last to keep alive.
     pub(crate) slots: Slots,
     pub(crate) disposed: AtomicBool,
+    pub(crate) provider: Arc<ProviderInner>,
 }
 
 /// A unit of work (a request, a job): scoped services resolved through it are created once per
