@@ -1,7 +1,72 @@
-//! A Generic-Host-style runtime for tokio (work in progress).
+//! A Generic-Host-style runtime for tokio: hosted services resolved from a
+//! [`di_core`] container, started in order, stopped in reverse within one deadline, with
+//! signal handling, failure policies and an exit code.
+//!
+//! # Examples
+//!
+//! ```
+//! use std::sync::Arc;
+//! use async_trait::async_trait;
+//! use di_core::{BoxError, Injectable, ScopeFactory};
+//! use di_hosting::{BackgroundService, Host, HostedServiceExt};
+//! use tokio_util::sync::CancellationToken;
+//!
+//! struct Worker { scopes: ScopeFactory }
+//!
+//! impl Injectable for Worker {
+//!     type Dependencies = ScopeFactory;
+//!     fn inject(scopes: ScopeFactory) -> Self { Worker { scopes } }
+//! }
+//!
+//! #[async_trait]
+//! impl BackgroundService for Worker {
+//!     async fn execute(&self, stopping: CancellationToken) -> Result<(), BoxError> {
+//!         while !stopping.is_cancelled() {
+//!             let scope = self.scopes.create_scope()?; // one scope per unit of work
+//!             scope.dispose().await;
+//!             tokio::task::yield_now().await;
+//!         }
+//!         Ok(())
+//!     }
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), di_hosting::HostError> {
+//! let running = Host::builder()
+//!     .configure_options(|options| options.handle_signals = false)
+//!     .configure_services(|services| {
+//!         services.add_hosted_service::<Worker>();
+//!     })
+//!     .build()
+//!     .start()
+//!     .await?;
+//! running.stop().await
+//! # }
+//! ```
 #![doc(test(attr(deny(warnings))))]
 #![forbid(unsafe_code)]
+
+mod builder;
+mod error;
+mod exit;
+mod host;
+mod lifetime;
+mod options;
+mod registration;
+mod running;
+mod runtime;
+mod service;
 
 /// The axum integration: per-request scopes, `Inject<T>` extractors, middleware, a hosted server.
 #[cfg(feature = "axum")]
 pub mod web;
+
+pub use builder::{HostBuilder, PendingHost};
+pub use error::{HostError, HostFailure, LifecycleHook};
+pub use exit::IntoExitCode;
+pub use host::Host;
+pub use lifetime::ApplicationLifetime;
+pub use options::{FailurePolicy, HostOptions, RestartPolicy};
+pub use registration::{HostedServiceExt, HostedServiceRegistration};
+pub use running::RunningHost;
+pub use service::{BackgroundService, HostedService};

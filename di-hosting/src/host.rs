@@ -1,0 +1,185 @@
+//! [`Host`]: a built host, ready to start or run.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use di_core::ServiceProvider;
+use tracing::warn;
+
+use crate::builder::HostBuilder;
+use crate::error::HostError;
+use crate::lifetime::ApplicationLifetime;
+use crate::options::HostOptions;
+use crate::running::RunningHost;
+use crate::runtime::{Runtime, Signals};
+
+/// A built host: a validated container with its hosted services, ready to run.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use async_trait::async_trait;
+/// use di_core::{BoxError, Injectable};
+/// use di_hosting::{ApplicationLifetime, BackgroundService, Host, HostedServiceExt};
+/// use tokio_util::sync::CancellationToken;
+///
+/// struct OneShot { lifetime: Arc<ApplicationLifetime> }
+///
+/// impl Injectable for OneShot {
+///     type Dependencies = Arc<ApplicationLifetime>;
+///     fn inject(lifetime: Arc<ApplicationLifetime>) -> Self { OneShot { lifetime } }
+/// }
+///
+/// #[async_trait]
+/// impl BackgroundService for OneShot {
+///     async fn execute(&self, _stopping: CancellationToken) -> Result<(), BoxError> {
+///         // The work is done: ask the host to stop.
+///         self.lifetime.stop_application();
+///         Ok(())
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), di_hosting::HostError> {
+/// Host::builder()
+///     .configure_options(|options| options.handle_signals = false)
+///     .configure_services(|services| {
+///         services.add_hosted_service::<OneShot>();
+///     })
+///     .build()
+///     .await?
+///     .run()
+///     .await
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct Host {
+    runtime: Runtime,
+}
+
+impl Host {
+    /// Starts configuring a host.
+    ///
+    /// # Examples
+    ///
+    /// See [`Host`].
+    pub fn builder() -> HostBuilder {
+        HostBuilder::new()
+    }
+
+    pub(crate) fn new(
+        provider: ServiceProvider,
+        options: Arc<HostOptions>,
+        lifetime: Arc<ApplicationLifetime>,
+    ) -> Self {
+        Self {
+            runtime: Runtime::new(provider, options, lifetime),
+        }
+    }
+
+    /// The host's service provider.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let host = di_hosting::Host::builder()
+    ///     .configure_services(|services| services.add_instance(std::sync::Arc::new(7_u32)))
+    ///     .build()
+    ///     .await?;
+    /// assert_eq!(*host.provider().get::<u32>()?, 7);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn provider(&self) -> &ServiceProvider {
+        self.runtime.provider()
+    }
+
+    /// The host's application lifetime (also injectable as `Arc<ApplicationLifetime>`).
+    ///
+    /// # Examples
+    ///
+    /// See [`ApplicationLifetime`].
+    pub fn lifetime(&self) -> &Arc<ApplicationLifetime> {
+        self.runtime.lifetime()
+    }
+
+    /// The host's options.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), di_hosting::HostError> {
+    /// let host = di_hosting::Host::builder().build().await?;
+    /// assert!(host.options().handle_signals);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn options(&self) -> &HostOptions {
+        self.runtime.options()
+    }
+
+    /// Starts every hosted service, in registration order.
+    ///
+    /// # Errors
+    ///
+    /// When a service fails to start or the startup timeout passes; the services already
+    /// started are then stopped in reverse order and the provider is disposed.
+    ///
+    /// # Examples
+    ///
+    /// See [`RunningHost`].
+    pub async fn start(mut self) -> Result<RunningHost, HostError> {
+        self.runtime.start().await?;
+        Ok(RunningHost::new(self.runtime))
+    }
+
+    /// Starts the host and runs it until a stop is requested (a signal, when
+    /// [`HostOptions::handle_signals`] is on, or [`ApplicationLifetime::stop_application`], or a
+    /// worker failing under the stop-host policy), then stops it gracefully.
+    ///
+    /// # Errors
+    ///
+    /// Every failure of the run: start, worker errors and panics, stop errors, a missed deadline.
+    ///
+    /// # Examples
+    ///
+    /// See [`Host`].
+    pub async fn run(self) -> Result<(), HostError> {
+        self.run_until(std::future::pending::<()>()).await
+    }
+
+    /// Like [`run`](Self::run), but also stops when `until` completes.
+    ///
+    /// # Errors
+    ///
+    /// As for [`run`](Self::run).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), di_hosting::HostError> {
+    /// let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    /// let host = di_hosting::Host::builder()
+    ///     .configure_options(|options| options.handle_signals = false)
+    ///     .build()
+    ///     .await?;
+    /// stop.send(()).expect("the host is waiting");
+    /// host.run_until(stopped).await
+    /// # }
+    /// ```
+    pub async fn run_until<F: Future>(self, until: F) -> Result<(), HostError> {
+        let signals = if self.options().handle_signals {
+            Signals::new()
+                .inspect_err(|error| warn!(%error, "signal handlers unavailable; Ctrl+C will not stop the host gracefully"))
+                .ok()
+        } else {
+            None
+        };
+        self.start().await?.run_until(until, signals).await
+    }
+}

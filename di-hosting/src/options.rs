@@ -1,0 +1,155 @@
+//! [`HostOptions`] and the worker [`FailurePolicy`].
+
+use std::time::Duration;
+
+/// How the host starts, stops and reacts to failing workers.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use di_hosting::{FailurePolicy, Host, HostOptions};
+///
+/// let defaults = HostOptions::default();
+/// assert_eq!(defaults.shutdown_timeout, Duration::from_secs(30));
+/// assert_eq!(defaults.failure_policy, FailurePolicy::StopHost);
+///
+/// let builder = Host::builder().configure_options(|options| {
+///     options.shutdown_timeout = Duration::from_secs(5);
+///     options.startup_timeout = Some(Duration::from_secs(10));
+///     options.handle_signals = false;
+/// });
+/// # drop(builder);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HostOptions {
+    /// The single deadline for the whole stop, measured from the stop request (default 30 s).
+    /// What is still running at the deadline is aborted and named in the result.
+    pub shutdown_timeout: Duration,
+    /// A limit on the whole startup (every `starting`, `start` and `started`); none by default.
+    pub startup_timeout: Option<Duration>,
+    /// What happens when a background service fails, unless its registration overrides it.
+    pub failure_policy: FailurePolicy,
+    /// Start the services of each startup phase concurrently instead of in registration order.
+    pub concurrent_start: bool,
+    /// Stop the services of each shutdown phase concurrently instead of in reverse order.
+    pub concurrent_stop: bool,
+    /// Stop gracefully on SIGINT, SIGTERM and SIGQUIT (Ctrl+C elsewhere), and exit at once on a
+    /// second signal during the stop (default `true`; switch it off in tests).
+    pub handle_signals: bool,
+}
+
+impl Default for HostOptions {
+    fn default() -> Self {
+        Self {
+            shutdown_timeout: Duration::from_secs(30),
+            startup_timeout: None,
+            failure_policy: FailurePolicy::StopHost,
+            concurrent_start: false,
+            concurrent_stop: false,
+            handle_signals: true,
+        }
+    }
+}
+
+/// What the host does when a background service returns an error or panics.
+///
+/// # Examples
+///
+/// ```
+/// use di_hosting::{FailurePolicy, RestartPolicy};
+///
+/// let policy = FailurePolicy::Restart(RestartPolicy::default());
+/// assert_ne!(policy, FailurePolicy::default());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum FailurePolicy {
+    /// Record the failure and stop the host (the default); the host's result is an error.
+    #[default]
+    StopHost,
+    /// Log the failure at error level and let the worker end; the host keeps running and the
+    /// failure is not part of the host's result.
+    Ignore,
+    /// Run `execute` again after an exponential backoff; past the restart limit, escalate to
+    /// [`StopHost`](Self::StopHost).
+    Restart(RestartPolicy),
+}
+
+/// Exponential backoff and a restart limit for [`FailurePolicy::Restart`].
+///
+/// The n-th restart within `window` (counting from 0) waits `initial_backoff * 2^n`, at most
+/// `max_backoff`. A failure when `max_restarts` restarts already happened within `window`
+/// escalates to stopping the host.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use di_hosting::RestartPolicy;
+///
+/// let policy = RestartPolicy::default();
+/// assert_eq!(policy.backoff(0), Duration::from_secs(1));
+/// assert_eq!(policy.backoff(3), Duration::from_secs(8));
+/// assert_eq!(policy.backoff(30), policy.max_backoff);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RestartPolicy {
+    /// The wait before the first restart (default 1 s).
+    pub initial_backoff: Duration,
+    /// The longest wait between restarts (default 60 s).
+    pub max_backoff: Duration,
+    /// How many restarts are allowed within `window` (default 5).
+    pub max_restarts: u32,
+    /// The sliding window in which restarts are counted (default 60 s).
+    pub window: Duration,
+}
+
+impl Default for RestartPolicy {
+    fn default() -> Self {
+        Self {
+            initial_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(60),
+            max_restarts: 5,
+            window: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RestartPolicy {
+    /// A policy with the given first backoff and restart limit, other fields at their defaults.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let policy = di_hosting::RestartPolicy::new(Duration::from_millis(100), 3);
+    /// assert_eq!(policy.max_restarts, 3);
+    /// assert_eq!(policy.backoff(1), Duration::from_millis(200));
+    /// ```
+    pub fn new(initial_backoff: Duration, max_restarts: u32) -> Self {
+        Self {
+            initial_backoff,
+            max_restarts,
+            ..Self::default()
+        }
+    }
+
+    /// The wait before the restart that follows `recent` restarts within the window.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let policy = di_hosting::RestartPolicy::new(Duration::from_secs(2), 10);
+    /// assert_eq!(policy.backoff(2), Duration::from_secs(8));
+    /// ```
+    pub fn backoff(&self, recent: u32) -> Duration {
+        let factor = 2u32.checked_pow(recent).unwrap_or(u32::MAX);
+        self.initial_backoff
+            .checked_mul(factor)
+            .map_or(self.max_backoff, |wait| wait.min(self.max_backoff))
+    }
+}

@@ -1,0 +1,142 @@
+//! Starting: resolve the hosted services, then run the `starting`, `start` and `started` phases
+//! in registration order (or concurrently), all within the optional startup timeout.
+
+use di_core::BoxError;
+use futures::future::join_all;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+use tracing::{error, info};
+
+use crate::error::{HostFailure, LifecycleHook};
+use crate::registration::HostedEntry;
+use crate::runtime::bounded::until_deadline;
+use crate::runtime::service::{ActiveService, Runtime};
+
+const START_PHASES: [LifecycleHook; 3] = [
+    LifecycleHook::Starting,
+    LifecycleHook::Start,
+    LifecycleHook::Started,
+];
+
+/// How one start call ended: `None` when it missed the startup deadline.
+type Outcome = Option<Result<(), BoxError>>;
+
+impl Runtime {
+    /// Runs the start phases; `false` (with the failures recorded) when startup failed.
+    pub(super) async fn start_services(&mut self) -> bool {
+        let began = Instant::now();
+        info!("host starting");
+        let entries = match self.provider.get_all::<HostedEntry>() {
+            Ok(entries) => entries,
+            Err(source) => {
+                error!(error = %source, "hosted services could not be resolved");
+                self.shared.record(HostFailure::Resolve(source));
+                return false;
+            }
+        };
+        let policy = self.options.failure_policy.clone();
+        self.services = entries
+            .iter()
+            .map(|entry| ActiveService::new(entry, &policy))
+            .collect();
+        // Cancelled on a stop request (it is a child of the stopping token) or at the timeout.
+        let cancel = self.shared.lifetime.stopping_token();
+        let deadline = self.options.startup_timeout.map(|timeout| began + timeout);
+        for hook in START_PHASES {
+            if !self.start_phase(hook, &cancel, deadline).await {
+                return false;
+            }
+        }
+        self.shared.lifetime.notify_started();
+        info!(
+            services = self.services.len(),
+            elapsed = ?began.elapsed(),
+            "host started"
+        );
+        if self.options.handle_signals {
+            info!("application started; press Ctrl+C to stop");
+        }
+        true
+    }
+
+    /// Runs one start phase over every service; `false` when a call failed.
+    async fn start_phase(
+        &mut self,
+        hook: LifecycleHook,
+        cancel: &CancellationToken,
+        deadline: Option<Instant>,
+    ) -> bool {
+        if self.options.concurrent_start {
+            return self.start_phase_concurrently(hook, cancel, deadline).await;
+        }
+        for index in 0..self.services.len() {
+            if self.services[index].is_background() {
+                // A worker's `execute` runs on its own task: spawning never waits.
+                if hook == LifecycleHook::Start {
+                    self.services[index].spawn_worker(&self.shared);
+                }
+                continue;
+            }
+            let call = self.services[index].call(hook, cancel.clone());
+            let outcome = until_deadline(call, deadline, cancel).await;
+            if !self.after_start_call(index, hook, outcome) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Runs one start phase over every service at once; `false` when a call failed.
+    async fn start_phase_concurrently(
+        &mut self,
+        hook: LifecycleHook,
+        cancel: &CancellationToken,
+        deadline: Option<Instant>,
+    ) -> bool {
+        if hook == LifecycleHook::Start {
+            for service in self.services.iter_mut().filter(|s| s.is_background()) {
+                service.spawn_worker(&self.shared);
+            }
+        }
+        let calls = self
+            .services
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !s.is_background());
+        let calls = calls.map(|(index, service)| async move {
+            let call = service.call(hook, cancel.clone());
+            (index, until_deadline(call, deadline, cancel).await)
+        });
+        let outcomes = join_all(calls).await;
+        let mut ok = true;
+        for (index, outcome) in outcomes {
+            ok &= self.after_start_call(index, hook, outcome);
+        }
+        ok
+    }
+
+    /// Records the outcome of one start call; `false` when it failed.
+    fn after_start_call(&mut self, index: usize, hook: LifecycleHook, outcome: Outcome) -> bool {
+        let service = &mut self.services[index];
+        let name = service.name.to_string();
+        let failure = match outcome {
+            Some(Ok(())) => {
+                service.started |= hook == LifecycleHook::Start;
+                return true;
+            }
+            Some(Err(source)) => HostFailure::Start {
+                service: name,
+                hook,
+                source,
+            },
+            None => HostFailure::StartTimeout {
+                service: name,
+                hook,
+                timeout: self.options.startup_timeout.unwrap_or_default(),
+            },
+        };
+        error!(service = %service.name, error = %super::supervisor::Chain(&failure), "hosted service failed to start");
+        self.shared.record(failure);
+        false
+    }
+}

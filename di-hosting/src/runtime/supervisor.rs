@@ -1,0 +1,98 @@
+//! The task that runs one background service: `execute`, then the failure policy.
+
+use std::sync::Arc;
+
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+use tracing::{error, info};
+
+use crate::error::HostFailure;
+use crate::options::FailurePolicy;
+use crate::runtime::bounded::catch_panic;
+use crate::runtime::restart::RestartHistory;
+use crate::runtime::shared::Shared;
+use crate::service::BackgroundService;
+
+/// Everything the worker task owns.
+pub(crate) struct Supervisor {
+    pub(crate) name: Arc<str>,
+    pub(crate) worker: Arc<dyn BackgroundService>,
+    pub(crate) policy: FailurePolicy,
+    pub(crate) stopping: CancellationToken,
+    pub(crate) shared: Arc<Shared>,
+}
+
+impl Supervisor {
+    /// Runs `execute` until it ends, applying the failure policy to each failure.
+    pub(crate) async fn run(self) {
+        let mut history = RestartHistory::default();
+        loop {
+            let failure = match self.execute_once().await {
+                None => return,
+                Some(failure) => failure,
+            };
+            if self.stopping.is_cancelled() {
+                error!(service = %self.name, error = %Chain(&failure), "background service failed while stopping");
+                self.shared.record(failure);
+                return;
+            }
+            let restart = match &self.policy {
+                FailurePolicy::Ignore => {
+                    error!(service = %self.name, error = %Chain(&failure), "background service failed; ignored by its failure policy");
+                    return;
+                }
+                FailurePolicy::Restart(policy) => history.next_backoff(policy, Instant::now()),
+                FailurePolicy::StopHost => None,
+            };
+            let Some(backoff) = restart else {
+                return self.escalate(failure);
+            };
+            error!(service = %self.name, error = %Chain(&failure), ?backoff, "background service failed; restarting");
+            tokio::select! {
+                () = tokio::time::sleep(backoff) => {}
+                () = self.stopping.cancelled() => return,
+            }
+        }
+    }
+
+    /// One call of `execute`; `None` when it returned `Ok`.
+    async fn execute_once(&self) -> Option<HostFailure> {
+        let service = self.name.to_string();
+        match catch_panic(self.worker.execute(self.stopping.clone())).await {
+            Ok(Ok(())) => {
+                info!(service = %self.name, "background service ended");
+                None
+            }
+            Ok(Err(source)) => Some(HostFailure::WorkerFailed { service, source }),
+            Err(message) => Some(HostFailure::WorkerPanicked { service, message }),
+        }
+    }
+
+    /// Records the failure and stops the host.
+    fn escalate(self, failure: HostFailure) {
+        let restarted = matches!(self.policy, FailurePolicy::Restart(_));
+        error!(
+            service = %self.name,
+            error = %Chain(&failure),
+            restart_limit_reached = restarted,
+            "background service failed; stopping the host"
+        );
+        self.shared.record(failure);
+        self.shared.lifetime.stop_application();
+    }
+}
+
+/// Displays an error with its causes, for log lines.
+pub(crate) struct Chain<'a>(pub(crate) &'a (dyn std::error::Error + 'static));
+
+impl std::fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(cause) = source {
+            write!(f, ": {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,140 @@
+//! The two traits a hosted component implements: [`HostedService`] (the full lifecycle) and
+//! [`BackgroundService`] (one long-running `execute`).
+
+use async_trait::async_trait;
+use di_core::BoxError;
+use tokio_util::sync::CancellationToken;
+
+/// A component whose start and stop the host drives, with optional hooks around both.
+///
+/// The host calls, across all hosted services: every `starting` (registration order), every
+/// `start`, every `started`; later every `stopping` (reverse order), every `stop`, every
+/// `stopped`. The token passed to the start hooks is cancelled when startup is aborted (startup
+/// timeout or a stop request); the token passed to the stop hooks is cancelled when the single
+/// shutdown deadline passes, after which an unfinished call is abandoned and named in the result.
+///
+/// # Examples
+///
+/// ```
+/// use async_trait::async_trait;
+/// use di_core::BoxError;
+/// use di_hosting::HostedService;
+/// use tokio_util::sync::CancellationToken;
+///
+/// struct Cache;
+///
+/// #[async_trait]
+/// impl HostedService for Cache {
+///     async fn start(&self, _cancel: CancellationToken) -> Result<(), BoxError> {
+///         Ok(()) // warm up
+///     }
+///     async fn stop(&self, _cancel: CancellationToken) -> Result<(), BoxError> {
+///         Ok(()) // flush
+///     }
+/// }
+/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+/// Cache.start(CancellationToken::new()).await?;
+/// Cache.stop(CancellationToken::new()).await?;
+/// # Ok::<(), BoxError>(()) })?;
+/// # Ok::<(), BoxError>(())
+/// ```
+#[async_trait]
+pub trait HostedService: Send + Sync + 'static {
+    /// Runs before any service's `start`; does nothing by default.
+    ///
+    /// # Errors
+    ///
+    /// An error aborts startup: the services already started are stopped in reverse order.
+    async fn starting(&self, _cancel: CancellationToken) -> Result<(), BoxError> {
+        Ok(())
+    }
+
+    /// Starts the service; it should return once the service is running.
+    ///
+    /// # Errors
+    ///
+    /// An error aborts startup: the services already started are stopped in reverse order.
+    async fn start(&self, cancel: CancellationToken) -> Result<(), BoxError>;
+
+    /// Runs after every service's `start`; does nothing by default.
+    ///
+    /// # Errors
+    ///
+    /// An error aborts startup: every service is stopped in reverse order.
+    async fn started(&self, _cancel: CancellationToken) -> Result<(), BoxError> {
+        Ok(())
+    }
+
+    /// Runs before any service's `stop`; does nothing by default.
+    ///
+    /// # Errors
+    ///
+    /// The error is reported in the host's result; stopping continues.
+    async fn stopping(&self, _cancel: CancellationToken) -> Result<(), BoxError> {
+        Ok(())
+    }
+
+    /// Stops the service; `cancel` fires when the shutdown deadline passes.
+    ///
+    /// # Errors
+    ///
+    /// The error is reported in the host's result; stopping continues.
+    async fn stop(&self, cancel: CancellationToken) -> Result<(), BoxError>;
+
+    /// Runs after every service's `stop`; does nothing by default.
+    ///
+    /// # Errors
+    ///
+    /// The error is reported in the host's result; stopping continues.
+    async fn stopped(&self, _cancel: CancellationToken) -> Result<(), BoxError> {
+        Ok(())
+    }
+}
+
+/// A long-running worker: the host runs `execute` on its own task from start until the host
+/// stops.
+///
+/// `stopping` is a child of the host's stopping token: it is cancelled when the host begins to
+/// stop, and `execute` should then return `Ok(())` promptly. An error or a panic is a failure,
+/// handled by the worker's [`FailurePolicy`](crate::FailurePolicy); returning `Ok(())` early
+/// just ends the worker.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use async_trait::async_trait;
+/// use di_core::BoxError;
+/// use di_hosting::BackgroundService;
+/// use tokio_util::sync::CancellationToken;
+///
+/// struct Ticker;
+///
+/// #[async_trait]
+/// impl BackgroundService for Ticker {
+///     async fn execute(&self, stopping: CancellationToken) -> Result<(), BoxError> {
+///         while !stopping.is_cancelled() {
+///             tokio::select! {
+///                 _ = stopping.cancelled() => {}
+///                 _ = tokio::time::sleep(Duration::from_secs(1)) => { /* tick */ }
+///             }
+///         }
+///         Ok(())
+///     }
+/// }
+/// # tokio::runtime::Builder::new_current_thread().enable_time().build()?.block_on(async {
+/// let stopping = CancellationToken::new();
+/// stopping.cancel();
+/// Ticker.execute(stopping).await?;
+/// # Ok::<(), BoxError>(()) })?;
+/// # Ok::<(), BoxError>(())
+/// ```
+#[async_trait]
+pub trait BackgroundService: Send + Sync + 'static {
+    /// Does the work until `stopping` is cancelled.
+    ///
+    /// # Errors
+    ///
+    /// Any error is a worker failure, handled by the worker's failure policy.
+    async fn execute(&self, stopping: CancellationToken) -> Result<(), BoxError>;
+}
