@@ -70,37 +70,54 @@ pub fn body_limit_layer(limit: usize) -> RequestBodyLimitLayer {
     RequestBodyLimitLayer::new(limit)
 }
 
-/// Gives an error response that has no body type (`404` of an unmatched route, `405`, `408`
-/// from [`timeout_layer`], `413` from [`body_limit_layer`]) the JSON body
-/// `{"error": "<reason>"}`. Use with `axum::middleware::map_response`.
+/// The most error text [`json_error_bodies`] carries over into the JSON message.
+const MAX_ERROR_TEXT: usize = 1024;
+
+/// Turns a plain error response into `{"error": "<message>"}`: an error status (`4xx`, `5xx`)
+/// whose body is empty or `text/plain` — the `404` of an unmatched route, a `405`, the `408` of
+/// [`timeout_layer`], the `413` of [`body_limit_layer`], axum's text rejections. The message is
+/// the text body (up to 1 KiB), or the status's reason when the body is empty.
 ///
-/// Responses that already declare a `Content-Type`, and successful ones, pass unchanged.
+/// Responses with another `Content-Type` (JSON errors already), and successful ones, pass
+/// unchanged. Use with `axum::middleware::map_response`, outside the layers whose answers
+/// it should rewrite.
 ///
 /// # Examples
 ///
 /// ```
+/// use std::time::Duration;
 /// use axum::{Router, middleware::map_response, routing::get};
-/// use di_hosting::web::json_error_bodies;
+/// use di_hosting::web::{json_error_bodies, timeout_layer};
 ///
 /// let app: Router = Router::new()
 ///     .route("/", get(|| async { "ok" }))
+///     .layer(timeout_layer(Duration::from_secs(30)))
 ///     .layer(map_response(json_error_bodies));
 /// # drop(app);
 /// ```
 pub async fn json_error_bodies(response: Response) -> Response {
     let status = response.status();
-    let bare = !response.headers().contains_key(header::CONTENT_TYPE);
-    if !bare || !(status.is_client_error() || status.is_server_error()) {
+    let content_type = response.headers().get(header::CONTENT_TYPE);
+    let plain = content_type.is_none_or(|value| value.as_bytes().starts_with(b"text/plain"));
+    if !plain || !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
-    let reason = status
-        .canonical_reason()
-        .unwrap_or("error")
-        .to_ascii_lowercase();
-    let (mut parts, _) = response.into_parts();
-    let mut json = JsonError::new(status, reason).into_response();
-    // Keep headers such as `Allow` on a 405.
+    let (mut parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, MAX_ERROR_TEXT)
+        .await
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes.to_vec()).ok())
+        .filter(|text| !text.trim().is_empty());
+    let message = text.unwrap_or_else(|| {
+        status
+            .canonical_reason()
+            .unwrap_or("error")
+            .to_ascii_lowercase()
+    });
+    let mut json = JsonError::new(status, message).into_response();
+    // Keep the other headers, such as `Allow` on a 405.
     parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::CONTENT_TYPE);
     json.headers_mut().extend(parts.headers.drain());
     json
 }
