@@ -39,7 +39,10 @@ fn provider() -> ServiceProvider {
 
 fn app(provider: &ServiceProvider) -> Router {
     Router::new()
-        .route("/missing", get(|_: Inject<Unregistered>| async { "unreachable" }))
+        .route(
+            "/missing",
+            get(|_: Inject<Unregistered>| async { "unreachable" }),
+        )
         .route(
             "/optional",
             get(
@@ -52,23 +55,38 @@ fn app(provider: &ServiceProvider) -> Router {
         .route(
             "/all",
             get(|InjectAll(plugins): InjectAll<dyn Plugin>| async move {
-                plugins.iter().map(|p| p.name()).collect::<Vec<_>>().join(",")
+                plugins
+                    .iter()
+                    .map(|p| p.name())
+                    .collect::<Vec<_>>()
+                    .join(",")
             }),
         )
-        .route("/keyed", get(|db: InjectKeyed<Db, Primary>| async move { db.0 }))
+        .route(
+            "/keyed",
+            get(|db: InjectKeyed<Db, Primary>| async move { db.0 }),
+        )
         .layer(RequestScopeLayer::new(provider.scope_factory()))
 }
 
 async fn send(app: Router, uri: &str) -> (StatusCode, Option<String>, String) {
-    let request = Request::get(uri).body(Body::empty()).expect("a valid request");
+    let request = Request::get(uri)
+        .body(Body::empty())
+        .expect("a valid request");
     let response = app.oneshot(request).await.expect("infallible");
     let status = response.status();
     let content_type = response
         .headers()
         .get(header::CONTENT_TYPE)
         .map(|value| value.to_str().expect("ascii").to_owned());
-    let body = to_bytes(response.into_body(), 1024).await.expect("the body");
-    (status, content_type, String::from_utf8(body.to_vec()).expect("utf-8"))
+    let body = to_bytes(response.into_body(), 1024)
+        .await
+        .expect("the body");
+    (
+        status,
+        content_type,
+        String::from_utf8(body.to_vec()).expect("utf-8"),
+    )
 }
 
 #[tokio::test]
@@ -95,7 +113,10 @@ async fn route_without_the_layer_answers_an_opaque_json_500() {
 async fn inject_optional_is_none_only_for_unregistered_services() {
     let (status, _, body) = send(app(&provider()), "/optional").await;
 
-    assert_eq!((status, body.as_str()), (StatusCode::OK, "false registered"));
+    assert_eq!(
+        (status, body.as_str()),
+        (StatusCode::OK, "false registered")
+    );
 }
 
 #[tokio::test]

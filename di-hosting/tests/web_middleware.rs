@@ -13,7 +13,10 @@ use tower::ServiceExt;
 
 fn app() -> Router {
     Router::new()
-        .route("/echo", post(|body: String| async move { body.len().to_string() }))
+        .route(
+            "/echo",
+            post(|body: String| async move { body.len().to_string() }),
+        )
         .route(
             "/slow",
             get(|| async {
@@ -30,13 +33,17 @@ fn app() -> Router {
 async fn send(request: Request<Body>) -> (StatusCode, String) {
     let response = app().oneshot(request).await.expect("infallible");
     let status = response.status();
-    let body = to_bytes(response.into_body(), 1024).await.expect("the body");
+    let body = to_bytes(response.into_body(), 1024)
+        .await
+        .expect("the body");
     (status, String::from_utf8(body.to_vec()).expect("utf-8"))
 }
 
 #[tokio::test]
 async fn body_within_the_limit_is_accepted() {
-    let request = Request::post("/echo").body(Body::from("0123456789")).expect("request");
+    let request = Request::post("/echo")
+        .body(Body::from("0123456789"))
+        .expect("request");
 
     assert_eq!(send(request).await, (StatusCode::OK, "10".to_owned()));
 }
@@ -79,7 +86,9 @@ async fn slow_request_answers_json_408_at_the_timeout() {
 
 #[tokio::test]
 async fn unmatched_route_answers_json_404() {
-    let request = Request::get("/nowhere").body(Body::empty()).expect("request");
+    let request = Request::get("/nowhere")
+        .body(Body::empty())
+        .expect("request");
 
     assert_eq!(
         send(request).await,

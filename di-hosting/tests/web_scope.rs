@@ -60,10 +60,14 @@ fn app(provider: &ServiceProvider) -> Router {
 }
 
 async fn get_text(app: &Router, uri: &str) -> (StatusCode, String) {
-    let request = Request::get(uri).body(Body::empty()).expect("a valid request");
+    let request = Request::get(uri)
+        .body(Body::empty())
+        .expect("a valid request");
     let response = app.clone().oneshot(request).await.expect("infallible");
     let status = response.status();
-    let body = to_bytes(response.into_body(), 1024).await.expect("the body");
+    let body = to_bytes(response.into_body(), 1024)
+        .await
+        .expect("the body");
     (status, String::from_utf8(body.to_vec()).expect("utf-8"))
 }
 
@@ -107,12 +111,16 @@ async fn fallback_route_gets_a_scope() {
 #[tokio::test]
 async fn scope_is_disposed_only_after_the_body_is_sent() {
     let (provider, mut disposals) = provider();
-    let request = Request::get("/id").body(Body::empty()).expect("a valid request");
+    let request = Request::get("/id")
+        .body(Body::empty())
+        .expect("a valid request");
 
     let response = app(&provider).oneshot(request).await.expect("infallible");
     tokio::task::yield_now().await;
     let disposed_before_body = disposals.try_recv().ok();
-    let body = to_bytes(response.into_body(), 1024).await.expect("the body");
+    let body = to_bytes(response.into_body(), 1024)
+        .await
+        .expect("the body");
 
     assert_eq!(disposed_before_body, None);
     assert_eq!(&body[..], b"1");
@@ -122,7 +130,9 @@ async fn scope_is_disposed_only_after_the_body_is_sent() {
 #[tokio::test]
 async fn scope_is_disposed_when_the_body_is_dropped_unread() {
     let (provider, mut disposals) = provider();
-    let request = Request::get("/id").body(Body::empty()).expect("a valid request");
+    let request = Request::get("/id")
+        .body(Body::empty())
+        .expect("a valid request");
 
     let response = app(&provider).oneshot(request).await.expect("infallible");
     drop(response);

@@ -8,6 +8,8 @@
 //!   from that scope. A failure answers an opaque JSON `500` and logs the cause server-side.
 //! - [`trace_layer`], [`timeout_layer`], [`body_limit_layer`] and [`json_error_bodies`] are the
 //!   middleware a real service has.
+//! - [`WebServer`] is a hosted service that serves a router under the host's lifecycle: it
+//!   binds at start and shuts down gracefully within the host's shutdown deadline.
 //!
 //! # Examples
 //!
@@ -39,9 +41,12 @@ mod middleware;
 mod rejection;
 mod scope_layer;
 mod scoped_body;
+mod serve;
+mod server;
 
 pub use error_response::JsonError;
 pub use inject::{Inject, InjectAll, InjectKeyed, InjectOptional};
 pub use middleware::{body_limit_layer, json_error_bodies, timeout_layer, trace_layer};
 pub use rejection::InjectRejection;
 pub use scope_layer::{RequestScope, RequestScopeLayer};
+pub use server::{WebServer, WebServerError};

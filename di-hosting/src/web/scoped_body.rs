@@ -31,7 +31,9 @@ impl Drop for ScopeGuard {
                 runtime.spawn(async move { scope.dispose().await });
             }
             Err(_) => {
-                tracing::warn!("request scope dropped outside a tokio runtime: async disposal skipped");
+                tracing::warn!(
+                    "request scope dropped outside a tokio runtime: async disposal skipped"
+                );
             }
         }
     }

@@ -1,0 +1,181 @@
+//! Behaviour of the hosted `WebServer`: binding, serving, graceful stop and the hard cut at the
+//! shutdown deadline. Real sockets on 127.0.0.1, port 0.
+#![cfg(feature = "axum")]
+
+use std::error::Error as _;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::get;
+use di_core::ScopeFactory;
+use di_hosting::web::{Inject, RequestScopeLayer, WebServer};
+use di_hosting::{Host, HostFailure, HostedServiceExt, RunningHost};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::{Notify, mpsc};
+
+const WATCHDOG: Duration = Duration::from_secs(20);
+
+struct Greeting(&'static str);
+
+/// Tells the test that a handler is running, then waits for `release`.
+struct Gate {
+    entered: mpsc::UnboundedSender<()>,
+    release: Notify,
+}
+
+fn router(scopes: ScopeFactory, gate: Arc<Gate>) -> Router {
+    let stuck = Arc::clone(&gate);
+    Router::new()
+        .route(
+            "/",
+            get(|Inject(greeting): Inject<Greeting>| async move { greeting.0 }),
+        )
+        .route(
+            "/gated",
+            get(move || async move {
+                let _ = gate.entered.send(());
+                gate.release.notified().await;
+                "released"
+            }),
+        )
+        .route(
+            "/stuck",
+            get(move || async move {
+                let _ = stuck.entered.send(());
+                std::future::pending::<()>().await;
+            }),
+        )
+        .layer(RequestScopeLayer::new(scopes))
+}
+
+async fn start(address: SocketAddr, gate: Arc<Gate>) -> Result<RunningHost, di_hosting::HostError> {
+    Host::builder()
+        .configure_options(|options| {
+            options.handle_signals = false;
+            options.shutdown_timeout = Duration::from_millis(300);
+        })
+        .configure_services(move |services| {
+            services.add_scoped(|| Arc::new(Greeting("hello")));
+            services.add_lifecycle_service_with(move |scopes: ScopeFactory| {
+                Arc::new(WebServer::new(address, router(scopes, Arc::clone(&gate))))
+            });
+        })
+        .build()
+        .start()
+        .await
+}
+
+fn gate() -> (Arc<Gate>, mpsc::UnboundedReceiver<()>) {
+    let (entered, receiver) = mpsc::unbounded_channel();
+    let gate = Arc::new(Gate {
+        entered,
+        release: Notify::new(),
+    });
+    (gate, receiver)
+}
+
+fn local_addr(running: &RunningHost) -> SocketAddr {
+    let server = running.provider().get::<WebServer>().expect("the server");
+    server.local_addr().expect("a bound address")
+}
+
+/// Sends `GET path` and returns what the server answered before closing the connection.
+async fn request(address: SocketAddr, path: &str) -> std::io::Result<String> {
+    let mut stream = TcpStream::connect(address).await?;
+    let head = format!("GET {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
+    stream.write_all(head.as_bytes()).await?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await?;
+    Ok(String::from_utf8_lossy(&answer).into_owned())
+}
+
+#[tokio::test]
+async fn server_on_port_zero_serves_requests_with_a_scope() {
+    let (gate, _entered) = gate();
+    let running = start("127.0.0.1:0".parse().expect("address"), gate)
+        .await
+        .expect("started");
+    let address = local_addr(&running);
+
+    let answer = tokio::time::timeout(WATCHDOG, request(address, "/"))
+        .await
+        .expect("watchdog");
+    running.stop().await.expect("a clean stop");
+
+    let answer = answer.expect("an answer");
+    assert_ne!(address.port(), 0);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.ends_with("hello"), "{answer}");
+}
+
+#[tokio::test]
+async fn bind_failure_is_a_start_failure() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let address = taken.local_addr().expect("its address");
+    let (gate, _entered) = gate();
+
+    let error = start(address, gate).await.expect_err("the port is taken");
+
+    let failure = &error.failures()[0];
+    assert!(matches!(failure, HostFailure::Start { .. }), "{failure:?}");
+    let cause = failure
+        .source()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    assert_eq!(cause, format!("cannot listen on `{address}`"));
+}
+
+#[tokio::test]
+async fn in_flight_request_finishes_during_a_graceful_stop() {
+    let (gate, mut entered) = gate();
+    let running = start("127.0.0.1:0".parse().expect("address"), Arc::clone(&gate))
+        .await
+        .expect("started");
+    let address = local_addr(&running);
+    let client = tokio::spawn(request(address, "/gated"));
+    tokio::time::timeout(WATCHDOG, entered.recv())
+        .await
+        .expect("watchdog");
+
+    let stop = tokio::spawn(running.stop());
+    tokio::task::yield_now().await;
+    gate.release.notify_one();
+    let answer = tokio::time::timeout(WATCHDOG, client)
+        .await
+        .expect("watchdog");
+    let stopped = tokio::time::timeout(WATCHDOG, stop)
+        .await
+        .expect("watchdog");
+
+    let answer = answer.expect("the client task").expect("an answer");
+    assert!(answer.ends_with("released"), "{answer}");
+    assert!(stopped.expect("the stop task").is_ok());
+}
+
+#[tokio::test]
+async fn stuck_client_is_cut_at_the_shutdown_deadline() {
+    let (gate, mut entered) = gate();
+    let running = start("127.0.0.1:0".parse().expect("address"), gate)
+        .await
+        .expect("started");
+    let address = local_addr(&running);
+    let client = tokio::spawn(request(address, "/stuck"));
+    tokio::time::timeout(WATCHDOG, entered.recv())
+        .await
+        .expect("watchdog");
+
+    let stopped = tokio::time::timeout(WATCHDOG, running.stop()).await;
+    let answer = tokio::time::timeout(WATCHDOG, client)
+        .await
+        .expect("watchdog");
+
+    assert!(
+        stopped.is_ok(),
+        "the stop finished despite the stuck request"
+    );
+    let answer = answer.expect("the client task").unwrap_or_default();
+    assert!(!answer.contains("200"), "{answer}");
+}
