@@ -5,6 +5,7 @@
 
 mod common;
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
 use std::thread;
@@ -292,5 +293,51 @@ fn disposable_transients_resolved_concurrently_in_one_scope_are_all_disposed() {
         futures::executor::block_on(scope.dispose());
 
         assert_eq!(disposals.load(Ordering::SeqCst), WORKERS * PER_THREAD);
+    });
+}
+
+#[test]
+fn a_panic_during_a_contended_first_resolution_lets_a_waiting_thread_retry() {
+    with_watchdog(WATCHDOG, || {
+        for trial in 0..TRIALS / 4 {
+            let runs = Arc::new(AtomicUsize::new(0));
+            let mut services = ServiceCollection::new();
+            let counter = Arc::clone(&runs);
+            services.add_singleton(move || {
+                let run = counter.fetch_add(1, Ordering::SeqCst);
+                thread::yield_now();
+                assert_ne!(run, 0, "first run panics (expected by the test)");
+                Arc::new(Expensive)
+            });
+            let provider = services.build().expect("valid collection");
+            let barrier = Barrier::new(THREADS);
+
+            let outcomes: Vec<Option<usize>> = thread::scope(|s| {
+                let handles: Vec<_> = (0..THREADS)
+                    .map(|_| {
+                        let (provider, barrier) = (&provider, &barrier);
+                        s.spawn(move || {
+                            barrier.wait();
+                            let resolved = catch_unwind(AssertUnwindSafe(|| {
+                                provider.get::<Expensive>().expect("resolves")
+                            }));
+                            resolved.ok().map(|e| Arc::as_ptr(&e) as usize)
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("panics are caught"))
+                    .collect()
+            });
+
+            let succeeded: Vec<usize> = outcomes.iter().flatten().copied().collect();
+            assert_eq!(runs.load(Ordering::SeqCst), 2, "trial {trial}");
+            assert_eq!(succeeded.len(), THREADS - 1, "trial {trial}");
+            assert!(
+                succeeded.iter().all(|&p| p == succeeded[0]),
+                "trial {trial}"
+            );
+        }
     });
 }

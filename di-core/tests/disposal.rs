@@ -412,3 +412,67 @@ async fn a_panicking_dispose_does_not_stop_the_others_and_is_resumed_afterwards(
     assert!(outcome.is_err(), "the panic is resumed");
     assert_eq!(log.with_prefix("dispose "), ["C", "A"]);
 }
+
+/// Ten disposable scoped services, more than a scope stores inline, resolved out of order,
+/// interleaved with disposable transients.
+#[tokio::test]
+async fn many_scoped_services_and_transients_are_disposed_in_reverse_creation_order() {
+    let log = Log::default();
+    let mut services = ServiceCollection::new();
+    macro_rules! scoped {
+        ($($name:literal),*) => {$({
+            let l = log.clone();
+            services.add_scoped(move || Tracked::<$name>::new(&l)).disposable();
+        })*};
+    }
+    scoped!('0', '1', '2', '3', '4', '5', '6', '7', '8', '9');
+    let l = log.clone();
+    services
+        .add_transient(move || Tracked::<'t'>::new(&l))
+        .disposable();
+    let scope = services.build().expect("valid collection").create_scope();
+    macro_rules! resolve {
+        ($($name:literal),*) => {$(
+            scope.get::<Tracked<$name>>().expect("resolves");
+        )*};
+    }
+    resolve!(
+        '7', '2', 't', '9', '0', '5', 't', '1', '8', '3', '6', 't', '4'
+    );
+    resolve!('7', '4', '0');
+
+    scope.dispose().await;
+
+    let created = log.with_prefix("create ");
+    let mut disposed = log.with_prefix("dispose ");
+    disposed.reverse();
+    assert_eq!(created.len(), 13);
+    assert_eq!(disposed, created);
+}
+
+#[test]
+fn many_scoped_services_are_dropped_in_reverse_creation_order() {
+    let log = Log::default();
+    let mut services = ServiceCollection::new();
+    macro_rules! scoped {
+        ($($name:literal),*) => {$({
+            let l = log.clone();
+            services.add_scoped(move || Tracked::<$name>::new(&l));
+        })*};
+    }
+    scoped!('0', '1', '2', '3', '4', '5', '6', '7', '8', '9');
+    let scope = services.build().expect("valid collection").create_scope();
+    macro_rules! resolve {
+        ($($name:literal),*) => {$(
+            drop(scope.get::<Tracked<$name>>().expect("resolves"));
+        )*};
+    }
+    resolve!('7', '2', '9', '0', '5', '1', '8', '3', '6', '4');
+
+    drop(scope);
+
+    let created = log.with_prefix("create ");
+    let mut dropped = log.with_prefix("drop ");
+    dropped.reverse();
+    assert_eq!(dropped, created);
+}
