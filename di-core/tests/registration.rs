@@ -4,6 +4,7 @@
 
 use std::any::type_name;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use di_core::{
     Dependency, Injectable, Planner, ResolveError, Resolver, ServiceCollection, ServiceLifetime,
@@ -509,4 +510,45 @@ fn unregistered_type_is_a_not_registered_error_naming_it() {
         matches!(error, ResolveError::NotRegistered { service } if service == type_name::<Db>())
     );
     assert!(error.to_string().contains(type_name::<Db>()));
+}
+
+static PLANS: AtomicUsize = AtomicUsize::new(0);
+static RESOLUTIONS: AtomicUsize = AtomicUsize::new(0);
+
+/// A user dependency that counts how often it is planned and resolved.
+struct Counted(Arc<Db>);
+
+impl Dependency for Counted {
+    type State = <Arc<Db> as Dependency>::State;
+
+    fn plan(planner: &mut Planner<'_>) -> Self::State {
+        PLANS.fetch_add(1, Ordering::SeqCst);
+        Arc::<Db>::plan(planner)
+    }
+
+    fn resolve(state: &Self::State, resolver: &Resolver<'_>) -> Result<Self, ResolveError> {
+        RESOLUTIONS.fetch_add(1, Ordering::SeqCst);
+        Arc::<Db>::resolve(state, resolver).map(Counted)
+    }
+}
+
+#[test]
+fn arguments_are_planned_once_at_build_and_only_resolved_afterwards() -> Result<(), ResolveError> {
+    struct Job(Counted);
+    let mut services = ServiceCollection::new();
+    services.add_singleton(make_db);
+    services.add_transient(|counted: Counted| Arc::new(Job(counted)));
+
+    let provider = services.build().expect("valid collection");
+    let planned_at_build = PLANS.load(Ordering::SeqCst);
+    let scope = provider.create_scope();
+    for _ in 0..10 {
+        let job = provider.get::<Job>()?;
+        assert!(Arc::ptr_eq(&job.0.0, &scope.get::<Job>()?.0.0));
+    }
+
+    assert_eq!(planned_at_build, 1);
+    assert_eq!(PLANS.load(Ordering::SeqCst), 1);
+    assert_eq!(RESOLUTIONS.load(Ordering::SeqCst), 20);
+    Ok(())
 }
