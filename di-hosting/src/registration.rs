@@ -2,15 +2,22 @@
 //! trait, the [`HostedServiceRegistration`] it returns, and the crate-private entry the host
 //! resolves.
 //!
-//! Each registration adds two singletons: the service itself (so its dependencies are planned
-//! and validated by `build()` like any other service's) and a [`HostedEntry`] whose factory takes
-//! the service as its argument. At start the host resolves every entry, in registration order.
+//! Each registration adds a singleton `Hosted<S>` built by the service's factory (so its
+//! arguments are planned and validated by `build()` like any other service's, under a name that
+//! shows `S`) and a [`HostedEntry`] instance. At start the host resolves every entry in
+//! registration order, and each entry takes the next registration of its `Hosted<S>`: two
+//! registrations of one type are two services.
 
-use std::any::type_name;
+use std::any::{TypeId, type_name};
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use di_core::{Dependency, Factory, FactoryOutput, Injectable, ServiceCollection, ServiceLifetime};
+use di_core::{
+    BoxError, Dependency, Factory, FactoryOutput, Injectable, ResolveError, ServiceCollection,
+    ServiceProvider,
+};
 
 use crate::options::FailurePolicy;
 use crate::service::{BackgroundService, HostedService};
@@ -85,8 +92,9 @@ impl HostedServiceExt for ServiceCollection {
     where
         W: Injectable + BackgroundService,
     {
-        self.add_injectable::<W>(ServiceLifetime::Singleton);
-        register_entry(self, |worker: Arc<W>| HostedKind::Background(worker))
+        self.add_hosted_service_with(|dependencies: W::Dependencies| {
+            Arc::new(W::inject(dependencies))
+        })
     }
 
     fn add_hosted_service_with<F, Args>(&mut self, factory: F) -> HostedServiceRegistration
@@ -95,18 +103,16 @@ impl HostedServiceExt for ServiceCollection {
         Args: Dependency,
         ServiceOf<F, Args>: BackgroundService + Sized,
     {
-        self.add_singleton(factory);
-        register_entry(self, |worker: Arc<ServiceOf<F, Args>>| {
-            HostedKind::Background(worker)
-        })
+        register(self, factory, background::<ServiceOf<F, Args>>)
     }
 
     fn add_lifecycle_service<S>(&mut self) -> HostedServiceRegistration
     where
         S: Injectable + HostedService,
     {
-        self.add_injectable::<S>(ServiceLifetime::Singleton);
-        register_entry(self, |service: Arc<S>| HostedKind::Lifecycle(service))
+        self.add_lifecycle_service_with(|dependencies: S::Dependencies| {
+            Arc::new(S::inject(dependencies))
+        })
     }
 
     fn add_lifecycle_service_with<F, Args>(&mut self, factory: F) -> HostedServiceRegistration
@@ -115,32 +121,64 @@ impl HostedServiceExt for ServiceCollection {
         Args: Dependency,
         ServiceOf<F, Args>: HostedService + Sized,
     {
-        self.add_singleton(factory);
-        register_entry(self, |service: Arc<ServiceOf<F, Args>>| {
-            HostedKind::Lifecycle(service)
-        })
+        register(self, factory, lifecycle::<ServiceOf<F, Args>>)
     }
 }
 
-/// Adds the entry singleton for `S`; `kind` erases the resolved service exactly once.
-fn register_entry<S: Send + Sync + 'static>(
+/// A registered hosted service of type `S`: its own singleton type, so that its factory's
+/// arguments are planned and validated under a name that shows `S`, and so that two
+/// registrations of one type stay two services.
+pub(crate) struct Hosted<S>(Arc<S>);
+
+/// Registers `Hosted<S>` built by `factory`, and the entry the host finds it by.
+fn register<F, Args>(
     services: &mut ServiceCollection,
-    kind: fn(Arc<S>) -> HostedKind,
-) -> HostedServiceRegistration {
+    factory: F,
+    resolve_all: ResolveAll,
+) -> HostedServiceRegistration
+where
+    F: Factory<Args>,
+    Args: Dependency,
+    ServiceOf<F, Args>: Sized,
+{
+    services.add_singleton(
+        move |args: Args| -> Result<Arc<Hosted<ServiceOf<F, Args>>>, BoxError> {
+            Ok(Arc::new(Hosted(factory.call(args).into_service()?)))
+        },
+    );
     let settings = Arc::new(Mutex::new(EntrySettings {
-        name: Cow::Borrowed(type_name::<S>()),
+        name: Cow::Borrowed(type_name::<ServiceOf<F, Args>>()),
         policy: None,
     }));
-    let shared = Arc::clone(&settings);
-    services.add_singleton(move |service: Arc<S>| {
-        let settings = shared.lock().unwrap_or_else(PoisonError::into_inner);
-        Arc::new(HostedEntry {
-            name: settings.name.clone(),
-            policy: settings.policy.clone(),
-            kind: kind(service),
-        })
-    });
+    services.add_instance(Arc::new(HostedEntry {
+        service: TypeId::of::<Hosted<ServiceOf<F, Args>>>(),
+        resolve_all,
+        settings: Arc::clone(&settings),
+    }));
     HostedServiceRegistration { settings }
+}
+
+/// Resolves every registration of one `Hosted<S>`, in registration order.
+type ResolveAll = fn(&ServiceProvider) -> Result<Vec<HostedKind>, ResolveError>;
+
+fn background<S: BackgroundService>(
+    provider: &ServiceProvider,
+) -> Result<Vec<HostedKind>, ResolveError> {
+    let all = provider.get_all::<Hosted<S>>()?;
+    Ok(all
+        .iter()
+        .map(|hosted| HostedKind::Background(Arc::clone(&hosted.0) as _))
+        .collect())
+}
+
+fn lifecycle<S: HostedService>(
+    provider: &ServiceProvider,
+) -> Result<Vec<HostedKind>, ResolveError> {
+    let all = provider.get_all::<Hosted<S>>()?;
+    Ok(all
+        .iter()
+        .map(|hosted| HostedKind::Lifecycle(Arc::clone(&hosted.0) as _))
+        .collect())
 }
 
 /// The settings a [`HostedServiceRegistration`] can still change after registration.
@@ -222,11 +260,45 @@ impl HostedServiceRegistration {
     }
 }
 
-/// A resolved hosted service, as the host sees it.
+/// One hosted-service registration, registered as an instance; the host resolves them all, in
+/// registration order.
 pub(crate) struct HostedEntry {
-    pub(crate) name: Cow<'static, str>,
-    pub(crate) policy: Option<FailurePolicy>,
-    pub(crate) kind: HostedKind,
+    /// The `TypeId` of the `Hosted<S>` singleton.
+    service: TypeId,
+    resolve_all: ResolveAll,
+    settings: Arc<Mutex<EntrySettings>>,
+}
+
+impl HostedEntry {
+    /// The name and failure-policy override set at registration.
+    pub(crate) fn settings(&self) -> (Cow<'static, str>, Option<FailurePolicy>) {
+        let settings = self.settings.lock().unwrap_or_else(PoisonError::into_inner);
+        (settings.name.clone(), settings.policy.clone())
+    }
+}
+
+/// Resolves every hosted service, in registration order.
+///
+/// # Errors
+///
+/// When a hosted service's factory fails.
+pub(crate) fn resolve_hosted(
+    provider: &ServiceProvider,
+) -> Result<Vec<(Arc<HostedEntry>, HostedKind)>, ResolveError> {
+    let entries = provider.get_all::<HostedEntry>()?;
+    // Per service type: its resolved registrations, and how many entries took one so far.
+    let mut resolved: HashMap<TypeId, (Vec<HostedKind>, usize)> = HashMap::new();
+    let mut hosted = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let slot = match resolved.entry(entry.service) {
+            Entry::Occupied(slot) => slot.into_mut(),
+            Entry::Vacant(slot) => slot.insert(((entry.resolve_all)(provider)?, 0)),
+        };
+        let kind = slot.0[slot.1].clone();
+        slot.1 += 1;
+        hosted.push((entry, kind));
+    }
+    Ok(hosted)
 }
 
 /// The two shapes of hosted service, erased.

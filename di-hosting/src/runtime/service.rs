@@ -28,16 +28,18 @@ pub(super) struct ActiveService {
 }
 
 impl ActiveService {
-    pub(super) fn new(entry: &HostedEntry, default_policy: &FailurePolicy) -> Self {
-        let name: Arc<str> = Arc::from(&*entry.name);
+    pub(super) fn new(
+        entry: &HostedEntry,
+        kind: HostedKind,
+        default_policy: &FailurePolicy,
+    ) -> Self {
+        let (name, policy) = entry.settings();
+        let name: Arc<str> = Arc::from(name);
         Self {
             span: info_span!("hosted_service", service = %name),
             name,
-            kind: entry.kind.clone(),
-            policy: entry
-                .policy
-                .clone()
-                .unwrap_or_else(|| default_policy.clone()),
+            kind,
+            policy: policy.unwrap_or_else(|| default_policy.clone()),
             started: false,
             task: None,
         }

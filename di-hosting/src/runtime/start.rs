@@ -8,7 +8,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::{error, info};
 
 use crate::error::{HostFailure, LifecycleHook};
-use crate::registration::HostedEntry;
+use crate::registration::resolve_hosted;
 use crate::runtime::bounded::until_deadline;
 use crate::runtime::service::{ActiveService, Runtime};
 
@@ -26,7 +26,7 @@ impl Runtime {
     pub(super) async fn start_services(&mut self) -> bool {
         let began = Instant::now();
         info!("host starting");
-        let entries = match self.provider.get_all::<HostedEntry>() {
+        let entries = match resolve_hosted(&self.provider) {
             Ok(entries) => entries,
             Err(source) => {
                 error!(error = %source, "hosted services could not be resolved");
@@ -36,8 +36,8 @@ impl Runtime {
         };
         let policy = self.options.failure_policy.clone();
         self.services = entries
-            .iter()
-            .map(|entry| ActiveService::new(entry, &policy))
+            .into_iter()
+            .map(|(entry, kind)| ActiveService::new(&entry, kind, &policy))
             .collect();
         // Cancelled on a stop request (it is a child of the stopping token) or at the timeout.
         let cancel = self.shared.lifetime.stopping_token();

@@ -1,0 +1,280 @@
+//! Starting: registration order, hook phases, background services on their own tasks, start
+//! failures rolled back in reverse order, the startup timeout, concurrent start, validation.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use di_core::{BoxError, BuildProblem, Injectable};
+use di_hosting::{BackgroundService, HostFailure, HostedServiceExt, LifecycleHook};
+use support::{Behaviour, Log, Recorder, Waiter, quiet_host, secs};
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+fn recorder(log: &Log, name: &'static str, start: Behaviour) -> Recorder {
+    Recorder {
+        start,
+        ..Recorder::new(name, log)
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn services_start_in_registration_order_phase_by_phase() {
+    let log = Log::default();
+    let (a, b) = (log.clone(), log.clone());
+    let running = quiet_host()
+        .configure_services(|services| {
+            services.add_lifecycle_service_with(move || Arc::new(Recorder::new("a", &a)));
+            services.add_lifecycle_service_with(move || Arc::new(Recorder::new("b", &b)));
+        })
+        .build()
+        .start()
+        .await
+        .expect("the host starts");
+
+    assert_eq!(
+        log.events(),
+        [
+            "a.starting",
+            "b.starting",
+            "a.start",
+            "b.start",
+            "a.started",
+            "b.started"
+        ]
+    );
+    running.stop().await.expect("the host stops cleanly");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_background_service_never_delays_the_next_start() {
+    let log = Log::default();
+    let (w, b) = (log.clone(), log.clone());
+    let began = Instant::now();
+    let running = quiet_host()
+        .configure_services(|services| {
+            services.add_hosted_service_with(move || Arc::new(Waiter::new("worker", &w)));
+            services.add_lifecycle_service_with(move || Arc::new(Recorder::new("b", &b)));
+        })
+        .build()
+        .start()
+        .await
+        .expect("the host starts");
+
+    assert_eq!(secs(began), 0);
+    assert!(running.lifetime().is_started());
+    assert!(log.events().contains(&"b.started".to_owned()));
+    running.stop().await.expect("the host stops cleanly");
+    assert_eq!(
+        log.matching("worker."),
+        ["worker.execute", "worker.cancelled"]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_start_stops_the_started_services_in_reverse_order() {
+    let log = Log::default();
+    let (a, b, c, d, w) = (
+        log.clone(),
+        log.clone(),
+        log.clone(),
+        log.clone(),
+        log.clone(),
+    );
+    let error = quiet_host()
+        .configure_services(|services| {
+            services.add_lifecycle_service_with(move || Arc::new(Recorder::new("a", &a)));
+            services.add_hosted_service_with(move || Arc::new(Waiter::new("w", &w)));
+            services.add_lifecycle_service_with(move || Arc::new(Recorder::new("b", &b)));
+            services
+                .add_lifecycle_service_with(move || Arc::new(recorder(&c, "c", Behaviour::Fail)))
+                .name("c");
+            services.add_lifecycle_service_with(move || Arc::new(Recorder::new("d", &d)));
+        })
+        .build()
+        .start()
+        .await
+        .expect_err("c fails to start");
+
+    let after_failure: Vec<String> = log
+        .events()
+        .into_iter()
+        .skip_while(|event| event != "c.start")
+        .skip(1)
+        .filter(|event| !event.starts_with("w."))
+        .collect();
+    assert_eq!(
+        after_failure,
+        [
+            "b.stopping",
+            "a.stopping",
+            "b.stop",
+            "a.stop",
+            "b.stopped",
+            "a.stopped"
+        ]
+    );
+    assert!(log.matching("d.").iter().all(|event| event == "d.starting"));
+    assert_eq!(log.matching("w."), ["w.execute", "w.cancelled"]);
+    assert_eq!(error.failures().len(), 1);
+    assert!(matches!(
+        &error.failures()[0],
+        HostFailure::Start { service, hook: LifecycleHook::Start, source }
+            if service == "c" && source.to_string() == "c start failed"
+    ));
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_startup_timeout_aborts_a_slow_start_and_names_it() {
+    let log = Log::default();
+    let (a, b) = (log.clone(), log.clone());
+    let began = Instant::now();
+    let error = quiet_host()
+        .configure_options(|options| options.startup_timeout = Some(Duration::from_secs(5)))
+        .configure_services(|services| {
+            services
+                .add_lifecycle_service_with(move || Arc::new(Recorder::new("a", &a)))
+                .name("a");
+            services
+                .add_lifecycle_service_with(move || {
+                    Arc::new(recorder(
+                        &b,
+                        "b",
+                        Behaviour::Sleep(Duration::from_secs(3600)),
+                    ))
+                })
+                .name("b");
+        })
+        .build()
+        .start()
+        .await
+        .expect_err("b does not start in time");
+
+    assert_eq!(secs(began), 5);
+    assert!(matches!(
+        &error.failures()[0],
+        HostFailure::StartTimeout { service, hook: LifecycleHook::Start, timeout }
+            if service == "b" && *timeout == Duration::from_secs(5)
+    ));
+    assert_eq!(
+        log.matching("a.stop"),
+        ["a.stopping", "a.stop", "a.stopped"]
+    );
+    assert!(log.matching("b.stop").is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn concurrent_start_runs_the_calls_of_each_phase_at_once() {
+    let log = Log::default();
+    let (a, b) = (log.clone(), log.clone());
+    let began = Instant::now();
+    let running = quiet_host()
+        .configure_options(|options| options.concurrent_start = true)
+        .configure_services(|services| {
+            for (name, log) in [("a", a), ("b", b)] {
+                services.add_lifecycle_service_with(move || {
+                    Arc::new(recorder(
+                        &log,
+                        name,
+                        Behaviour::Sleep(Duration::from_secs(10)),
+                    ))
+                });
+            }
+        })
+        .build()
+        .start()
+        .await
+        .expect("the host starts");
+
+    assert_eq!(secs(began), 10);
+    assert_eq!(
+        log.matching("a.start"),
+        ["a.starting", "a.start", "a.started"]
+    );
+    running.stop().await.expect("the host stops cleanly");
+}
+
+struct Missing;
+
+struct NeedsMissing;
+
+impl Injectable for NeedsMissing {
+    type Dependencies = Arc<Missing>;
+    fn inject(_missing: Arc<Missing>) -> Self {
+        NeedsMissing
+    }
+}
+
+#[async_trait]
+impl BackgroundService for NeedsMissing {
+    async fn execute(&self, _stopping: CancellationToken) -> Result<(), BoxError> {
+        Ok(())
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_workers_dependencies_are_validated_when_the_host_is_built() {
+    let error = quiet_host()
+        .configure_services(|services| {
+            services.add_hosted_service::<NeedsMissing>();
+        })
+        .build()
+        .await
+        .expect_err("the worker's dependency is missing");
+
+    let [HostFailure::Build(build)] = error.failures() else {
+        panic!("expected one build failure: {error}");
+    };
+    assert!(matches!(
+        &build.problems()[0],
+        BuildProblem::MissingDependency { service, dependency, .. }
+            if service.contains("Hosted<") && service.contains("NeedsMissing") && dependency.ends_with("::Missing")
+    ));
+    assert_eq!(error.exit_code(), 1);
+}
+
+struct Config {
+    label: &'static str,
+}
+
+struct Labelled {
+    config: Arc<Config>,
+    log: Arc<Log>,
+}
+
+impl Injectable for Labelled {
+    type Dependencies = (Arc<Config>, Arc<Log>);
+    fn inject((config, log): Self::Dependencies) -> Self {
+        Labelled { config, log }
+    }
+}
+
+#[async_trait]
+impl BackgroundService for Labelled {
+    async fn execute(&self, _stopping: CancellationToken) -> Result<(), BoxError> {
+        self.log
+            .push(format!("labelled.execute {}", self.config.label));
+        Ok(())
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_injectable_worker_gets_its_dependencies_from_the_container() {
+    let log = Arc::new(Log::default());
+    let shared = Arc::clone(&log);
+    let result = quiet_host()
+        .configure_services(|services| {
+            services.add_hosted_service::<Labelled>();
+            // Registered after the worker: order of dependencies does not matter.
+            services.add_instance(Arc::new(Config { label: "blue" }));
+            services.add_instance(shared);
+        })
+        .build()
+        .run_until(tokio::time::sleep(Duration::from_secs(1)))
+        .await;
+
+    result.expect("the host runs cleanly");
+    assert_eq!(log.events(), ["labelled.execute blue"]);
+}

@@ -1,0 +1,243 @@
+//! Stopping: reverse order phase by phase, worker tokens cancelled first, one deadline across
+//! every service, abort and naming of what is left, concurrent stop, stop errors.
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use di_core::BoxError;
+use di_hosting::{BackgroundService, HostFailure, HostedServiceExt, LifecycleHook};
+use support::{Behaviour, Log, Recorder, Waiter, quiet_host, secs};
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+fn stopping_with(log: &Log, name: &'static str, stop: Behaviour) -> Recorder {
+    Recorder {
+        stop,
+        ..Recorder::new(name, log)
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn services_stop_in_reverse_order_phase_by_phase() {
+    let log = Log::default();
+    let (a, b, c) = (log.clone(), log.clone(), log.clone());
+    let running = quiet_host()
+        .configure_services(|services| {
+            services.add_lifecycle_service_with(move || Arc::new(Recorder::new("a", &a)));
+            services.add_lifecycle_service_with(move || Arc::new(Recorder::new("b", &b)));
+            services.add_lifecycle_service_with(move || Arc::new(Recorder::new("c", &c)));
+        })
+        .build()
+        .start()
+        .await
+        .expect("the host starts");
+    let started = log.events().len();
+
+    running.stop().await.expect("the host stops cleanly");
+
+    assert_eq!(
+        log.events()[started..],
+        [
+            "c.stopping",
+            "b.stopping",
+            "a.stopping",
+            "c.stop",
+            "b.stop",
+            "a.stop",
+            "c.stopped",
+            "b.stopped",
+            "a.stopped"
+        ]
+    );
+}
+
+/// Keeps the token it was given, to check its parent.
+#[derive(Default)]
+struct TokenKeeper(Mutex<Option<CancellationToken>>);
+
+#[async_trait]
+impl BackgroundService for TokenKeeper {
+    async fn execute(&self, stopping: CancellationToken) -> Result<(), BoxError> {
+        *self.0.lock().expect("not poisoned") = Some(stopping.clone());
+        stopping.cancelled().await;
+        Ok(())
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn every_workers_token_is_a_child_of_the_hosts_stopping_token() {
+    let keepers = [
+        Arc::new(TokenKeeper::default()),
+        Arc::new(TokenKeeper::default()),
+    ];
+    let registered = keepers.clone();
+    let running = quiet_host()
+        .configure_services(|services| {
+            for keeper in registered {
+                services.add_hosted_service_with(move || Arc::clone(&keeper));
+            }
+        })
+        .build()
+        .start()
+        .await
+        .expect("the host starts");
+    tokio::task::yield_now().await;
+    let tokens: Vec<CancellationToken> = keepers
+        .iter()
+        .map(|k| {
+            k.0.lock()
+                .expect("not poisoned")
+                .clone()
+                .expect("execute ran")
+        })
+        .collect();
+    assert!(tokens.iter().all(|token| !token.is_cancelled()));
+
+    running.lifetime().stop_application();
+
+    // Synchronously, before the host has run a single stop call.
+    assert!(tokens.iter().all(CancellationToken::is_cancelled));
+    running.wait().await.expect("the host stops cleanly");
+}
+
+#[tokio::test(start_paused = true)]
+async fn one_deadline_covers_every_service_and_names_what_is_still_running() {
+    let log = Log::default();
+    let (stuck, a, b) = (log.clone(), log.clone(), log.clone());
+    let running = quiet_host()
+        .configure_options(|options| options.shutdown_timeout = Duration::from_secs(10))
+        .configure_services(|services| {
+            services
+                .add_hosted_service_with(move || {
+                    Arc::new(Waiter {
+                        on_stop: Behaviour::Hang,
+                        ..Waiter::new("stuck", &stuck)
+                    })
+                })
+                .name("stuck");
+            // Each needs 6 s: within 10 s on its own, but not both within one deadline.
+            for (name, log) in [("a", a), ("b", b)] {
+                services
+                    .add_lifecycle_service_with(move || {
+                        Arc::new(stopping_with(
+                            &log,
+                            name,
+                            Behaviour::Sleep(Duration::from_secs(6)),
+                        ))
+                    })
+                    .name(name);
+            }
+        })
+        .build()
+        .start()
+        .await
+        .expect("the host starts");
+    let began = Instant::now();
+
+    let error = running.stop().await.expect_err("the deadline is missed");
+
+    assert_eq!(secs(began), 10);
+    let [
+        HostFailure::DeadlineExceeded {
+            timeout,
+            still_running,
+        },
+    ] = error.failures()
+    else {
+        panic!("expected only the missed deadline: {error}");
+    };
+    assert_eq!(*timeout, Duration::from_secs(10));
+    assert_eq!(still_running, &["a", "stuck"]);
+    assert_eq!(error.exit_code(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_worker_that_finishes_its_cleanup_in_time_is_waited_for() {
+    let log = Log::default();
+    let w = log.clone();
+    let running = quiet_host()
+        .configure_services(|services| {
+            services.add_hosted_service_with(move || {
+                Arc::new(Waiter {
+                    on_stop: Behaviour::Sleep(Duration::from_secs(3)),
+                    ..Waiter::new("w", &w)
+                })
+            });
+        })
+        .build()
+        .start()
+        .await
+        .expect("the host starts");
+    let began = Instant::now();
+
+    running.stop().await.expect("the host stops cleanly");
+
+    assert_eq!(secs(began), 3);
+    assert_eq!(log.events(), ["w.execute", "w.cancelled", "w.finished"]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn concurrent_stop_runs_the_calls_of_each_phase_at_once() {
+    let log = Log::default();
+    let (a, b) = (log.clone(), log.clone());
+    let running = quiet_host()
+        .configure_options(|options| {
+            options.concurrent_stop = true;
+            options.shutdown_timeout = Duration::from_secs(10);
+        })
+        .configure_services(|services| {
+            for (name, log) in [("a", a), ("b", b)] {
+                services.add_lifecycle_service_with(move || {
+                    Arc::new(stopping_with(
+                        &log,
+                        name,
+                        Behaviour::Sleep(Duration::from_secs(6)),
+                    ))
+                });
+            }
+        })
+        .build()
+        .start()
+        .await
+        .expect("the host starts");
+    let began = Instant::now();
+
+    running.stop().await.expect("both stop within the deadline");
+
+    assert_eq!(secs(began), 6);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stop_error_is_reported_and_the_other_services_still_stop() {
+    let log = Log::default();
+    let (a, b) = (log.clone(), log.clone());
+    let running = quiet_host()
+        .configure_services(|services| {
+            services.add_lifecycle_service_with(move || Arc::new(Recorder::new("a", &a)));
+            services
+                .add_lifecycle_service_with(move || {
+                    Arc::new(stopping_with(&b, "b", Behaviour::Fail))
+                })
+                .name("b");
+        })
+        .build()
+        .start()
+        .await
+        .expect("the host starts");
+
+    let error = running.stop().await.expect_err("b fails to stop");
+
+    assert_eq!(
+        log.matching("a.stop"),
+        ["a.stopping", "a.stop", "a.stopped"]
+    );
+    assert!(matches!(
+        &error.failures()[..],
+        [HostFailure::Stop { service, hook: LifecycleHook::Stop, source }]
+            if service == "b" && source.to_string() == "b stop failed"
+    ));
+    assert_eq!(error.exit_code(), 1);
+}
