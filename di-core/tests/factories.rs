@@ -295,3 +295,39 @@ fn a_panic_in_a_dependency_does_not_poison_its_dependents() {
     assert!(first.is_err());
     assert!(second.is_ok());
 }
+
+#[tokio::test]
+async fn an_async_singleton_may_depend_on_a_sync_singleton_that_needs_another_async_one() {
+    struct Migrations;
+    let log = Log::default();
+    let mut services = ServiceCollection::new();
+    let l = log.clone();
+    services.add_singleton_async(move |_repo: Arc<Repo>| {
+        let l = l.clone();
+        async move {
+            l.push("create Migrations");
+            Ok::<_, ConnectError>(Arc::new(Migrations))
+        }
+    });
+    let l = log.clone();
+    services.add_singleton(move |_pool: Arc<Pool>| {
+        l.push("create Repo");
+        Arc::new(Repo)
+    });
+    let l = log.clone();
+    services.add_singleton_async(move || {
+        let l = l.clone();
+        async move {
+            l.push("create Pool");
+            Ok::<_, ConnectError>(Arc::new(Pool))
+        }
+    });
+
+    let provider = services.build_async().await.expect("valid collection");
+
+    assert_eq!(
+        log.events(),
+        ["create Pool", "create Repo", "create Migrations"]
+    );
+    assert!(provider.get::<Migrations>().is_ok());
+}
