@@ -137,6 +137,36 @@ impl RestartPolicy {
         }
     }
 
+    /// Sets the sliding window in which restarts are counted.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let policy = di_hosting::RestartPolicy::default().with_window(Duration::from_secs(10));
+    /// assert_eq!(policy.window, Duration::from_secs(10));
+    /// ```
+    #[must_use]
+    pub fn with_window(mut self, window: Duration) -> Self {
+        self.window = window;
+        self
+    }
+
+    /// Sets the longest wait between restarts.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let policy = di_hosting::RestartPolicy::default().with_max_backoff(Duration::from_secs(5));
+    /// assert_eq!(policy.backoff(10), Duration::from_secs(5));
+    /// ```
+    #[must_use]
+    pub fn with_max_backoff(mut self, max_backoff: Duration) -> Self {
+        self.max_backoff = max_backoff;
+        self
+    }
+
     /// The wait before the restart that follows `recent` restarts within the window.
     ///
     /// # Examples

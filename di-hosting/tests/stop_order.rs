@@ -235,7 +235,7 @@ async fn a_stop_error_is_reported_and_the_other_services_still_stop() {
         ["a.stopping", "a.stop", "a.stopped"]
     );
     assert!(matches!(
-        &error.failures()[..],
+        error.failures(),
         [HostFailure::Stop { service, hook: LifecycleHook::Stop, source }]
             if service == "b" && source.to_string() == "b stop failed"
     ));
