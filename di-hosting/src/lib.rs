@@ -5,7 +5,6 @@
 //! # Examples
 //!
 //! ```
-//! use std::sync::Arc;
 //! use async_trait::async_trait;
 //! use di_core::{BoxError, Injectable, ScopeFactory};
 //! use di_hosting::{BackgroundService, Host, HostedServiceExt};

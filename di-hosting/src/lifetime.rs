@@ -103,7 +103,7 @@ impl ApplicationLifetime {
     /// # Examples
     ///
     /// ```
-    /// # tokio::runtime::Builder::new_current_thread().build().expect("runtime").block_on(async {
+    /// # tokio::runtime::Builder::new_current_thread().enable_time().build().expect("runtime").block_on(async {
     /// let lifetime = di_hosting::ApplicationLifetime::new();
     /// let stopped = lifetime.stopped();
     /// assert!(tokio::time::timeout(std::time::Duration::ZERO, stopped).await.is_err());
