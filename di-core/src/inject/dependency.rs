@@ -112,7 +112,7 @@ impl<T: ?Sized + Send + Sync + 'static> Dependency for Vec<Arc<T>> {
     }
 
     fn resolve(state: &Self::State, resolver: &Resolver<'_>) -> Result<Self, ResolveError> {
-        state.iter().map(|site| resolver.resolve(site)).collect()
+        resolver.resolve_many(state.iter().map(SiteRef::index))
     }
 }
 

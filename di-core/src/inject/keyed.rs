@@ -133,9 +133,7 @@ impl<T: ?Sized + Send + Sync + 'static, K: StaticKey> Dependency for Vec<Keyed<T
     }
 
     fn resolve(state: &Self::State, resolver: &Resolver<'_>) -> Result<Self, ResolveError> {
-        state
-            .iter()
-            .map(|site| resolver.resolve(site).map(Keyed::new))
-            .collect()
+        let all = resolver.resolve_many(state.iter().map(SiteRef::index))?;
+        Ok(all.into_iter().map(Keyed::new).collect())
     }
 }

@@ -225,11 +225,20 @@ impl<'a> Resolver<'a> {
         &self,
         entry: Option<&Entry>,
     ) -> Result<Vec<Arc<T>>, ResolveError> {
-        entry
-            .map_or(&[][..], |e| &e.all[..])
-            .iter()
-            .map(|&i| self.resolve_index(i as usize))
-            .collect()
+        let indices = entry.map_or(&[][..], |e| &e.all[..]);
+        self.resolve_many(indices.iter().map(|&i| i as usize))
+    }
+
+    /// Resolves several call sites into a vector allocated once at its final size.
+    pub(crate) fn resolve_many<T: ?Sized + Send + Sync + 'static>(
+        &self,
+        indices: impl ExactSizeIterator<Item = usize>,
+    ) -> Result<Vec<Arc<T>>, ResolveError> {
+        let mut all = Vec::with_capacity(indices.len());
+        for index in indices {
+            all.push(self.resolve_index(index)?);
+        }
+        Ok(all)
     }
 }
 
