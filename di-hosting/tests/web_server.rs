@@ -10,8 +10,8 @@ use std::time::Duration;
 use axum::Router;
 use axum::routing::get;
 use di_core::ScopeFactory;
-use di_hosting::web::{Inject, RequestScopeLayer, WebServer};
-use di_hosting::{Host, HostFailure, HostedServiceExt, RunningHost};
+use di_hosting::web::{Inject, RequestScopeLayer, WebServer, WebServerExt};
+use di_hosting::{Host, HostFailure, RunningHost};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::{Notify, mpsc};
@@ -59,7 +59,7 @@ async fn start(address: SocketAddr, gate: Arc<Gate>) -> Result<RunningHost, di_h
         })
         .configure_services(move |services| {
             services.add_scoped(|| Arc::new(Greeting("hello")));
-            services.add_lifecycle_service_with(move |scopes: ScopeFactory| {
+            services.add_web_server(move |scopes: ScopeFactory| {
                 Arc::new(WebServer::new(address, router(scopes, Arc::clone(&gate))))
             });
         })

@@ -9,7 +9,8 @@
 //! - [`trace_layer`], [`timeout_layer`], [`body_limit_layer`] and [`json_error_bodies`] are the
 //!   middleware a real service has.
 //! - [`WebServer`] is a hosted service that serves a router under the host's lifecycle: it
-//!   binds at start and shuts down gracefully within the host's shutdown deadline.
+//!   binds at start and shuts down gracefully within the host's shutdown deadline; register it
+//!   with [`WebServerExt::add_web_server`].
 //!
 //! # Examples
 //!
@@ -38,6 +39,7 @@
 mod error_response;
 mod inject;
 mod middleware;
+mod registration;
 mod rejection;
 mod scope_layer;
 mod scoped_body;
@@ -47,6 +49,7 @@ mod server;
 pub use error_response::JsonError;
 pub use inject::{Inject, InjectAll, InjectKeyed, InjectOptional};
 pub use middleware::{body_limit_layer, json_error_bodies, timeout_layer, trace_layer};
+pub use registration::WebServerExt;
 pub use rejection::InjectRejection;
 pub use scope_layer::{RequestScope, RequestScopeLayer};
 pub use server::{WebServer, WebServerError};

@@ -71,15 +71,15 @@ struct Running {
 /// use std::sync::Arc;
 /// use axum::{Router, routing::get};
 /// use di_core::ScopeFactory;
-/// use di_hosting::{Host, HostedServiceExt};
-/// use di_hosting::web::{RequestScopeLayer, WebServer};
+/// use di_hosting::Host;
+/// use di_hosting::web::{RequestScopeLayer, WebServer, WebServerExt};
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let host = Host::builder()
 ///     .configure_options(|options| options.handle_signals = false)
 ///     .configure_services(|services| {
-///         services.add_lifecycle_service_with(|scopes: ScopeFactory| {
+///         services.add_web_server(|scopes: ScopeFactory| {
 ///             let router = Router::new()
 ///                 .route("/", get(|| async { "hello" }))
 ///                 .layer(RequestScopeLayer::new(scopes));

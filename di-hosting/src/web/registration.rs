@@ -1,0 +1,51 @@
+//! [`WebServerExt`]: registering a [`WebServer`] both as a service and as a hosted service.
+
+use std::sync::Arc;
+
+use di_core::{Dependency, Factory, ServiceCollection};
+
+use crate::registration::{HostedServiceExt, HostedServiceRegistration};
+use crate::web::server::WebServer;
+
+/// Adds a [`WebServer`] to a [`ServiceCollection`].
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use axum::{Router, routing::get};
+/// use di_core::{ScopeFactory, ServiceCollection};
+/// use di_hosting::web::{RequestScopeLayer, WebServer, WebServerExt};
+///
+/// let mut services = ServiceCollection::new();
+/// services.add_web_server(|scopes: ScopeFactory| {
+///     let router = Router::new()
+///         .route("/", get(|| async { "hello" }))
+///         .layer(RequestScopeLayer::new(scopes));
+///     Arc::new(WebServer::new("127.0.0.1:0".parse().expect("an address"), router))
+/// });
+/// let provider = services.build()?;
+/// assert!(provider.get::<WebServer>()?.local_addr().is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub trait WebServerExt {
+    /// Registers the server that `factory` builds (its arguments are its dependencies) as a
+    /// singleton — so other services and tests can resolve `Arc<WebServer>`, for example to
+    /// read [`local_addr`](WebServer::local_addr) — and as a hosted service.
+    fn add_web_server<F, Args>(&mut self, factory: F) -> HostedServiceRegistration
+    where
+        F: Factory<Args, Output = Arc<WebServer>>,
+        Args: Dependency;
+}
+
+impl WebServerExt for ServiceCollection {
+    fn add_web_server<F, Args>(&mut self, factory: F) -> HostedServiceRegistration
+    where
+        F: Factory<Args, Output = Arc<WebServer>>,
+        Args: Dependency,
+    {
+        self.add_singleton(factory);
+        self.add_lifecycle_service_with(|server: Arc<WebServer>| server)
+            .name("web server")
+    }
+}

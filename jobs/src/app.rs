@@ -1,0 +1,87 @@
+//! Wiring: the services of the application and the host that runs them.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use di_core::{BoxError, ScopeFactory};
+use di_hosting::web::{WebServer, WebServerExt};
+use di_hosting::{Host, HostBuilder, HostedService, HostedServiceExt};
+use tokio_util::sync::CancellationToken;
+
+use crate::api;
+use crate::config::JobsConfig;
+use crate::db::Database;
+use crate::repo::JobRepository;
+use crate::worker::JobWorker;
+
+/// The host of the application, configured from `config`:
+///
+/// - `JobsConfig` — a singleton instance;
+/// - [`Database`] — an async singleton (the pool, migrated at startup), closed at shutdown;
+/// - [`JobRepository`] — scoped: one per request, one per worker batch;
+/// - [`WebServer`] — the HTTP API, a hosted service;
+/// - [`JobWorker`] — the queue's background service;
+/// - a last hosted service that prints `listening on http://<address>` once everything runs.
+///
+/// # Examples
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let dir = tempfile::tempdir()?;
+/// let config = jobs::JobsConfig::from_sources(["--listen", "127.0.0.1:0"], |name| {
+///     (name == "DATABASE_URL").then(|| format!("sqlite://{}/j.db", dir.path().display()))
+/// })?;
+/// let running = jobs::host_builder(config)
+///     .configure_options(|options| options.handle_signals = false)
+///     .build()
+///     .start()
+///     .await?;
+/// assert!(running.lifetime().is_started());
+/// running.stop().await?;
+/// # Ok(()) }
+/// ```
+pub fn host_builder(config: JobsConfig) -> HostBuilder {
+    let shutdown_timeout = config.shutdown_timeout;
+    Host::builder()
+        .configure_options(move |options| options.shutdown_timeout = shutdown_timeout)
+        .configure_services(move |services| {
+            services.add_instance(Arc::new(config));
+            services
+                .add_singleton_async(|config: Arc<JobsConfig>| async move {
+                    Database::connect(&config.database_url).await.map(Arc::new)
+                })
+                .disposable();
+            services.add_scoped(|db: Arc<Database>| Arc::new(JobRepository::new(db)));
+            services.add_web_server(|config: Arc<JobsConfig>, scopes: ScopeFactory| {
+                Arc::new(WebServer::new(config.listen, api::router(scopes, &config)))
+            });
+            services.add_hosted_service::<JobWorker>();
+            services
+                .add_lifecycle_service_with(|server: Arc<WebServer>| Arc::new(Announcer { server }))
+                .name("announcer");
+        })
+}
+
+/// Prints the bound address on stdout once the server and the worker run, so that scripts
+/// (and the end-to-end tests) can find an ephemeral port.
+#[derive(Debug)]
+struct Announcer {
+    server: Arc<WebServer>,
+}
+
+#[async_trait]
+impl HostedService for Announcer {
+    async fn start(&self, _cancel: CancellationToken) -> Result<(), BoxError> {
+        if let Some(address) = self.server.local_addr() {
+            let mut stdout = std::io::stdout().lock();
+            writeln!(stdout, "listening on http://{address}")?;
+            stdout.flush()?;
+        }
+        Ok(())
+    }
+
+    async fn stop(&self, _cancel: CancellationToken) -> Result<(), BoxError> {
+        Ok(())
+    }
+}

@@ -1,0 +1,472 @@
+//! [`JobRepository`]: the queue's storage operations, one instance per request or worker batch
+//! (a scoped service).
+//!
+//! Invariants:
+//! - a claim is one `UPDATE … RETURNING` statement, so two processes never claim the same job;
+//! - finishing an attempt (success, failure, release) is accepted only from the current lease
+//!   holder of a `running` job, and its `job_attempts` row is written in the same transaction.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde_json::Value;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, Sqlite, Transaction};
+
+use crate::db::Database;
+use crate::job::{Job, JobStatus, NewJob};
+
+/// A job a worker holds the lease of.
+///
+/// # Examples
+///
+/// ```
+/// let job = jobs::ClaimedJob { id: 1, kind: "fail".into(), payload: serde_json::Value::Null, attempt: 1, max_attempts: 3 };
+/// assert!(!job.is_last_attempt());
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimedJob {
+    /// The job's id.
+    pub id: i64,
+    /// Its kind's name.
+    pub kind: String,
+    /// Its input.
+    pub payload: Value,
+    /// This attempt's number, from 1.
+    pub attempt: u32,
+    /// How many attempts are allowed.
+    pub max_attempts: u32,
+}
+
+impl ClaimedJob {
+    /// Whether a failure of this attempt fails the job for good.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let job = jobs::ClaimedJob { id: 1, kind: "fail".into(), payload: serde_json::Value::Null, attempt: 3, max_attempts: 3 };
+    /// assert!(job.is_last_attempt());
+    /// ```
+    pub fn is_last_attempt(&self) -> bool {
+        self.attempt >= self.max_attempts
+    }
+}
+
+/// The current time in Unix milliseconds: the clock every process sharing the database uses.
+pub(crate) fn now_millis() -> i64 {
+    let since_epoch = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX)
+}
+
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// The queue's storage operations (scoped: one per request, one per worker batch).
+///
+/// # Examples
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use std::sync::Arc;
+/// use jobs::{Database, JobRepository, NewJob};
+///
+/// let dir = tempfile::tempdir()?;
+/// let db = Database::connect(&format!("sqlite://{}/j.db", dir.path().display())).await?;
+/// let repo = JobRepository::new(Arc::new(db));
+/// let new = NewJob::from_json(&serde_json::json!({"kind": "sha256", "payload": "abc"}), 3)?;
+/// let id = repo.insert(&new).await?;
+/// assert_eq!(repo.find(id).await?.map(|job| job.kind), Some("sha256".to_owned()));
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct JobRepository {
+    db: Arc<Database>,
+}
+
+/// The columns a [`Job`] is read from (a macro, so that queries stay `&'static str`).
+macro_rules! job_columns {
+    () => {
+        "id, kind, payload, status, attempts, max_attempts, result, last_error"
+    };
+}
+
+impl JobRepository {
+    /// A repository over `db`.
+    ///
+    /// # Examples
+    ///
+    /// See [`JobRepository`].
+    pub fn new(db: Arc<Database>) -> Self {
+        Self { db }
+    }
+
+    /// Stores a new `pending` job, due now; returns its id.
+    ///
+    /// # Errors
+    ///
+    /// The database's error.
+    ///
+    /// # Examples
+    ///
+    /// See [`JobRepository`].
+    pub async fn insert(&self, job: &NewJob) -> Result<i64, sqlx::Error> {
+        let now = now_millis();
+        sqlx::query(
+            "INSERT INTO jobs (kind, payload, max_attempts, run_at, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?4, ?4) RETURNING id",
+        )
+        .bind(job.kind.as_str())
+        .bind(job.payload.to_string())
+        .bind(i64::from(job.max_attempts))
+        .bind(now)
+        .fetch_one(self.db.pool())
+        .await?
+        .try_get("id")
+    }
+
+    /// The job with `id`, if any.
+    ///
+    /// # Errors
+    ///
+    /// The database's error.
+    ///
+    /// # Examples
+    ///
+    /// See [`JobRepository`].
+    pub async fn find(&self, id: i64) -> Result<Option<Job>, sqlx::Error> {
+        let sql = concat!("SELECT ", job_columns!(), " FROM jobs WHERE id = ?1");
+        let row = sqlx::query(sql)
+            .bind(id)
+            .fetch_optional(self.db.pool())
+            .await?;
+        row.as_ref().map(job_from_row).transpose()
+    }
+
+    /// Up to `limit` jobs, newest first, optionally with one `status` and ids below `before`.
+    ///
+    /// # Errors
+    ///
+    /// The database's error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # async fn demo(repo: &jobs::JobRepository) -> Result<(), sqlx::Error> {
+    /// let failed = repo.list(Some(jobs::JobStatus::Failed), 50, None).await?;
+    /// # drop(failed); Ok(()) }
+    /// ```
+    pub async fn list(
+        &self,
+        status: Option<JobStatus>,
+        limit: u32,
+        before: Option<i64>,
+    ) -> Result<Vec<Job>, sqlx::Error> {
+        let sql = concat!(
+            "SELECT ",
+            job_columns!(),
+            " FROM jobs WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR id < ?2)
+             ORDER BY id DESC LIMIT ?3"
+        );
+        let rows = sqlx::query(sql)
+            .bind(status.map(JobStatus::as_str))
+            .bind(before)
+            .bind(i64::from(limit))
+            .fetch_all(self.db.pool())
+            .await?;
+        rows.iter().map(job_from_row).collect()
+    }
+
+    /// The number of jobs in each status (every status present, zero included).
+    ///
+    /// # Errors
+    ///
+    /// The database's error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # async fn demo(repo: &jobs::JobRepository) -> Result<(), sqlx::Error> {
+    /// let stats = repo.stats().await?;
+    /// assert_eq!(stats.len(), 4);
+    /// # Ok(()) }
+    /// ```
+    pub async fn stats(&self) -> Result<BTreeMap<&'static str, i64>, sqlx::Error> {
+        let mut counts: BTreeMap<&'static str, i64> = JobStatus::ALL
+            .iter()
+            .map(|status| (status.as_str(), 0))
+            .collect();
+        let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM jobs GROUP BY status")
+            .fetch_all(self.db.pool())
+            .await?;
+        for row in rows {
+            let status: String = row.try_get("status")?;
+            if let Ok(status) = status.parse::<JobStatus>() {
+                counts.insert(status.as_str(), row.try_get("n")?);
+            }
+        }
+        Ok(counts)
+    }
+
+    /// Claims up to `limit` due jobs for `owner` with a lease of `lease`: pending jobs whose
+    /// time has come, and running jobs whose lease expired (their holder died). Running jobs
+    /// whose lease expired on their last attempt are marked `failed` instead.
+    ///
+    /// # Errors
+    ///
+    /// The database's error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # async fn demo(repo: &jobs::JobRepository) -> Result<(), sqlx::Error> {
+    /// let batch = repo.claim("worker-1", std::time::Duration::from_secs(30), 16).await?;
+    /// # drop(batch); Ok(()) }
+    /// ```
+    pub async fn claim(
+        &self,
+        owner: &str,
+        lease: Duration,
+        limit: u32,
+    ) -> Result<Vec<ClaimedJob>, sqlx::Error> {
+        let now = now_millis();
+        sqlx::query(
+            "UPDATE jobs SET status = 'failed', lease_owner = NULL, lease_expires_at = NULL,
+                 last_error = 'the worker holding the job stopped responding on its last attempt',
+                 updated_at = ?1
+             WHERE status = 'running' AND lease_expires_at <= ?1 AND attempts >= max_attempts",
+        )
+        .bind(now)
+        .execute(self.db.pool())
+        .await?;
+        let rows = sqlx::query(
+            "UPDATE jobs SET status = 'running', lease_owner = ?1, lease_expires_at = ?2,
+                 attempts = attempts + 1, updated_at = ?3
+             WHERE id IN (
+                 SELECT id FROM jobs
+                 WHERE (status = 'pending' AND run_at <= ?3)
+                    OR (status = 'running' AND lease_expires_at <= ?3)
+                 ORDER BY run_at, id LIMIT ?4)
+             RETURNING id, kind, payload, attempts, max_attempts",
+        )
+        .bind(owner)
+        .bind(now.saturating_add(millis(lease)))
+        .bind(now)
+        .bind(i64::from(limit))
+        .fetch_all(self.db.pool())
+        .await?;
+        rows.iter().map(claimed_from_row).collect()
+    }
+
+    /// Extends the lease of every job `owner` is running; returns how many were renewed.
+    ///
+    /// # Errors
+    ///
+    /// The database's error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # async fn demo(repo: &jobs::JobRepository) -> Result<(), sqlx::Error> {
+    /// repo.renew("worker-1", std::time::Duration::from_secs(30)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn renew(&self, owner: &str, lease: Duration) -> Result<u64, sqlx::Error> {
+        let now = now_millis();
+        let done = sqlx::query(
+            "UPDATE jobs SET lease_expires_at = ?2, updated_at = ?3
+             WHERE status = 'running' AND lease_owner = ?1",
+        )
+        .bind(owner)
+        .bind(now.saturating_add(millis(lease)))
+        .bind(now)
+        .execute(self.db.pool())
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Records the success of `job`'s attempt; `false` if `owner` no longer holds its lease.
+    ///
+    /// # Errors
+    ///
+    /// The database's error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # async fn demo(repo: &jobs::JobRepository, job: &jobs::ClaimedJob) -> Result<(), sqlx::Error> {
+    /// let accepted = repo.complete(job, "worker-1", &serde_json::json!({"ok": true})).await?;
+    /// # let _ = accepted; Ok(()) }
+    /// ```
+    pub async fn complete(
+        &self,
+        job: &ClaimedJob,
+        owner: &str,
+        result: &Value,
+    ) -> Result<bool, sqlx::Error> {
+        let mut tx = self.db.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let updated = sqlx::query(
+            "UPDATE jobs SET status = 'succeeded', result = ?3, lease_owner = NULL,
+                 lease_expires_at = NULL, updated_at = ?4
+             WHERE id = ?1 AND status = 'running' AND lease_owner = ?2",
+        )
+        .bind(job.id)
+        .bind(owner)
+        .bind(result.to_string())
+        .bind(now_millis())
+        .execute(&mut *tx)
+        .await?;
+        finish(tx, updated.rows_affected(), job, owner, "succeeded", None).await
+    }
+
+    /// Records the failure of `job`'s attempt: `pending` again, due at `retry_at` (Unix ms),
+    /// or `failed` for good when `retry_at` is `None`. `false` if `owner` lost the lease.
+    ///
+    /// # Errors
+    ///
+    /// The database's error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # async fn demo(repo: &jobs::JobRepository, job: &jobs::ClaimedJob) -> Result<(), sqlx::Error> {
+    /// repo.fail(job, "worker-1", "boom", None).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn fail(
+        &self,
+        job: &ClaimedJob,
+        owner: &str,
+        error: &str,
+        retry_at: Option<i64>,
+    ) -> Result<bool, sqlx::Error> {
+        let mut tx = self.db.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let status = if retry_at.is_some() {
+            "pending"
+        } else {
+            "failed"
+        };
+        let updated = sqlx::query(
+            "UPDATE jobs SET status = ?3, last_error = ?4, run_at = COALESCE(?5, run_at),
+                 lease_owner = NULL, lease_expires_at = NULL, updated_at = ?6
+             WHERE id = ?1 AND status = 'running' AND lease_owner = ?2",
+        )
+        .bind(job.id)
+        .bind(owner)
+        .bind(status)
+        .bind(error)
+        .bind(retry_at)
+        .bind(now_millis())
+        .execute(&mut *tx)
+        .await?;
+        finish(
+            tx,
+            updated.rows_affected(),
+            job,
+            owner,
+            "failed",
+            Some(error),
+        )
+        .await
+    }
+
+    /// Gives `job` back unfinished (the worker is stopping): `pending`, due now, and the
+    /// attempt is not counted. `false` if `owner` lost the lease.
+    ///
+    /// # Errors
+    ///
+    /// The database's error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # async fn demo(repo: &jobs::JobRepository, job: &jobs::ClaimedJob) -> Result<(), sqlx::Error> {
+    /// repo.release(job, "worker-1").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn release(&self, job: &ClaimedJob, owner: &str) -> Result<bool, sqlx::Error> {
+        let mut tx = self.db.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let now = now_millis();
+        let updated = sqlx::query(
+            "UPDATE jobs SET status = 'pending', attempts = MAX(attempts - 1, 0), run_at = ?3,
+                 lease_owner = NULL, lease_expires_at = NULL, updated_at = ?3
+             WHERE id = ?1 AND status = 'running' AND lease_owner = ?2",
+        )
+        .bind(job.id)
+        .bind(owner)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        finish(tx, updated.rows_affected(), job, owner, "released", None).await
+    }
+}
+
+/// Writes the attempt's history row and commits if the guarded update matched; otherwise
+/// rolls back (dropping the transaction) and reports the lost lease.
+async fn finish(
+    mut tx: Transaction<'static, Sqlite>,
+    updated: u64,
+    job: &ClaimedJob,
+    owner: &str,
+    outcome: &str,
+    error: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    if updated != 1 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO job_attempts (job_id, attempt, owner, outcome, error, finished_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
+    .bind(job.id)
+    .bind(i64::from(job.attempt))
+    .bind(owner)
+    .bind(outcome)
+    .bind(error)
+    .bind(now_millis())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+fn json_column(row: &SqliteRow, column: &str) -> Result<Option<Value>, sqlx::Error> {
+    let text: Option<String> = row.try_get(column)?;
+    text.map(|text| serde_json::from_str(&text))
+        .transpose()
+        .map_err(|error| sqlx::Error::Decode(Box::new(error)))
+}
+
+fn count_column(row: &SqliteRow, column: &str) -> Result<u32, sqlx::Error> {
+    let value: i64 = row.try_get(column)?;
+    u32::try_from(value).map_err(|error| sqlx::Error::Decode(Box::new(error)))
+}
+
+fn job_from_row(row: &SqliteRow) -> Result<Job, sqlx::Error> {
+    let status: String = row.try_get("status")?;
+    Ok(Job {
+        id: row.try_get("id")?,
+        kind: row.try_get("kind")?,
+        status: status
+            .parse()
+            .map_err(|error| sqlx::Error::Decode(Box::new(error)))?,
+        attempts: count_column(row, "attempts")?,
+        max_attempts: count_column(row, "max_attempts")?,
+        payload: json_column(row, "payload")?.unwrap_or(Value::Null),
+        result: json_column(row, "result")?,
+        last_error: row.try_get("last_error")?,
+    })
+}
+
+fn claimed_from_row(row: &SqliteRow) -> Result<ClaimedJob, sqlx::Error> {
+    Ok(ClaimedJob {
+        id: row.try_get("id")?,
+        kind: row.try_get("kind")?,
+        payload: json_column(row, "payload")?.unwrap_or(Value::Null),
+        attempt: count_column(row, "attempts")?,
+        max_attempts: count_column(row, "max_attempts")?,
+    })
+}
