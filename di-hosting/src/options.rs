@@ -72,8 +72,9 @@ pub enum FailurePolicy {
     /// Log the failure at error level and let the worker end; the host keeps running and the
     /// failure is not part of the host's result.
     Ignore,
-    /// Run `execute` again after an exponential backoff; past the restart limit, escalate to
-    /// [`StopHost`](Self::StopHost).
+    /// Call the same worker's `execute` again after an exponential backoff; past the restart
+    /// limit, escalate to [`StopHost`](Self::StopHost). A stop during the backoff ends the
+    /// worker without a failure.
     Restart(RestartPolicy),
 }
 

@@ -62,12 +62,52 @@ type ServiceOf<F, Args> = <<F as Factory<Args>>::Output as FactoryOutput>::Servi
 pub trait HostedServiceExt {
     /// Registers the background service `W`, built from its injected dependencies.
     ///
-    /// `W` is registered as a singleton, so `build()` validates its dependencies.
+    /// `W` is built once, as a singleton, so `build()` validates its dependencies.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use async_trait::async_trait;
+    /// use di_core::{BoxError, Injectable, ServiceCollection};
+    /// use di_hosting::{BackgroundService, HostedServiceExt};
+    /// use tokio_util::sync::CancellationToken;
+    ///
+    /// struct Config { period_ms: u64 }
+    /// struct Poller { config: Arc<Config> }
+    ///
+    /// impl Injectable for Poller {
+    ///     type Dependencies = Arc<Config>;
+    ///     fn inject(config: Arc<Config>) -> Self { Poller { config } }
+    /// }
+    ///
+    /// #[async_trait]
+    /// impl BackgroundService for Poller {
+    ///     async fn execute(&self, stopping: CancellationToken) -> Result<(), BoxError> {
+    ///         let _period = self.config.period_ms;
+    ///         stopping.cancelled().await;
+    ///         Ok(())
+    ///     }
+    /// }
+    ///
+    /// let mut services = ServiceCollection::new();
+    /// services.add_hosted_service::<Poller>();
+    /// // The worker's dependency is validated at build.
+    /// assert!(services.build().is_err());
+    /// services.add_instance(Arc::new(Config { period_ms: 100 }));
+    /// assert!(services.build().is_ok());
+    /// ```
     fn add_hosted_service<W>(&mut self) -> HostedServiceRegistration
     where
         W: Injectable + BackgroundService;
 
     /// Registers a background service built by a factory whose arguments are its dependencies.
+    ///
+    /// Each call registers a separate service, even for the same type.
+    ///
+    /// # Examples
+    ///
+    /// See [`HostedServiceExt`].
     fn add_hosted_service_with<F, Args>(&mut self, factory: F) -> HostedServiceRegistration
     where
         F: Factory<Args>,
@@ -75,11 +115,63 @@ pub trait HostedServiceExt {
         ServiceOf<F, Args>: BackgroundService + Sized;
 
     /// Registers the full-lifecycle hosted service `S`, built from its injected dependencies.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use async_trait::async_trait;
+    /// use di_core::{BoxError, Injectable, ServiceCollection};
+    /// use di_hosting::{HostedService, HostedServiceExt};
+    /// use tokio_util::sync::CancellationToken;
+    ///
+    /// struct Migrations;
+    ///
+    /// impl Injectable for Migrations {
+    ///     type Dependencies = ();
+    ///     fn inject((): ()) -> Self { Migrations }
+    /// }
+    ///
+    /// #[async_trait]
+    /// impl HostedService for Migrations {
+    ///     async fn start(&self, _cancel: CancellationToken) -> Result<(), BoxError> { Ok(()) }
+    ///     async fn stop(&self, _cancel: CancellationToken) -> Result<(), BoxError> { Ok(()) }
+    /// }
+    ///
+    /// let mut services = ServiceCollection::new();
+    /// services.add_lifecycle_service::<Migrations>().name("migrations");
+    /// assert!(services.build().is_ok());
+    /// ```
     fn add_lifecycle_service<S>(&mut self) -> HostedServiceRegistration
     where
         S: Injectable + HostedService;
 
     /// Registers a full-lifecycle hosted service built by a factory.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use async_trait::async_trait;
+    /// use di_core::{BoxError, ServiceCollection};
+    /// use di_hosting::{HostedService, HostedServiceExt};
+    /// use tokio_util::sync::CancellationToken;
+    ///
+    /// struct Listener { port: u16 }
+    ///
+    /// #[async_trait]
+    /// impl HostedService for Listener {
+    ///     async fn start(&self, _cancel: CancellationToken) -> Result<(), BoxError> {
+    ///         println!("listening on {}", self.port);
+    ///         Ok(())
+    ///     }
+    ///     async fn stop(&self, _cancel: CancellationToken) -> Result<(), BoxError> { Ok(()) }
+    /// }
+    ///
+    /// let mut services = ServiceCollection::new();
+    /// services.add_instance(Arc::new(8080_u16));
+    /// services.add_lifecycle_service_with(|port: Arc<u16>| Arc::new(Listener { port: *port }));
+    /// assert!(services.build().is_ok());
+    /// ```
     fn add_lifecycle_service_with<F, Args>(&mut self, factory: F) -> HostedServiceRegistration
     where
         F: Factory<Args>,

@@ -175,3 +175,16 @@ fn a_failing_worker_exits_with_a_non_zero_code() {
     );
     assert!(output.contains("host stopped"), "output:\n{output}");
 }
+
+#[test]
+fn a_second_sigterm_during_the_stop_exits_at_once_with_143() {
+    let mut worker = Worker::spawn(&[("WORKER_DRAIN_MS", "60000")]);
+    worker.wait_for_line("press Ctrl+C to stop");
+
+    worker.signal("TERM");
+    worker.wait_for_line("MyWorker finishing its work");
+    worker.signal("TERM");
+    let (status, output) = worker.wait_for_exit();
+
+    assert_eq!(status.code(), Some(143), "output:\n{output}");
+}
