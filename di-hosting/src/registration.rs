@@ -26,6 +26,10 @@ type ServiceOf<F, Args> = <<F as Factory<Args>>::Output as FactoryOutput>::Servi
 
 /// Adds hosted services to a [`ServiceCollection`].
 ///
+/// A hosted service is registered under a host-private type, so `Arc<Worker>` is not injectable
+/// by itself. To share one instance with other services, register it as a singleton and hand it
+/// over: `services.add_hosted_service_with(|worker: Arc<Worker>| worker)`.
+///
 /// # Examples
 ///
 /// ```

@@ -132,3 +132,27 @@ async fn many_hosts_start_and_stop_concurrently_on_a_multi_threaded_runtime() {
 
     assert!(cancelled.iter().all(|&count| count == 20), "{cancelled:?}");
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_worker_registered_as_a_singleton_is_shared_with_other_services() {
+    let log = Log::default();
+    let w = log.clone();
+    let running = quiet_host()
+        .configure_services(|services| {
+            services.add_singleton(move || Arc::new(Waiter::new("shared", &w)));
+            services.add_hosted_service_with(|worker: Arc<Waiter>| worker);
+        })
+        .build()
+        .start()
+        .await
+        .expect("the host starts");
+    tokio::task::yield_now().await;
+
+    let worker = running
+        .provider()
+        .get::<Waiter>()
+        .expect("the worker is injectable");
+    assert_eq!(worker.name, "shared");
+    assert_eq!(log.events(), ["shared.execute"]);
+    running.stop().await.expect("the host stops cleanly");
+}
