@@ -63,7 +63,7 @@ pub fn host_builder(config: JobsConfig) -> HostBuilder {
         })
 }
 
-/// Prints the bound address on stdout once the server and the worker run, so that scripts
+/// Prints the bound address on stdout once every service has started, so that scripts
 /// (and the end-to-end tests) can find an ephemeral port.
 #[derive(Debug)]
 struct Announcer {
@@ -73,6 +73,10 @@ struct Announcer {
 #[async_trait]
 impl HostedService for Announcer {
     async fn start(&self, _cancel: CancellationToken) -> Result<(), BoxError> {
+        Ok(())
+    }
+
+    async fn started(&self, _cancel: CancellationToken) -> Result<(), BoxError> {
         if let Some(address) = self.server.local_addr() {
             let mut stdout = std::io::stdout().lock();
             writeln!(stdout, "listening on http://{address}")?;

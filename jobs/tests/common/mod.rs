@@ -1,0 +1,244 @@
+//! The end-to-end harness: runs the real `jobs` binary on an ephemeral port with a temporary
+//! database, and talks to it over HTTP. Every wait has a deadline, so nothing can hang.
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of the harness"
+)]
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::Value;
+use sqlx::SqlitePool;
+use tokio::time::{Instant, sleep};
+
+/// How long any single wait may take before the test fails.
+pub(crate) const WATCHDOG: Duration = Duration::from_secs(90);
+const POLL: Duration = Duration::from_millis(25);
+
+/// A temporary directory holding the database and the processes' logs.
+pub(crate) struct Workspace {
+    dir: tempfile::TempDir,
+    started: usize,
+}
+
+impl Workspace {
+    pub(crate) fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("a temporary directory"),
+            started: 0,
+        }
+    }
+
+    pub(crate) fn database_url(&self) -> String {
+        format!("sqlite://{}", self.dir.path().join("jobs.db").display())
+    }
+
+    /// Opens the database the processes use, to check what they stored.
+    pub(crate) async fn database(&self) -> SqlitePool {
+        SqlitePool::connect(&self.database_url())
+            .await
+            .expect("the database opens")
+    }
+
+    fn log_path(&mut self) -> PathBuf {
+        self.started += 1;
+        self.dir.path().join(format!("jobs-{}.log", self.started))
+    }
+
+    /// Starts `jobs --listen 127.0.0.1:0` on this workspace's database with extra `env`, waits
+    /// until it prints its address, then until `/healthz` answers `200`.
+    pub(crate) async fn start(&mut self, env: &[(&str, &str)]) -> JobsProcess {
+        let log = self.log_path();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_jobs"));
+        command
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--database-url",
+                &self.database_url(),
+            ])
+            .env("RUST_LOG", "info")
+            .env("JOBS_POLL_MS", "20")
+            .envs(env.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(File::create(&log).expect("a log file"));
+        let mut child = command.spawn().expect("the jobs binary starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (sender, receiver) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = sender.send(line);
+            }
+        });
+        let mut process = JobsProcess {
+            child,
+            base: String::new(),
+            log,
+        };
+        let line = receiver.recv_timeout(WATCHDOG);
+        let Ok(line) = line else {
+            panic!("jobs printed no address; log:\n{}", process.log());
+        };
+        let address = line
+            .strip_prefix("listening on ")
+            .expect("the address line");
+        process.base = address.to_owned();
+        process.wait_healthy().await;
+        process
+    }
+}
+
+/// A running `jobs` process; killed when dropped.
+pub(crate) struct JobsProcess {
+    child: Child,
+    base: String,
+    log: PathBuf,
+}
+
+impl JobsProcess {
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub(crate) fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    pub(crate) async fn get(&self, path: &str) -> (u16, Value) {
+        let response = client()
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("a response");
+        read(response).await
+    }
+
+    pub(crate) async fn post(&self, body: impl Into<reqwest::Body>) -> (u16, Value) {
+        let response = client()
+            .post(self.url("/jobs"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("a response");
+        read(response).await
+    }
+
+    async fn wait_healthy(&self) {
+        let deadline = Instant::now() + WATCHDOG;
+        loop {
+            if let Ok(response) = client().get(self.url("/healthz")).send().await {
+                if response.status() == 200 {
+                    return;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "jobs never became healthy; log:\n{}",
+                self.log()
+            );
+            sleep(POLL).await;
+        }
+    }
+
+    /// Submits a job and returns its id.
+    pub(crate) async fn submit(&self, job: Value) -> i64 {
+        let (status, body) = self.post(job.to_string()).await;
+        assert_eq!(status, 202, "{body}");
+        body["id"].as_i64().expect("an id")
+    }
+
+    /// Polls `GET /jobs/{id}` until the job has `status`.
+    pub(crate) async fn wait_for_status(&self, id: i64, status: &str) -> Value {
+        let deadline = Instant::now() + WATCHDOG;
+        loop {
+            let (_, job) = self.get(&format!("/jobs/{id}")).await;
+            if job["status"] == status {
+                return job;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "job {id} never became {status}: {job}"
+            );
+            sleep(POLL).await;
+        }
+    }
+
+    /// Sends SIGTERM.
+    pub(crate) fn terminate(&self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+    }
+
+    /// Sends SIGKILL (`kill -9`) and reaps the process.
+    pub(crate) fn kill(&mut self) {
+        self.child.kill().expect("the process is killed");
+        self.child.wait().expect("the process is reaped");
+    }
+
+    /// Waits for the process to exit.
+    pub(crate) async fn wait_exit(&mut self) -> ExitStatus {
+        let deadline = Instant::now() + WATCHDOG;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "jobs did not exit; log:\n{}",
+                self.log()
+            );
+            sleep(POLL).await;
+        }
+    }
+}
+
+impl Drop for JobsProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub(crate) fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("a client")
+}
+
+async fn read(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|value| value.to_str().unwrap_or_default().to_owned());
+    let body = response.bytes().await.expect("a body");
+    assert_eq!(
+        content_type.as_deref(),
+        Some("application/json"),
+        "status {status}"
+    );
+    (status, serde_json::from_slice(&body).expect("a JSON body"))
+}
+
+/// A row count from the database.
+pub(crate) async fn count(pool: &SqlitePool, sql: &'static str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(pool)
+        .await
+        .expect("the query runs")
+}
+
+pub(crate) fn exists(path: &Path) -> bool {
+    path.exists()
+}

@@ -1,0 +1,121 @@
+//! End to end: every job kind through the real binary, listing and statistics.
+
+mod common;
+
+use common::Workspace;
+use serde_json::json;
+
+#[tokio::test]
+async fn every_job_kind_succeeds_or_fails_as_specified() {
+    let mut workspace = Workspace::new();
+    let app = workspace.start(&[("JOBS_BACKOFF_MS", "10")]).await;
+
+    let words = app
+        .submit(json!({"kind": "word_count", "payload": "one two\nthree"}))
+        .await;
+    let digest = app
+        .submit(json!({"kind": "sha256", "payload": "abc"}))
+        .await;
+    let nap = app
+        .submit(json!({"kind": "sleep", "payload": {"ms": 50}}))
+        .await;
+    let fail = app.submit(json!({"kind": "fail", "max_attempts": 3})).await;
+
+    let words = app.wait_for_status(words, "succeeded").await;
+    let digest = app.wait_for_status(digest, "succeeded").await;
+    let nap = app.wait_for_status(nap, "succeeded").await;
+    let fail = app.wait_for_status(fail, "failed").await;
+
+    assert_eq!(
+        words["result"],
+        json!({"words": 3, "lines": 2, "chars": 13})
+    );
+    assert_eq!(
+        digest["result"]["sha256"],
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    );
+    assert_eq!(nap["result"], json!({"slept_ms": 50}));
+    assert_eq!(
+        (fail["attempts"].as_u64(), fail["max_attempts"].as_u64()),
+        (Some(3), Some(3))
+    );
+    assert_eq!(fail["last_error"], "the job failed on purpose");
+    assert_eq!(words["attempts"], 1);
+}
+
+#[tokio::test]
+async fn failed_attempts_are_recorded_once_each_with_backoff_between() {
+    let mut workspace = Workspace::new();
+    let app = workspace.start(&[("JOBS_BACKOFF_MS", "10")]).await;
+
+    let id = app.submit(json!({"kind": "fail", "max_attempts": 4})).await;
+    app.wait_for_status(id, "failed").await;
+
+    let db = workspace.database().await;
+    let attempts: Vec<(i64, String)> =
+        sqlx::query_as("SELECT attempt, outcome FROM job_attempts WHERE job_id = ?1 ORDER BY id")
+            .bind(id)
+            .fetch_all(&db)
+            .await
+            .expect("the attempts");
+    let expected: Vec<(i64, String)> = (1..=4).map(|n| (n, "failed".to_owned())).collect();
+    assert_eq!(attempts, expected);
+}
+
+#[tokio::test]
+async fn listing_and_stats_reflect_the_queue() {
+    let mut workspace = Workspace::new();
+    let app = workspace.start(&[("JOBS_BACKOFF_MS", "10")]).await;
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        ids.push(
+            app.submit(json!({"kind": "sha256", "payload": n.to_string()}))
+                .await,
+        );
+    }
+    let failed = app.submit(json!({"kind": "fail", "max_attempts": 1})).await;
+    for id in &ids {
+        app.wait_for_status(*id, "succeeded").await;
+    }
+    app.wait_for_status(failed, "failed").await;
+
+    let (status, stats) = app.get("/stats").await;
+    let (_, page) = app.get("/jobs?status=succeeded&limit=2").await;
+    let (_, rest) = app
+        .get(&format!(
+            "/jobs?status=succeeded&before={}",
+            page["next_before"]
+        ))
+        .await;
+    let (_, failures) = app.get("/jobs?status=failed").await;
+
+    assert_eq!(status, 200);
+    assert_eq!(
+        stats,
+        json!({"pending": 0, "running": 0, "succeeded": 3, "failed": 1})
+    );
+    let listed: Vec<i64> = page["jobs"]
+        .as_array()
+        .into_iter()
+        .chain(rest["jobs"].as_array())
+        .flatten()
+        .map(|job| job["id"].as_i64().expect("an id"))
+        .collect();
+    assert_eq!(listed, ids.iter().rev().copied().collect::<Vec<_>>());
+    assert_eq!(failures["jobs"][0]["id"], failed);
+}
+
+#[tokio::test]
+async fn health_is_running_and_the_database_file_is_created_on_first_start() {
+    let mut workspace = Workspace::new();
+    let app = workspace.start(&[]).await;
+
+    let (status, body) = app.get("/healthz").await;
+
+    assert_eq!((status, body), (200, json!({"status": "running"})));
+    let path = workspace
+        .database_url()
+        .trim_start_matches("sqlite://")
+        .to_owned();
+    assert!(common::exists(std::path::Path::new(&path)));
+}
