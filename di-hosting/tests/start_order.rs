@@ -278,3 +278,55 @@ async fn an_injectable_worker_gets_its_dependencies_from_the_container() {
     result.expect("the host runs cleanly");
     assert_eq!(log.events(), ["labelled.execute blue"]);
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_startup_timeout_covers_the_whole_startup_not_each_call() {
+    let log = Log::default();
+    let began = Instant::now();
+    let error = quiet_host()
+        .configure_options(|options| options.startup_timeout = Some(Duration::from_secs(5)))
+        .configure_services(|services| {
+            for name in ["a", "b"] {
+                let log = log.clone();
+                services
+                    .add_lifecycle_service_with(move || {
+                        Arc::new(recorder(
+                            &log,
+                            name,
+                            Behaviour::Sleep(Duration::from_secs(3)),
+                        ))
+                    })
+                    .name(name);
+            }
+        })
+        .build()
+        .start()
+        .await
+        .expect_err("the two starts need 6 s");
+
+    assert_eq!(secs(began), 5);
+    assert!(matches!(
+        error.failures(),
+        [HostFailure::StartTimeout { service, .. }] if service == "b"
+    ));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failing_hosted_service_factory_fails_the_start() {
+    let error = quiet_host()
+        .configure_services(|services| {
+            services.add_hosted_service_with(|| -> Result<Arc<NeedsMissing>, std::io::Error> {
+                Err(std::io::Error::other("no connection"))
+            });
+        })
+        .build()
+        .start()
+        .await
+        .expect_err("the factory fails");
+
+    let [HostFailure::Resolve(source)] = error.failures() else {
+        panic!("expected a resolution failure: {error}");
+    };
+    assert!(error.to_string().contains("no connection"), "{error}");
+    assert!(source.to_string().contains("NeedsMissing"), "{source}");
+}
