@@ -144,7 +144,10 @@ impl fmt::Display for Names<'_> {
 
 /// Why a host run did not end cleanly: every failure, in the order it happened.
 ///
-/// The `Display` output lists each failure with its causes, so `source()` is `None`.
+/// The `Display` output lists each failure with its causes, so `source()` is `None`. `Debug`
+/// prints the same text (and the structure with `{:#?}`), so `main` can also return
+/// `Result<(), HostError>` directly — with exit code 1 for every failure; use
+/// [`IntoExitCode`](crate::IntoExitCode) for the distinct deadline code.
 ///
 /// # Examples
 ///
@@ -159,7 +162,6 @@ impl fmt::Display for Names<'_> {
 /// assert_eq!(error.exit_code(), 1);
 /// assert!(error.to_string().contains("panicked: boom"));
 /// ```
-#[derive(Debug)]
 pub struct HostError {
     failures: Vec<HostFailure>,
 }
@@ -271,6 +273,18 @@ impl fmt::Display for HostError {
             }
         }
         Ok(())
+    }
+}
+
+impl fmt::Debug for HostError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if f.alternate() {
+            f.debug_struct("HostError")
+                .field("failures", &self.failures)
+                .finish()
+        } else {
+            fmt::Display::fmt(self, f)
+        }
     }
 }
 

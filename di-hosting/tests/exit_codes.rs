@@ -125,3 +125,14 @@ async fn a_build_error_exits_with_one() {
     assert!(matches!(error.failures(), [HostFailure::Build(_)]));
     assert_eq!(error.into_exit_code(), ExitCode::from(1));
 }
+
+#[test]
+fn debug_output_is_the_readable_message_so_main_can_return_the_result() {
+    let error = HostError::new(vec![HostFailure::WorkerPanicked {
+        service: "w".into(),
+        message: "boom".into(),
+    }]);
+
+    assert_eq!(format!("{error:?}"), error.to_string());
+    assert!(format!("{error:#?}").starts_with("HostError {"));
+}
