@@ -58,6 +58,10 @@ struct MyService {
 }
 
 impl MyService {
+    fn new() -> Arc<Self> {
+        Arc::new(Self::default())
+    }
+
     async fn do_something_task(&self, operation: &Operation) -> u64 {
         tokio::time::sleep(Duration::from_millis(5)).await;
         let call = self.calls.fetch_add(1, Ordering::Relaxed) + 1;
@@ -127,7 +131,7 @@ async fn main() -> ExitCode {
     Host::builder()
         .configure_services(|services| {
             services.add_instance(settings);
-            services.add_singleton(|| Arc::new(MyService::default()));
+            services.add_singleton(MyService::new);
             services.add_scoped(move || {
                 let id = operations.fetch_add(1, Ordering::Relaxed) + 1;
                 Arc::new(Operation { id })
