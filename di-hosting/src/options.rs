@@ -66,11 +66,12 @@ impl Default for HostOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum FailurePolicy {
-    /// Record the failure and stop the host (the default); the host's result is an error.
+    /// Record the failure and stop the host (the default); the host's result is an error. Under
+    /// every policy but `Ignore`, a failure after the stop began is recorded without restart.
     #[default]
     StopHost,
     /// Log the failure at error level and let the worker end; the host keeps running and the
-    /// failure is not part of the host's result.
+    /// failure (even one while stopping) is not part of the host's result.
     Ignore,
     /// Call the same worker's `execute` again after an exponential backoff; past the restart
     /// limit, escalate to [`StopHost`](Self::StopHost). A stop during the backoff ends the

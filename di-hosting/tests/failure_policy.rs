@@ -335,3 +335,26 @@ async fn a_worker_failing_after_the_stop_began_is_reported_without_a_restart() {
         [HostFailure::WorkerFailed { service, .. }] if service == "w"
     ));
 }
+
+#[tokio::test(start_paused = true)]
+async fn an_ignored_failure_while_stopping_is_not_reported_either() {
+    let log = Log::default();
+    let w = log.clone();
+    let result = quiet_host()
+        .configure_services(|services| {
+            services
+                .add_hosted_service_with(move || {
+                    Arc::new(support::Waiter {
+                        on_stop: support::Behaviour::Fail,
+                        ..support::Waiter::new("w", &w)
+                    })
+                })
+                .failure_policy(FailurePolicy::Ignore);
+        })
+        .build()
+        .run_until(std::future::ready(()))
+        .await;
+
+    result.expect("the worker's failures are ignored");
+    assert_eq!(log.events(), ["w.execute", "w.cancelled"]);
+}

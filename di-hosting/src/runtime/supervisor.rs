@@ -31,18 +31,18 @@ impl Supervisor {
                 None => return,
                 Some(failure) => failure,
             };
+            if self.policy == FailurePolicy::Ignore {
+                error!(service = %self.name, error = %Chain(&failure), "background service failed; ignored by its failure policy");
+                return;
+            }
             if self.stopping.is_cancelled() {
                 error!(service = %self.name, error = %Chain(&failure), "background service failed while stopping");
                 self.shared.record(failure);
                 return;
             }
             let restart = match &self.policy {
-                FailurePolicy::Ignore => {
-                    error!(service = %self.name, error = %Chain(&failure), "background service failed; ignored by its failure policy");
-                    return;
-                }
                 FailurePolicy::Restart(policy) => history.next_backoff(policy, Instant::now()),
-                FailurePolicy::StopHost => None,
+                FailurePolicy::StopHost | FailurePolicy::Ignore => None,
             };
             let Some(backoff) = restart else {
                 return self.escalate(failure);
