@@ -115,7 +115,15 @@ pub enum HostFailure {
         #[source]
         source: BoxError,
     },
-    /// The shutdown deadline passed; the listed services were abandoned or aborted.
+    /// Disposing the service provider panicked (in a singleton's `dispose`); the other
+    /// singletons were still disposed.
+    #[error("disposing the service provider panicked: {message}")]
+    DisposePanicked {
+        /// The first panic message (`"<non-string panic payload>"` if it was not a string).
+        message: String,
+    },
+    /// The shutdown deadline passed; the listed services were abandoned or aborted. A disposal
+    /// of the service provider cut at the deadline is listed as `di_core::ServiceProvider`.
     #[error(
         "the shutdown deadline of {timeout:?} passed; still running: {}",
         Names(still_running)

@@ -24,8 +24,9 @@ use std::time::Duration;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct HostOptions {
-    /// The single deadline for the whole stop, measured from the stop request (default 30 s).
-    /// What is still running at the deadline is aborted and named in the result.
+    /// The single deadline for the whole stop, measured from the stop request (default 30 s):
+    /// every stop hook, every worker and the provider's disposal. What is still running at the
+    /// deadline is aborted and named in the result.
     pub shutdown_timeout: Duration,
     /// A limit on the whole startup (every `starting`, `start` and `started`); none by default.
     pub startup_timeout: Option<Duration>,

@@ -1,8 +1,11 @@
 //! Stopping: cancel every worker's token, then run the `stopping`, `stop` and `stopped` phases
 //! in reverse order (or concurrently) within one shutdown deadline; abort and name what is left;
-//! fire `stopped`; dispose the provider last.
+//! fire `stopped`; dispose the provider last, within the same deadline.
 
+use std::any::type_name;
 use std::time::Duration;
+
+use di_core::ServiceProvider;
 
 use futures::future::join_all;
 use tokio::task::JoinHandle;
@@ -11,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::{error, info, warn};
 
 use crate::error::{HostFailure, LifecycleHook};
-use crate::runtime::bounded::{panic_message, until_deadline};
+use crate::runtime::bounded::{catch_panic, panic_message, until_deadline};
 use crate::runtime::service::{ActiveService, Runtime};
 use crate::runtime::supervisor::Chain;
 
@@ -57,6 +60,11 @@ impl Runtime {
                 }
             }
         }
+        self.shared.lifetime.notify_stopped();
+        info!(elapsed = ?began.elapsed(), "host stopped");
+        if !self.dispose_provider(&deadline).await {
+            late.push(type_name::<ServiceProvider>().to_owned());
+        }
         if !late.is_empty() {
             let failure = HostFailure::DeadlineExceeded {
                 timeout: self.options.shutdown_timeout,
@@ -65,9 +73,23 @@ impl Runtime {
             error!(error = %failure, "host stop missed its deadline");
             self.shared.record(failure);
         }
-        self.shared.lifetime.notify_stopped();
-        info!(elapsed = ?began.elapsed(), "host stopped");
-        self.provider.dispose().await;
+    }
+
+    /// Disposes the provider within the shutdown deadline; `false` when it was cut at the
+    /// deadline. A panicking `dispose` is recorded as a failure instead of unwinding out of the
+    /// host (the container runs every other disposal first).
+    async fn dispose_provider(&self, deadline: &Deadline) -> bool {
+        let dispose = catch_panic(self.provider.dispose());
+        match until_deadline(dispose, Some(deadline.at), &deadline.passed).await {
+            Some(Ok(())) => true,
+            Some(Err(message)) => {
+                let failure = HostFailure::DisposePanicked { message };
+                error!(error = %failure, "service provider disposal failed");
+                self.shared.record(failure);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Runs one stop phase over the started services; returns the names of the late ones.
