@@ -78,7 +78,7 @@ impl Database {
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// assert!(jobs::Database::connect("not a url").await.is_err());
+    /// assert!(jobs::Database::connect("mysql://localhost/jobs").await.is_err());
     /// # }
     /// ```
     pub async fn connect(url: &str) -> Result<Self, DatabaseError> {

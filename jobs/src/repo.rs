@@ -155,9 +155,13 @@ impl JobRepository {
     /// # Examples
     ///
     /// ```
-    /// # async fn demo(repo: &jobs::JobRepository) -> Result<(), sqlx::Error> {
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let db = jobs::Database::connect(&format!("sqlite://{}/j.db", dir.path().display())).await?;
+    /// # let repo = jobs::JobRepository::new(std::sync::Arc::new(db));
     /// let failed = repo.list(Some(jobs::JobStatus::Failed), 50, None).await?;
-    /// # drop(failed); Ok(()) }
+    /// assert!(failed.is_empty());
+    /// # Ok(()) }
     /// ```
     pub async fn list(
         &self,
@@ -189,9 +193,12 @@ impl JobRepository {
     /// # Examples
     ///
     /// ```
-    /// # async fn demo(repo: &jobs::JobRepository) -> Result<(), sqlx::Error> {
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let db = jobs::Database::connect(&format!("sqlite://{}/j.db", dir.path().display())).await?;
+    /// # let repo = jobs::JobRepository::new(std::sync::Arc::new(db));
     /// let stats = repo.stats().await?;
-    /// assert_eq!(stats.len(), 4);
+    /// assert_eq!(stats.get("pending"), Some(&0));
     /// # Ok(()) }
     /// ```
     pub async fn stats(&self) -> Result<BTreeMap<&'static str, i64>, sqlx::Error> {
@@ -222,9 +229,17 @@ impl JobRepository {
     /// # Examples
     ///
     /// ```
-    /// # async fn demo(repo: &jobs::JobRepository) -> Result<(), sqlx::Error> {
-    /// let batch = repo.claim("worker-1", std::time::Duration::from_secs(30), 16).await?;
-    /// # drop(batch); Ok(()) }
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let db = jobs::Database::connect(&format!("sqlite://{}/j.db", dir.path().display())).await?;
+    /// # let repo = jobs::JobRepository::new(std::sync::Arc::new(db));
+    /// # let lease = std::time::Duration::from_secs(30);
+    /// # let new = jobs::NewJob::from_json(&serde_json::json!({"kind": "sha256", "payload": "x"}), 3)?;
+    /// # repo.insert(&new).await?;
+    /// let job = repo.claim("worker-1", lease, 16).await?.remove(0);
+    /// assert_eq!(job.attempt, 1);
+    /// assert!(repo.claim("worker-2", lease, 16).await?.is_empty());
+    /// # Ok(()) }
     /// ```
     pub async fn claim(
         &self,
@@ -270,8 +285,17 @@ impl JobRepository {
     /// # Examples
     ///
     /// ```
-    /// # async fn demo(repo: &jobs::JobRepository) -> Result<(), sqlx::Error> {
-    /// repo.renew("worker-1", std::time::Duration::from_secs(30)).await?;
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let db = jobs::Database::connect(&format!("sqlite://{}/j.db", dir.path().display())).await?;
+    /// # let repo = jobs::JobRepository::new(std::sync::Arc::new(db));
+    /// # let lease = std::time::Duration::from_secs(30);
+    /// # let new = jobs::NewJob::from_json(&serde_json::json!({"kind": "sha256", "payload": "x"}), 3)?;
+    /// # repo.insert(&new).await?;
+    /// let job = repo.claim("worker-1", lease, 16).await?.remove(0);
+    /// # let _ = job;
+    /// assert_eq!(repo.renew("worker-1", lease).await?, 1);
+    /// assert_eq!(repo.renew("worker-2", lease).await?, 0);
     /// # Ok(()) }
     /// ```
     pub async fn renew(&self, owner: &str, lease: Duration) -> Result<u64, sqlx::Error> {
@@ -297,9 +321,19 @@ impl JobRepository {
     /// # Examples
     ///
     /// ```
-    /// # async fn demo(repo: &jobs::JobRepository, job: &jobs::ClaimedJob) -> Result<(), sqlx::Error> {
-    /// let accepted = repo.complete(job, "worker-1", &serde_json::json!({"ok": true})).await?;
-    /// # let _ = accepted; Ok(()) }
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let db = jobs::Database::connect(&format!("sqlite://{}/j.db", dir.path().display())).await?;
+    /// # let repo = jobs::JobRepository::new(std::sync::Arc::new(db));
+    /// # let lease = std::time::Duration::from_secs(30);
+    /// # let new = jobs::NewJob::from_json(&serde_json::json!({"kind": "sha256", "payload": "x"}), 3)?;
+    /// # repo.insert(&new).await?;
+    /// let job = repo.claim("worker-1", lease, 16).await?.remove(0);
+    /// let result = serde_json::json!({"ok": true});
+    /// assert!(!repo.complete(&job, "worker-2", &result).await?); // not the lease holder
+    /// assert!(repo.complete(&job, "worker-1", &result).await?);
+    /// assert!(!repo.complete(&job, "worker-1", &result).await?); // already done
+    /// # Ok(()) }
     /// ```
     pub async fn complete(
         &self,
@@ -332,8 +366,17 @@ impl JobRepository {
     /// # Examples
     ///
     /// ```
-    /// # async fn demo(repo: &jobs::JobRepository, job: &jobs::ClaimedJob) -> Result<(), sqlx::Error> {
-    /// repo.fail(job, "worker-1", "boom", None).await?;
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let db = jobs::Database::connect(&format!("sqlite://{}/j.db", dir.path().display())).await?;
+    /// # let repo = jobs::JobRepository::new(std::sync::Arc::new(db));
+    /// # let lease = std::time::Duration::from_secs(30);
+    /// # let new = jobs::NewJob::from_json(&serde_json::json!({"kind": "fail", "payload": "x"}), 3)?;
+    /// # repo.insert(&new).await?;
+    /// let job = repo.claim("worker-1", lease, 16).await?.remove(0);
+    /// assert!(repo.fail(&job, "worker-1", "boom", None).await?);
+    /// let stored = repo.find(job.id).await?.expect("stored");
+    /// assert_eq!(stored.status, jobs::JobStatus::Failed);
     /// # Ok(()) }
     /// ```
     pub async fn fail(
@@ -383,8 +426,16 @@ impl JobRepository {
     /// # Examples
     ///
     /// ```
-    /// # async fn demo(repo: &jobs::JobRepository, job: &jobs::ClaimedJob) -> Result<(), sqlx::Error> {
-    /// repo.release(job, "worker-1").await?;
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let db = jobs::Database::connect(&format!("sqlite://{}/j.db", dir.path().display())).await?;
+    /// # let repo = jobs::JobRepository::new(std::sync::Arc::new(db));
+    /// # let lease = std::time::Duration::from_secs(30);
+    /// # let new = jobs::NewJob::from_json(&serde_json::json!({"kind": "sha256", "payload": "x"}), 3)?;
+    /// # repo.insert(&new).await?;
+    /// let job = repo.claim("worker-1", lease, 16).await?.remove(0);
+    /// assert!(repo.release(&job, "worker-1").await?);
+    /// assert_eq!(repo.find(job.id).await?.map(|job| job.attempts), Some(0));
     /// # Ok(()) }
     /// ```
     pub async fn release(&self, job: &ClaimedJob, owner: &str) -> Result<bool, sqlx::Error> {

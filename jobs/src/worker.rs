@@ -23,7 +23,7 @@ use crate::repo::{ClaimedJob, JobRepository, now_millis};
 ///
 /// ```
 /// use std::sync::Arc;
-/// use di_core::ServiceCollection;
+/// use di_core::{Injectable, ServiceCollection};
 /// use di_hosting::HostedServiceExt;
 /// use jobs::{JobWorker, JobsConfig};
 ///
@@ -31,7 +31,9 @@ use crate::repo::{ClaimedJob, JobRepository, now_millis};
 /// services.add_instance(Arc::new(JobsConfig::default()));
 /// services.add_hosted_service::<JobWorker>();
 /// let provider = services.build()?;
-/// assert!(provider.get::<JobWorker>()?.owner().starts_with("worker-"));
+///
+/// let worker = JobWorker::inject((provider.scope_factory(), Arc::new(JobsConfig::default())));
+/// assert!(worker.owner().starts_with("worker-"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug)]

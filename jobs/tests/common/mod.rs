@@ -133,10 +133,9 @@ impl JobsProcess {
     async fn wait_healthy(&self) {
         let deadline = Instant::now() + WATCHDOG;
         loop {
-            if let Ok(response) = client().get(self.url("/healthz")).send().await {
-                if response.status() == 200 {
-                    return;
-                }
+            let answer = client().get(self.url("/healthz")).send().await;
+            if answer.is_ok_and(|response| response.status() == 200) {
+                return;
             }
             assert!(
                 Instant::now() < deadline,
