@@ -37,7 +37,6 @@ fn rejected<T: ?Sized>(source: ResolveError) -> InjectRejection {
 /// # Examples
 ///
 /// ```
-/// use std::sync::Arc;
 /// use di_hosting::web::Inject;
 ///
 /// struct Greeter;
