@@ -68,7 +68,8 @@ impl ApplicationLifetime {
         self.stopping.cancel();
     }
 
-    /// Waits until every hosted service has started.
+    /// Waits until every hosted service has started (never, when a stop is requested during
+    /// startup).
     ///
     /// # Examples
     ///

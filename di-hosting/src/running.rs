@@ -10,7 +10,8 @@ use crate::error::HostError;
 use crate::lifetime::ApplicationLifetime;
 use crate::runtime::{Runtime, Signals, next_signal};
 
-/// A host whose services have all started.
+/// A host whose services have all started (or whose startup ended early because a stop was
+/// requested meanwhile: then it is already stopping, and `started` never fired).
 ///
 /// Dropping it without [`stop`](Self::stop) or [`wait`](Self::wait) leaves the workers running
 /// until the runtime shuts down; always end it with one of them.

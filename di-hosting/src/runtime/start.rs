@@ -1,5 +1,6 @@
 //! Starting: resolve the hosted services, then run the `starting`, `start` and `started` phases
-//! in registration order (or concurrently), all within the optional startup timeout.
+//! in registration order (or concurrently), all within the optional startup timeout. A stop
+//! requested meanwhile ends the startup early: nothing else starts and `started` never fires.
 
 use di_core::BoxError;
 use futures::future::join_all;
@@ -43,9 +44,15 @@ impl Runtime {
         let cancel = self.shared.lifetime.stopping_token();
         let deadline = self.options.startup_timeout.map(|timeout| began + timeout);
         for hook in START_PHASES {
+            if self.stop_requested() {
+                return true;
+            }
             if !self.start_phase(hook, &cancel, deadline).await {
                 return false;
             }
+        }
+        if self.stop_requested() {
+            return true;
         }
         self.shared.lifetime.notify_started();
         info!(
@@ -59,7 +66,19 @@ impl Runtime {
         true
     }
 
-    /// Runs one start phase over every service; `false` when a call failed.
+    /// Whether a stop was requested during startup (by a service, a failing worker, a signal or
+    /// the embedding future): the services not started yet are then left alone, and `started`
+    /// never fires, so the lifetime events stay in order.
+    fn stop_requested(&self) -> bool {
+        let requested = self.shared.lifetime.is_stopping();
+        if requested {
+            info!("stop requested during startup; the remaining services are not started");
+        }
+        requested
+    }
+
+    /// Runs one start phase over every service, in order, until a stop is requested; `false`
+    /// when a call failed.
     async fn start_phase(
         &mut self,
         hook: LifecycleHook,
@@ -70,6 +89,9 @@ impl Runtime {
             return self.start_phase_concurrently(hook, cancel, deadline).await;
         }
         for index in 0..self.services.len() {
+            if self.shared.lifetime.is_stopping() {
+                break;
+            }
             if self.services[index].is_background() {
                 // A worker's `execute` runs on its own task: spawning never waits.
                 if hook == LifecycleHook::Start {

@@ -1,0 +1,101 @@
+//! A stop requested while the host is still starting (by a service, by the embedding future):
+//! no further service starts, `started` never fires, and the started ones stop in reverse.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use di_core::{BoxError, Injectable};
+use di_hosting::{ApplicationLifetime, HostedService, HostedServiceExt};
+use support::{Log, Recorder, quiet_host};
+use tokio_util::sync::CancellationToken;
+
+/// Long enough for any test below; paused time makes a hang fail here instead of hanging CI.
+const WATCHDOG: Duration = Duration::from_secs(3600);
+
+/// Requests a stop of the application from inside its `start`.
+struct StopsWhileStarting {
+    lifetime: Arc<ApplicationLifetime>,
+    log: Arc<Log>,
+}
+
+impl Injectable for StopsWhileStarting {
+    type Dependencies = (Arc<ApplicationLifetime>, Arc<Log>);
+    fn inject((lifetime, log): Self::Dependencies) -> Self {
+        Self { lifetime, log }
+    }
+}
+
+#[async_trait]
+impl HostedService for StopsWhileStarting {
+    async fn start(&self, _cancel: CancellationToken) -> Result<(), BoxError> {
+        self.log.push("quitter.start");
+        self.lifetime.stop_application();
+        Ok(())
+    }
+    async fn stop(&self, _cancel: CancellationToken) -> Result<(), BoxError> {
+        self.log.push("quitter.stop");
+        Ok(())
+    }
+}
+
+/// Runs a host of `a`, the quitter, then `b`; returns the log and whether `started` fired.
+async fn run_with_a_stop_during_start(concurrent_start: bool) -> (Vec<String>, bool) {
+    let log = Arc::new(Log::default());
+    let (shared, a, b) = (Arc::clone(&log), Log::clone(&log), Log::clone(&log));
+    let host = quiet_host()
+        .configure_options(|options| options.concurrent_start = concurrent_start)
+        .configure_services(|services| {
+            services.add_instance(shared);
+            services.add_lifecycle_service_with(move || Arc::new(Recorder::new("a", &a)));
+            services.add_lifecycle_service::<StopsWhileStarting>();
+            services.add_lifecycle_service_with(move || Arc::new(Recorder::new("b", &b)));
+        })
+        .build()
+        .await
+        .expect("the host builds");
+    let lifetime = Arc::clone(host.lifetime());
+
+    tokio::time::timeout(WATCHDOG, host.run())
+        .await
+        .expect("the host stops")
+        .expect("a stop request is a clean stop");
+
+    (log.events(), lifetime.is_started())
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stop_requested_during_startup_starts_no_further_service() {
+    let (events, started) = run_with_a_stop_during_start(false).await;
+
+    assert_eq!(
+        events,
+        [
+            "a.starting",
+            "b.starting",
+            "a.start",
+            "quitter.start",
+            "a.stopping",
+            "quitter.stop",
+            "a.stop",
+            "a.stopped"
+        ]
+    );
+    assert!(!started, "`started` must not fire after `stopping`");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stop_requested_during_a_concurrent_start_skips_the_started_phase() {
+    let (events, started) = run_with_a_stop_during_start(true).await;
+
+    assert!(
+        !events.iter().any(|event| event.ends_with(".started")),
+        "{events:?}"
+    );
+    // Every `start` had begun at once, so all three stop, in reverse order.
+    let stops: Vec<_> = events.iter().filter(|e| e.ends_with(".stop")).collect();
+    assert_eq!(stops, ["b.stop", "quitter.stop", "a.stop"]);
+    assert!(!started, "`started` must not fire after `stopping`");
+}
