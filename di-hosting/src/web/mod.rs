@@ -35,6 +35,18 @@
 //! assert_eq!(response.status(), http::StatusCode::OK);
 //! # Ok(()) }
 //! ```
+//!
+//! [`RequestScopeLayer`]: crate::web::RequestScopeLayer
+//! [`Inject<T>`]: crate::web::Inject
+//! [`InjectOptional<T>`]: crate::web::InjectOptional
+//! [`InjectAll<T>`]: crate::web::InjectAll
+//! [`InjectKeyed<T, K>`]: crate::web::InjectKeyed
+//! [`trace_layer`]: crate::web::trace_layer
+//! [`timeout_layer`]: crate::web::timeout_layer
+//! [`body_limit_layer`]: crate::web::body_limit_layer
+//! [`json_error_bodies`]: crate::web::json_error_bodies
+//! [`WebServer`]: crate::web::WebServer
+//! [`WebServerExt::add_web_server`]: crate::web::WebServerExt::add_web_server
 
 mod error_response;
 mod inject;
