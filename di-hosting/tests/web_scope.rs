@@ -1,6 +1,7 @@
 //! Behaviour of `RequestScopeLayer`: one scope per request, disposed after the response body.
 #![cfg(feature = "axum")]
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -10,7 +11,9 @@ use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::routing::get;
 use di_core::{AsyncDispose, ServiceCollection, ServiceProvider};
-use di_hosting::web::{Inject, RequestScopeLayer};
+use di_hosting::web::{
+    Inject, InjectRejection, JsonError, RequestScope, RequestScopeLayer, WebServer,
+};
 use http::{Request, StatusCode};
 use tokio::sync::mpsc;
 use tower::ServiceExt;
@@ -168,4 +171,45 @@ async fn disposed_provider_answers_an_opaque_json_500() {
 
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(body, r#"{"error":"internal server error"}"#);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_requests_each_get_and_dispose_their_own_scope() {
+    const REQUESTS: usize = 200;
+    let (provider, mut disposals) = provider();
+    let app = app(&provider);
+
+    let ids = tokio::time::timeout(Duration::from_secs(30), async {
+        let tasks: Vec<_> = (0..REQUESTS)
+            .map(|_| {
+                let app = app.clone();
+                tokio::spawn(async move { get_text(&app, "/id").await.1 })
+            })
+            .collect();
+        let mut ids = HashSet::new();
+        for task in tasks {
+            ids.insert(task.await.expect("the request task"));
+        }
+        ids
+    })
+    .await
+    .expect("the requests finish within the watchdog");
+    let mut disposed = HashSet::new();
+    for _ in 0..REQUESTS {
+        disposed.insert(next_disposal(&mut disposals).await);
+    }
+
+    assert_eq!(ids.len(), REQUESTS);
+    assert_eq!(disposed, (1..=REQUESTS).collect::<HashSet<_>>());
+}
+
+#[test]
+fn web_types_are_send_sync_and_static() {
+    fn assert_send_sync<T: Send + Sync + 'static>() {}
+    assert_send_sync::<RequestScopeLayer>();
+    assert_send_sync::<RequestScope<axum::routing::Route>>();
+    assert_send_sync::<Inject<Unit>>();
+    assert_send_sync::<InjectRejection>();
+    assert_send_sync::<JsonError>();
+    assert_send_sync::<WebServer>();
 }
