@@ -1,17 +1,19 @@
 //! [`Host`]: a built host, ready to start or run.
 
 use std::future::Future;
+use std::pin::pin;
 use std::sync::Arc;
 
 use di_core::ServiceProvider;
-use tracing::warn;
+use futures::FutureExt as _;
+use tracing::{info, warn};
 
 use crate::builder::HostBuilder;
 use crate::error::HostError;
 use crate::lifetime::ApplicationLifetime;
 use crate::options::HostOptions;
 use crate::running::RunningHost;
-use crate::runtime::{Runtime, Signals};
+use crate::runtime::{Runtime, Signals, exit_at_once, next_signal};
 
 /// A built host: a validated container with its hosted services, ready to run.
 ///
@@ -139,7 +141,8 @@ impl Host {
 
     /// Starts the host and runs it until a stop is requested (a signal, when
     /// [`HostOptions::handle_signals`] is on, or [`ApplicationLifetime::stop_application`], or a
-    /// worker failing under the stop-host policy), then stops it gracefully.
+    /// worker failing under the stop-host policy), then stops it gracefully. Signals are
+    /// already handled while the services start: a start that hangs can still be interrupted.
     ///
     /// # Errors
     ///
@@ -152,7 +155,7 @@ impl Host {
         self.run_until(std::future::pending::<()>()).await
     }
 
-    /// Like [`run`](Self::run), but also stops when `until` completes.
+    /// Like [`run`](Self::run), but also stops when `until` completes (even during startup).
     ///
     /// # Errors
     ///
@@ -173,13 +176,33 @@ impl Host {
     /// # }
     /// ```
     pub async fn run_until<F: Future>(self, until: F) -> Result<(), HostError> {
-        let signals = if self.options().handle_signals {
+        let mut signals = if self.options().handle_signals {
             Signals::new()
                 .inspect_err(|error| warn!(%error, "signal handlers unavailable; Ctrl+C will not stop the host gracefully"))
                 .ok()
         } else {
             None
         };
-        self.start().await?.run_until(until, signals).await
+        let lifetime = Arc::clone(self.lifetime());
+        let mut until = pin!(until.fuse());
+        let mut start = pin!(self.start());
+        // A start may take long (or hang): `until` and signals already stop the host meanwhile.
+        let running = loop {
+            tokio::select! {
+                result = &mut start => break result?,
+                _ = &mut until => {
+                    info!("stop requested by the embedding application during startup");
+                    lifetime.stop_application();
+                }
+                signal = next_signal(&mut signals) => {
+                    if lifetime.is_stopping() {
+                        exit_at_once(signal);
+                    }
+                    info!(%signal, "signal received during startup; stopping gracefully (send it again to exit at once)");
+                    lifetime.stop_application();
+                }
+            }
+        };
+        running.run_until(until, signals).await
     }
 }

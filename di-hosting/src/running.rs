@@ -4,11 +4,11 @@ use std::future::Future;
 use std::sync::Arc;
 
 use di_core::ServiceProvider;
-use tracing::{error, info};
+use tracing::info;
 
 use crate::error::HostError;
 use crate::lifetime::ApplicationLifetime;
-use crate::runtime::{Runtime, Signals, next_signal};
+use crate::runtime::{Runtime, Signals, exit_at_once, next_signal};
 
 /// A host whose services have all started (or whose startup ended early because a stop was
 /// requested meanwhile: then it is already stopping, and `started` never fired).
@@ -126,10 +126,7 @@ impl RunningHost {
         }
         tokio::select! {
             result = self.stop() => result,
-            signal = next_signal(&mut signals) => {
-                error!(%signal, "second signal received during the stop; exiting at once");
-                std::process::exit(signal.exit_code())
-            }
+            signal = next_signal(&mut signals) => exit_at_once(signal),
         }
     }
 }

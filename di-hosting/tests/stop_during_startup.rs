@@ -9,7 +9,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use di_core::{BoxError, Injectable};
 use di_hosting::{ApplicationLifetime, HostedService, HostedServiceExt};
-use support::{Log, Recorder, quiet_host};
+use support::{Log, Recorder, quiet_host, secs};
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 /// Long enough for any test below; paused time makes a hang fail here instead of hanging CI.
@@ -98,4 +99,48 @@ async fn a_stop_requested_during_a_concurrent_start_skips_the_started_phase() {
     let stops: Vec<_> = events.iter().filter(|e| e.ends_with(".stop")).collect();
     assert_eq!(stops, ["b.stop", "quitter.stop", "a.stop"]);
     assert!(!started, "`started` must not fire after `stopping`");
+}
+/// A service whose `start` waits until startup is cancelled (say, for a database that is down).
+struct WaitsForCancel(Arc<Log>);
+
+#[async_trait]
+impl HostedService for WaitsForCancel {
+    async fn start(&self, cancel: CancellationToken) -> Result<(), BoxError> {
+        self.0.push("slow.start");
+        cancel.cancelled().await;
+        self.0.push("slow.start cancelled");
+        Ok(())
+    }
+    async fn stop(&self, _cancel: CancellationToken) -> Result<(), BoxError> {
+        self.0.push("slow.stop");
+        Ok(())
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_embedding_future_stops_a_host_that_is_still_starting() {
+    let log = Arc::new(Log::default());
+    let shared = Arc::clone(&log);
+    let origin = Instant::now();
+
+    let result = tokio::time::timeout(
+        WATCHDOG,
+        quiet_host()
+            .configure_services(|services| {
+                services.add_lifecycle_service_with(move || {
+                    Arc::new(WaitsForCancel(Arc::clone(&shared)))
+                });
+            })
+            .build()
+            .run_until(tokio::time::sleep(Duration::from_secs(5))),
+    )
+    .await
+    .expect("the host stops when the embedding future completes");
+
+    result.expect("a stop request is a clean stop");
+    assert_eq!(secs(origin), 5);
+    assert_eq!(
+        log.events(),
+        ["slow.start", "slow.start cancelled", "slow.stop"]
+    );
 }

@@ -18,4 +18,4 @@ mod stop;
 mod supervisor;
 
 pub(crate) use service::Runtime;
-pub(crate) use signals::{Signals, next_signal};
+pub(crate) use signals::{Signals, exit_at_once, next_signal};

@@ -4,6 +4,8 @@
 use std::fmt;
 use std::io;
 
+use tracing::error;
+
 /// A termination signal the host reacts to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Signal {
@@ -94,4 +96,11 @@ pub(crate) async fn next_signal(signals: &mut Option<Signals>) -> Signal {
         Some(signals) => signals.recv().await,
         None => std::future::pending().await,
     }
+}
+
+/// Exits the process at once with the signal's exit code: a signal arrived while the host was
+/// already stopping.
+pub(crate) fn exit_at_once(signal: Signal) -> ! {
+    error!(%signal, "second signal received during the stop; exiting at once");
+    std::process::exit(signal.exit_code())
 }
