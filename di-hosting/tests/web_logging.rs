@@ -1,0 +1,77 @@
+//! The opaque `500` of a failed injection is logged server-side with the details. In its own
+//! test binary: tracing caches per-callsite interest, so a test running concurrently without a
+//! subscriber could hide the event from this one's scoped subscriber.
+#![cfg(feature = "axum")]
+
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::routing::get;
+use di_hosting::web::{Inject, RequestScopeLayer};
+use http::{Request, StatusCode};
+use tower::ServiceExt;
+
+struct Unregistered;
+
+/// Collects what the subscriber writes.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .expect("the log buffer")
+            .extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn missing_service_logs_its_type_and_cause_at_error() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::ERROR)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let provider = di_core::ServiceCollection::new()
+        .build()
+        .expect("the services build");
+    let app = Router::new()
+        .route(
+            "/missing",
+            get(|_: Inject<Unregistered>| async { "unreachable" }),
+        )
+        .layer(RequestScopeLayer::new(provider.scope_factory()));
+    let request = Request::get("/missing")
+        .body(Body::empty())
+        .expect("a valid request");
+    let response = app.oneshot(request).await.expect("infallible");
+    let status = response.status();
+    let body = to_bytes(response.into_body(), 1024)
+        .await
+        .expect("the body");
+
+    let log = String::from_utf8(captured.0.lock().expect("the log buffer").clone()).expect("utf-8");
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(&body[..], br#"{"error":"internal server error"}"#);
+    assert_eq!(log.lines().count(), 1, "{log}");
+    assert!(log.contains("ERROR"), "{log}");
+    assert!(
+        log.contains("cannot inject `web_logging::Unregistered`"),
+        "{log}"
+    );
+    assert!(
+        log.contains("no service of type `web_logging::Unregistered` is registered"),
+        "{log}"
+    );
+}
