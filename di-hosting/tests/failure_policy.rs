@@ -358,3 +358,48 @@ async fn an_ignored_failure_while_stopping_is_not_reported_either() {
     result.expect("the worker's failures are ignored");
     assert_eq!(log.events(), ["w.execute", "w.cancelled"]);
 }
+
+/// A worker implemented without `#[async_trait]` that panics before it returns its future.
+struct PanicsBeforeItsFuture;
+
+impl BackgroundService for PanicsBeforeItsFuture {
+    fn execute<'life0, 'async_trait>(
+        &'life0 self,
+        _stopping: CancellationToken,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<(), BoxError>> + Send + 'async_trait>,
+    >
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        panic!("no future for you")
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_worker_panicking_before_its_future_exists_is_a_failure_under_the_policy() {
+    let error = tokio::time::timeout(
+        Duration::from_secs(3600),
+        quiet_host()
+            .configure_services(|services| {
+                services
+                    .add_hosted_service_with(|| Arc::new(PanicsBeforeItsFuture))
+                    .name("w");
+            })
+            .build()
+            .run(),
+    )
+    .await
+    .expect("the failure stops the host")
+    .expect_err("the worker panicked");
+
+    assert!(
+        matches!(
+            error.failures(),
+            [HostFailure::WorkerPanicked { service, message }]
+                if service == "w" && message == "no future for you"
+        ),
+        "{error:#?}"
+    );
+}

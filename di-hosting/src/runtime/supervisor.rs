@@ -58,7 +58,10 @@ impl Supervisor {
     /// One call of `execute`; `None` when it returned `Ok`.
     async fn execute_once(&self) -> Option<HostFailure> {
         let service = self.name.to_string();
-        match catch_panic(self.worker.execute(self.stopping.clone())).await {
+        // `execute` is called inside the caught future: an implementation may panic before it
+        // returns its future, and that panic must meet the failure policy too.
+        let execute = async { self.worker.execute(self.stopping.clone()).await };
+        match catch_panic(execute).await {
             Ok(Ok(())) => {
                 info!(service = %self.name, "background service ended");
                 None
