@@ -189,6 +189,8 @@ impl Host {
         // A start may take long (or hang): `until` and signals already stop the host meanwhile.
         let running = loop {
             tokio::select! {
+                // The start first: a start that is ready without waiting always completes.
+                biased;
                 result = &mut start => break result?,
                 _ = &mut until => {
                     info!("stop requested by the embedding application during startup");
