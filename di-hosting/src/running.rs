@@ -13,8 +13,9 @@ use crate::runtime::{Runtime, Signals, exit_at_once, next_signal};
 /// A host whose services have all started (or whose startup ended early because a stop was
 /// requested meanwhile: then it is already stopping, and `started` never fired).
 ///
-/// Dropping it without [`stop`](Self::stop) or [`wait`](Self::wait) leaves the workers running
-/// until the runtime shuts down; always end it with one of them.
+/// Always end it with [`stop`](Self::stop) or [`wait`](Self::wait). Dropping it instead (or
+/// dropping one of those futures midway) is not graceful: the workers' tokens are cancelled and
+/// their tasks aborted, but no stop hook runs and the provider is not disposed.
 ///
 /// # Examples
 ///

@@ -135,3 +135,83 @@ impl BackgroundService for TrackedWaiter {
         self.0.execute(stopping).await
     }
 }
+
+/// Lets the runtime run every task that is ready, and any timer due within a second.
+async fn settle() {
+    tokio::time::sleep(Duration::from_secs(1)).await;
+}
+
+/// A host builder with one worker that only ends when its token is cancelled.
+fn host_with_a_waiting_worker(counter: &DropCounter, log: &Log) -> di_hosting::HostBuilder {
+    let (tracked, log) = (counter.clone(), log.clone());
+    quiet_host().configure_services(move |services| {
+        services.add_hosted_service_with(move || {
+            Arc::new(TrackedWaiter(Waiter::new("w", &log), tracked.track()))
+        });
+    })
+}
+
+#[tokio::test(start_paused = true)]
+async fn dropping_a_running_host_ends_its_workers() {
+    let (counter, log) = (DropCounter::default(), Log::default());
+    let running = host_with_a_waiting_worker(&counter, &log)
+        .build()
+        .start()
+        .await
+        .expect("the host starts");
+    let lifetime = Arc::clone(running.lifetime());
+    settle().await;
+    assert_eq!(counter.alive(), 1);
+
+    drop(running);
+    settle().await;
+
+    assert!(lifetime.is_stopping(), "the workers' tokens are cancelled");
+    assert_eq!(counter.alive(), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_run_future_dropped_midway_leaves_no_worker_running() {
+    let (counter, log) = (DropCounter::default(), Log::default());
+    let run = host_with_a_waiting_worker(&counter, &log).build().run();
+
+    // An embedding application that gives up on the host, as `select!` does with its losers.
+    tokio::select! {
+        result = run => panic!("the host stopped by itself: {result:?}"),
+        () = tokio::time::sleep(Duration::from_secs(5)) => {}
+    }
+    assert_eq!(log.matching("w."), ["w.execute"]);
+    settle().await;
+
+    assert_eq!(counter.alive(), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stop_future_dropped_midway_leaves_no_worker_running() {
+    let (counter, log) = (DropCounter::default(), Log::default());
+    let (tracked, worker_log) = (counter.clone(), log.clone());
+    let running = quiet_host()
+        .configure_services(move |services| {
+            services.add_hosted_service_with(move || {
+                let worker = Waiter {
+                    on_stop: Behaviour::Hang,
+                    ..Waiter::new("stuck", &worker_log)
+                };
+                Arc::new(TrackedWaiter(worker, tracked.track()))
+            });
+        })
+        .build()
+        .start()
+        .await
+        .expect("the host starts");
+
+    // The stop waits for the stuck worker (30 s deadline); the caller gives up after 5 s.
+    tokio::select! {
+        result = running.stop() => panic!("the stop ended early: {result:?}"),
+        () = tokio::time::sleep(Duration::from_secs(5)) => {}
+    }
+    assert_eq!(log.matching("stuck."), ["stuck.execute", "stuck.cancelled"]);
+    settle().await;
+
+    assert_eq!(counter.alive(), 0);
+}

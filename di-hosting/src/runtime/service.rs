@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use di_core::{BoxError, ServiceProvider};
-use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::AbortOnDropHandle;
 use tracing::{Instrument as _, Span, info_span};
 
 use crate::error::{HostError, LifecycleHook};
@@ -23,8 +23,9 @@ pub(super) struct ActiveService {
     pub(super) span: Span,
     /// Whether `start` succeeded (so the service must be stopped).
     pub(super) started: bool,
-    /// The worker task of a background service, until it is stopped.
-    pub(super) task: Option<JoinHandle<()>>,
+    /// The worker task of a background service, until it is stopped. Aborted when dropped, so
+    /// a host (or a stop) abandoned midway never leaves a detached task behind.
+    pub(super) task: Option<AbortOnDropHandle<()>>,
 }
 
 impl ActiveService {
@@ -82,7 +83,8 @@ impl ActiveService {
             stopping: shared.lifetime.stopping_token(),
             shared: Arc::clone(shared),
         };
-        self.task = Some(tokio::spawn(supervisor.run().instrument(self.span.clone())));
+        let task = tokio::spawn(supervisor.run().instrument(self.span.clone()));
+        self.task = Some(AbortOnDropHandle::new(task));
         self.started = true;
     }
 
@@ -151,6 +153,17 @@ impl Runtime {
             Ok(())
         } else {
             Err(HostError::new(failures))
+        }
+    }
+}
+
+impl Drop for Runtime {
+    /// A runtime dropped before its stop ended (a dropped [`RunningHost`](crate::RunningHost),
+    /// or a `run()` future dropped midway) cancels its workers' tokens; dropping their
+    /// [`AbortOnDropHandle`]s then aborts the tasks.
+    fn drop(&mut self) {
+        if self.services.iter().any(|service| service.task.is_some()) {
+            self.shared.lifetime.stop_application();
         }
     }
 }

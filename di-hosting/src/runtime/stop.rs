@@ -8,9 +8,9 @@ use std::time::Duration;
 use di_core::ServiceProvider;
 
 use futures::future::join_all;
-use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::AbortOnDropHandle;
 use tracing::{error, info, warn};
 
 use crate::error::{HostFailure, LifecycleHook};
@@ -137,7 +137,7 @@ impl Runtime {
 /// Runs one stop call of one service against the deadline.
 async fn stop_one(
     service: &ActiveService,
-    task: Option<JoinHandle<()>>,
+    task: Option<AbortOnDropHandle<()>>,
     hook: LifecycleHook,
     deadline: &Deadline,
 ) -> StopOutcome {
@@ -162,7 +162,7 @@ async fn stop_one(
 /// Waits for a worker task until the deadline, then aborts it.
 async fn join_worker(
     service: &ActiveService,
-    mut task: JoinHandle<()>,
+    mut task: AbortOnDropHandle<()>,
     deadline: &Deadline,
 ) -> StopOutcome {
     match until_deadline(&mut task, Some(deadline.at), &deadline.passed).await {
