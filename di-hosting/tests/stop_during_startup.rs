@@ -144,3 +144,60 @@ async fn the_embedding_future_stops_a_host_that_is_still_starting() {
         ["slow.start", "slow.start cancelled", "slow.stop"]
     );
 }
+
+/// A worker that fails as soon as it runs.
+struct FailsAtOnce;
+
+#[async_trait]
+impl di_hosting::BackgroundService for FailsAtOnce {
+    async fn execute(&self, _stopping: CancellationToken) -> Result<(), BoxError> {
+        Err("broken".into())
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_worker_failing_during_startup_stops_the_host_before_started() {
+    let log = Log::default();
+    let slow = log.clone();
+    let host = quiet_host()
+        .configure_services(|services| {
+            services
+                .add_hosted_service_with(|| Arc::new(FailsAtOnce))
+                .name("w");
+            services.add_lifecycle_service_with(move || {
+                Arc::new(Recorder {
+                    start: support::Behaviour::Sleep(Duration::from_secs(5)),
+                    ..Recorder::new("slow", &slow)
+                })
+            });
+        })
+        .build()
+        .await
+        .expect("the host builds");
+    let lifetime = Arc::clone(host.lifetime());
+
+    let error = tokio::time::timeout(WATCHDOG, host.run())
+        .await
+        .expect("the host stops")
+        .expect_err("the worker failed");
+
+    assert!(
+        matches!(
+            error.failures(),
+            [di_hosting::HostFailure::WorkerFailed { service, .. }] if service == "w"
+        ),
+        "{error:#?}"
+    );
+    assert_eq!(
+        log.events(),
+        [
+            "slow.starting",
+            "slow.start",
+            "slow.stopping",
+            "slow.stop",
+            "slow.stopped"
+        ]
+    );
+    assert!(!lifetime.is_started());
+    assert_eq!(error.exit_code(), 1);
+}
