@@ -10,8 +10,10 @@ use tokio_util::sync::CancellationToken;
 /// The host calls, across all hosted services: every `starting` (registration order), every
 /// `start`, every `started`; later every `stopping` (reverse order), every `stop`, every
 /// `stopped`. The token passed to the start hooks is cancelled when startup is aborted (startup
-/// timeout or a stop request); the token passed to the stop hooks is cancelled when the single
-/// shutdown deadline passes, after which an unfinished call is abandoned and named in the result.
+/// timeout or a stop request; a start still running a shutdown timeout after the stop request is
+/// abandoned and named in the result); the token passed to the stop hooks is cancelled when the
+/// single shutdown deadline passes, after which an unfinished call is abandoned and named in the
+/// result.
 ///
 /// # Examples
 ///

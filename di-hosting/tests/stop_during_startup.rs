@@ -201,3 +201,58 @@ async fn a_worker_failing_during_startup_stops_the_host_before_started() {
     assert!(!lifetime.is_started());
     assert_eq!(error.exit_code(), 1);
 }
+
+/// A worker that requests a stop of the application after three seconds.
+struct StopsAfterThreeSeconds(Arc<ApplicationLifetime>);
+
+#[async_trait]
+impl di_hosting::BackgroundService for StopsAfterThreeSeconds {
+    async fn execute(&self, _stopping: CancellationToken) -> Result<(), BoxError> {
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        self.0.stop_application();
+        Ok(())
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_start_ignoring_a_stop_request_is_abandoned_at_the_shutdown_deadline() {
+    let log = Log::default();
+    let stuck = log.clone();
+    let origin = Instant::now();
+
+    let error = tokio::time::timeout(
+        WATCHDOG,
+        quiet_host()
+            .configure_options(|options| options.shutdown_timeout = Duration::from_secs(10))
+            .configure_services(|services| {
+                services.add_hosted_service_with(|lifetime: Arc<ApplicationLifetime>| {
+                    Arc::new(StopsAfterThreeSeconds(lifetime))
+                });
+                services
+                    .add_lifecycle_service_with(move || {
+                        Arc::new(Recorder {
+                            start: support::Behaviour::Hang,
+                            ..Recorder::new("stuck", &stuck)
+                        })
+                    })
+                    .name("stuck");
+            })
+            .build()
+            .run(),
+    )
+    .await
+    .expect("the stop request bounds the startup")
+    .expect_err("the start missed the deadline");
+
+    assert_eq!(secs(origin), 13);
+    assert!(
+        matches!(
+            error.failures(),
+            [di_hosting::HostFailure::DeadlineExceeded { still_running, .. }]
+                if still_running == &["stuck"]
+        ),
+        "{error:#?}"
+    );
+    assert_eq!(log.events(), ["stuck.starting", "stuck.start"]);
+    assert_eq!(error.exit_code(), di_hosting::HostError::EXIT_DEADLINE);
+}

@@ -1,6 +1,9 @@
 //! Starting: resolve the hosted services, then run the `starting`, `start` and `started` phases
 //! in registration order (or concurrently), all within the optional startup timeout. A stop
-//! requested meanwhile ends the startup early: nothing else starts and `started` never fires.
+//! requested meanwhile ends the startup early: nothing else starts, `started` never fires, and a
+//! start call still running when the shutdown timeout has passed since is abandoned and named.
+
+use std::time::Duration;
 
 use di_core::BoxError;
 use futures::future::join_all;
@@ -19,8 +22,36 @@ const START_PHASES: [LifecycleHook; 3] = [
     LifecycleHook::Started,
 ];
 
-/// How one start call ended: `None` when it missed the startup deadline.
-type Outcome = Option<Result<(), BoxError>>;
+/// How one start call ended.
+enum Outcome {
+    Finished(Result<(), BoxError>),
+    /// Still running at the startup timeout.
+    StartupTimeout,
+    /// Still running when the shutdown timeout passed after a stop request: abandoned.
+    StopDeadline,
+}
+
+/// Runs one start call within the startup timeout and, once a stop is requested, within the
+/// shutdown timeout: a start that ignores its cancelled token cannot hold the stop forever.
+async fn bounded_start(
+    service: &ActiveService,
+    hook: LifecycleHook,
+    cancel: &CancellationToken,
+    deadline: Option<Instant>,
+    shutdown_timeout: Duration,
+) -> Outcome {
+    let call = until_deadline(service.call(hook, cancel.clone()), deadline, cancel);
+    // `cancel` is a child of the stopping token: it fires on the stop request.
+    let stop_deadline = async {
+        cancel.cancelled().await;
+        tokio::time::sleep(shutdown_timeout).await;
+    };
+    tokio::select! {
+        biased;
+        outcome = call => outcome.map_or(Outcome::StartupTimeout, Outcome::Finished),
+        () = stop_deadline => Outcome::StopDeadline,
+    }
+}
 
 impl Runtime {
     /// Runs the start phases; `false` (with the failures recorded) when startup failed.
@@ -99,8 +130,9 @@ impl Runtime {
                 }
                 continue;
             }
-            let call = self.services[index].call(hook, cancel.clone());
-            let outcome = until_deadline(call, deadline, cancel).await;
+            let timeout = self.options.shutdown_timeout;
+            let service = &self.services[index];
+            let outcome = bounded_start(service, hook, cancel, deadline, timeout).await;
             if !self.after_start_call(index, hook, outcome) {
                 return false;
             }
@@ -125,9 +157,10 @@ impl Runtime {
             .iter()
             .enumerate()
             .filter(|(_, s)| !s.is_background());
+        let timeout = self.options.shutdown_timeout;
         let calls = calls.map(|(index, service)| async move {
-            let call = service.call(hook, cancel.clone());
-            (index, until_deadline(call, deadline, cancel).await)
+            let outcome = bounded_start(service, hook, cancel, deadline, timeout).await;
+            (index, outcome)
         });
         let outcomes = join_all(calls).await;
         let mut ok = true;
@@ -142,19 +175,23 @@ impl Runtime {
         let service = &mut self.services[index];
         let name = service.name.to_string();
         let failure = match outcome {
-            Some(Ok(())) => {
+            Outcome::Finished(Ok(())) => {
                 service.started |= hook == LifecycleHook::Start;
                 return true;
             }
-            Some(Err(source)) => HostFailure::Start {
+            Outcome::Finished(Err(source)) => HostFailure::Start {
                 service: name,
                 hook,
                 source,
             },
-            None => HostFailure::StartTimeout {
+            Outcome::StartupTimeout => HostFailure::StartTimeout {
                 service: name,
                 hook,
                 timeout: self.options.startup_timeout.unwrap_or_default(),
+            },
+            Outcome::StopDeadline => HostFailure::DeadlineExceeded {
+                timeout: self.options.shutdown_timeout,
+                still_running: vec![name],
             },
         };
         error!(service = %service.name, error = %super::supervisor::Chain(&failure), "hosted service failed to start");
