@@ -18,8 +18,9 @@ use axum::extract::State;
 use axum::routing::get;
 use benches::model::Config;
 use criterion::{Criterion, criterion_group, criterion_main};
-use di_core::ServiceCollection;
+use di_core::{ServiceCollection, ServiceProvider};
 use di_hosting::web::{Inject, RequestScopeLayer};
+use http::StatusCode;
 use tokio::runtime::Runtime;
 use tower::ServiceExt;
 
@@ -32,17 +33,20 @@ async fn handler(repo: &Repo) -> String {
     repo.config.value.to_string()
 }
 
-fn inject_router() -> Router {
+/// The router and the provider: the scope layer holds the provider weakly, so it must outlive
+/// the requests.
+fn inject_router() -> (Router, ServiceProvider) {
     let mut services = ServiceCollection::new();
     services.add_singleton(|| Arc::new(Config { value: 7 }));
     services.add_scoped(|config: Arc<Config>| Arc::new(Repo { config }));
     let provider = services.build().expect("the web services build");
-    Router::new()
+    let router = Router::new()
         .route(
             "/",
             get(|Inject(repo): Inject<Repo>| async move { handler(&repo).await }),
         )
-        .layer(RequestScopeLayer::new(provider.scope_factory()))
+        .layer(RequestScopeLayer::new(provider.scope_factory()));
+    (router, provider)
 }
 
 fn state_router() -> Router {
@@ -73,6 +77,7 @@ async fn requests(router: &Router, iters: u64) -> Duration {
     for _ in 0..iters {
         let request = http::Request::new(Body::empty());
         let response = router.clone().oneshot(request).await.expect("infallible");
+        assert_eq!(response.status(), StatusCode::OK, "the handler answers");
         let body = axum::body::to_bytes(response.into_body(), usize::MAX)
             .await
             .expect("the body is read");
@@ -87,10 +92,11 @@ fn web(c: &mut Criterion) {
         .enable_all()
         .build()
         .expect("a tokio runtime");
+    let (inject, _provider) = inject_router();
     let routers = [
         ("state", state_router()),
         ("state_new_repo", state_new_repo_router()),
-        ("inject", inject_router()),
+        ("inject", inject),
     ];
     let mut group = c.benchmark_group("web_request");
     for (name, router) in &routers {

@@ -6,8 +6,10 @@
 //! ```
 //!
 //! Only `measure` is counted, so setup (building the provider, creating the singletons, making
-//! the collections) is excluded; divide the total by the iteration count. `benches/run.sh`
-//! does this for every case.
+//! the collections) is excluded; divide the total by the iteration count. `benches/callgrind.sh`
+//! does this for every case. The web cases run on a tokio runtime whose spawned tasks (the
+//! scope's disposal) run outside `measure`: count them with `--collect-atstart=yes` and the
+//! difference between two iteration counts instead.
 
 use std::hint::black_box;
 use std::process::ExitCode;
@@ -72,6 +74,11 @@ fn run(case: &str, who: &str, n: u64) -> Result<bool, Box<dyn std::error::Error>
             let services = graph::collection(if case == "build_1000" { 1_000 } else { 10_000 });
             measure(n, || services.build().expect("builds"))
         }
+        ("web_state", "baseline") => web::run(web::state_router(), n),
+        ("web_inject", "ours") => {
+            let (router, _provider) = web::inject_router();
+            web::run(router, n)
+        }
         _ => return Ok(false),
     }
     Ok(true)
@@ -81,5 +88,75 @@ fn run(case: &str, who: &str, n: u64) -> Result<bool, Box<dyn std::error::Error>
 fn measure<R>(n: u64, work: impl Fn() -> R) {
     for _ in 0..n {
         black_box(work());
+    }
+}
+
+mod web {
+    //! The two routers of `benches/web.rs`.
+
+    use std::sync::Arc;
+
+    use axum::Router;
+    use axum::body::Body;
+    use axum::extract::State;
+    use axum::routing::get;
+    use benches::model::Config;
+    use di_core::{ServiceCollection, ServiceProvider};
+    use di_hosting::web::{Inject, RequestScopeLayer};
+    use tower::ServiceExt;
+
+    struct Repo {
+        config: Arc<Config>,
+    }
+
+    /// The scope layer holds the provider weakly: the caller keeps it alive.
+    pub(super) fn inject_router() -> (Router, ServiceProvider) {
+        let mut services = ServiceCollection::new();
+        services.add_singleton(|| Arc::new(Config { value: 7 }));
+        services.add_scoped(|config: Arc<Config>| Arc::new(Repo { config }));
+        let provider = services.build().expect("the web services build");
+        let router = Router::new()
+            .route(
+                "/",
+                get(|Inject(repo): Inject<Repo>| async move { repo.config.value.to_string() }),
+            )
+            .layer(RequestScopeLayer::new(provider.scope_factory()));
+        (router, provider)
+    }
+
+    pub(super) fn state_router() -> Router {
+        let repo = Arc::new(Repo {
+            config: Arc::new(Config { value: 7 }),
+        });
+        Router::new()
+            .route(
+                "/",
+                get(|State(repo): State<Arc<Repo>>| async move { repo.config.value.to_string() }),
+            )
+            .with_state(repo)
+    }
+
+    pub(super) fn run(router: Router, n: u64) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a tokio runtime");
+        runtime.block_on(async {
+            for _ in 0..n {
+                let response = router
+                    .clone()
+                    .oneshot(http::Request::new(Body::empty()))
+                    .await
+                    .expect("infallible");
+                assert_eq!(
+                    response.status(),
+                    http::StatusCode::OK,
+                    "the handler answers"
+                );
+                let body = axum::body::to_bytes(response.into_body(), usize::MAX).await;
+                std::hint::black_box(body.expect("the body is read"));
+                tokio::task::yield_now().await;
+            }
+        });
     }
 }
