@@ -205,6 +205,9 @@ impl Host {
                 }
             }
         };
+        if signals.is_some() && !lifetime.is_stopping() {
+            info!("application started; press Ctrl+C to stop");
+        }
         running.run_until(until, signals).await
     }
 }

@@ -140,3 +140,19 @@ async fn the_startup_line_tells_how_to_stop_when_signals_are_handled() {
 
     assert_eq!(captured.count("press Ctrl+C to stop"), 1);
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_startup_line_is_not_logged_when_nothing_listens_for_signals() {
+    let (captured, _guard) = capture();
+    // `start()` never installs signal handlers, whatever the options say.
+    let running = di_hosting::Host::builder()
+        .configure_options(|options| options.handle_signals = true)
+        .build()
+        .start()
+        .await
+        .expect("the host starts");
+    running.stop().await.expect("the host stops cleanly");
+
+    assert_eq!(captured.count("host started"), 1);
+    assert_eq!(captured.count("press Ctrl+C"), 0);
+}

@@ -91,9 +91,6 @@ impl Runtime {
             elapsed = ?began.elapsed(),
             "host started"
         );
-        if self.options.handle_signals {
-            info!("application started; press Ctrl+C to stop");
-        }
         true
     }
 
