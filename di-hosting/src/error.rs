@@ -66,6 +66,13 @@ pub enum HostFailure {
     /// The hosted services could not be resolved from the container.
     #[error("the hosted services could not be resolved")]
     Resolve(#[source] ResolveError),
+    /// A hosted service's factory (or one of its dependencies' factories) panicked while the
+    /// hosted services were resolved.
+    #[error("resolving the hosted services panicked: {message}")]
+    ResolvePanicked {
+        /// The panic message (`"<non-string panic payload>"` if it was not a string).
+        message: String,
+    },
     /// A start hook of a hosted service returned an error.
     #[error("hosted service `{service}` failed in `{hook}`")]
     Start {

@@ -330,3 +330,41 @@ async fn a_failing_hosted_service_factory_fails_the_start() {
     assert!(error.to_string().contains("no connection"), "{error}");
     assert!(source.to_string().contains("NeedsMissing"), "{source}");
 }
+
+/// A singleton that records its disposal.
+struct Pool(Log);
+
+#[async_trait]
+impl di_core::AsyncDispose for Pool {
+    async fn dispose(&self) {
+        self.0.push("pool disposed");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_panicking_hosted_service_factory_fails_the_start_and_the_provider_is_disposed() {
+    let log = Log::default();
+    let pool_log = log.clone();
+    let result = quiet_host()
+        .configure_services(|services| {
+            services
+                .add_singleton(move || Arc::new(Pool(pool_log.clone())))
+                .disposable();
+            services.add_hosted_service_with(|_pool: Arc<Pool>| -> Arc<NeedsMissing> {
+                panic!("no worker today")
+            });
+        })
+        .build()
+        .start()
+        .await;
+
+    let error = result.expect_err("the factory panicked");
+    assert!(
+        matches!(
+            error.failures(),
+            [HostFailure::ResolvePanicked { message }] if message == "no worker today"
+        ),
+        "{error:#?}"
+    );
+    assert_eq!(log.events(), ["pool disposed"]);
+}

@@ -3,6 +3,7 @@
 //! requested meanwhile ends the startup early: nothing else starts, `started` never fires, and a
 //! start call still running when the shutdown timeout has passed since is abandoned and named.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Duration;
 
 use di_core::BoxError;
@@ -13,7 +14,7 @@ use tracing::{error, info};
 
 use crate::error::{HostFailure, LifecycleHook};
 use crate::registration::resolve_hosted;
-use crate::runtime::bounded::until_deadline;
+use crate::runtime::bounded::{panic_message, until_deadline};
 use crate::runtime::service::{ActiveService, Runtime};
 
 const START_PHASES: [LifecycleHook; 3] = [
@@ -58,19 +59,9 @@ impl Runtime {
     pub(super) async fn start_services(&mut self) -> bool {
         let began = Instant::now();
         info!("host starting");
-        let entries = match resolve_hosted(&self.provider) {
-            Ok(entries) => entries,
-            Err(source) => {
-                error!(error = %source, "hosted services could not be resolved");
-                self.shared.record(HostFailure::Resolve(source));
-                return false;
-            }
-        };
-        let policy = self.options.failure_policy.clone();
-        self.services = entries
-            .into_iter()
-            .map(|(entry, kind)| ActiveService::new(&entry, kind, &policy))
-            .collect();
+        if !self.resolve_services() {
+            return false;
+        }
         // Cancelled on a stop request (it is a child of the stopping token) or at the timeout.
         let cancel = self.shared.lifetime.stopping_token();
         let deadline = self.options.startup_timeout.map(|timeout| began + timeout);
@@ -92,6 +83,31 @@ impl Runtime {
             "host started"
         );
         true
+    }
+
+    /// Resolves every hosted service, in registration order; `false` (with the failure
+    /// recorded) when a factory failed or panicked.
+    fn resolve_services(&mut self) -> bool {
+        // A panicking factory is a failed start like an erroring one: the provider still gets
+        // disposed, and `run()` returns the failure instead of unwinding.
+        let resolved = catch_unwind(AssertUnwindSafe(|| resolve_hosted(&self.provider)));
+        let failure = match resolved {
+            Ok(Ok(entries)) => {
+                let policy = self.options.failure_policy.clone();
+                self.services = entries
+                    .into_iter()
+                    .map(|(entry, kind)| ActiveService::new(&entry, kind, &policy))
+                    .collect();
+                return true;
+            }
+            Ok(Err(source)) => HostFailure::Resolve(source),
+            Err(payload) => HostFailure::ResolvePanicked {
+                message: panic_message(&*payload),
+            },
+        };
+        error!(error = %super::supervisor::Chain(&failure), "hosted services could not be resolved");
+        self.shared.record(failure);
+        false
     }
 
     /// Whether a stop was requested during startup (by a service, a failing worker, a signal or
