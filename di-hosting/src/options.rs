@@ -68,15 +68,20 @@ impl Default for HostOptions {
 #[non_exhaustive]
 pub enum FailurePolicy {
     /// Record the failure and stop the host (the default); the host's result is an error. Under
-    /// every policy but `Ignore`, a failure after the stop began is recorded without restart.
+    /// every policy, a failure after the stop began is recorded, without restart.
     #[default]
     StopHost,
-    /// Log the failure at error level and let the worker end; the host keeps running and the
-    /// failure (even one while stopping) is not part of the host's result.
+    /// Log the failure at error level and let the worker end; the host keeps running. The
+    /// failure is still recorded: when the host eventually stops, its result is an error that
+    /// lists it, so the exit code is not 0 (a host never exits 0 after a worker failed).
     Ignore,
     /// Call the same worker's `execute` again after an exponential backoff; past the restart
-    /// limit, escalate to [`StopHost`](Self::StopHost). A stop during the backoff ends the
-    /// worker without a failure.
+    /// limit, escalate to [`StopHost`](Self::StopHost).
+    ///
+    /// A failure that is followed by a restart is logged at error level, but it is not part of
+    /// the host's result: a worker that recovers leaves a clean result (exit code 0). Only the
+    /// failure that reaches the limit is recorded, and it stops the host. A stop during the
+    /// backoff ends the worker without a failure.
     Restart(RestartPolicy),
 }
 

@@ -142,22 +142,31 @@ async fn a_panicking_worker_is_a_failure_that_keeps_its_message() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn an_ignored_failure_is_only_logged_and_the_host_keeps_running() {
+async fn an_ignored_failure_keeps_the_host_running_and_is_reported_when_it_stops() {
     let log = Log::default();
     let began = Instant::now();
-    let result = quiet_host()
+    let error = quiet_host()
         .configure_options(|options| options.failure_policy = FailurePolicy::Ignore)
         .configure_services(|services| {
             let worker = Scripted::new(&log, vec![Step::FailAfter(1)]);
-            services.add_hosted_service_with(move || Arc::clone(&worker));
+            services
+                .add_hosted_service_with(move || Arc::clone(&worker))
+                .name("w");
         })
         .build()
         .run_until(tokio::time::sleep(Duration::from_secs(60)))
-        .await;
+        .await
+        .expect_err("an ignored failure is still reported when the host stops");
 
-    result.expect("an ignored failure is not a host failure");
+    // The failure at 1 s did not stop the host: it ran until the embedding future ended.
     assert_eq!(secs(began), 60);
     assert_eq!(log.events(), ["run 0 at 0"]);
+    assert!(matches!(
+        error.failures(),
+        [HostFailure::WorkerFailed { service, source }]
+            if service == "w" && source.to_string() == "run 0 failed"
+    ));
+    assert_eq!(error.exit_code(), 1);
 }
 
 fn restart(initial_secs: u64, max_restarts: u32, window_secs: u64) -> FailurePolicy {
@@ -279,10 +288,16 @@ async fn a_per_worker_policy_overrides_the_host_policy() {
         .expect_err("the strict worker stops the host");
 
     assert_eq!(secs(began), 5);
-    assert!(matches!(
-        error.failures(),
-        [HostFailure::WorkerFailed { service, .. }] if service == "strict"
-    ));
+    let failed: Vec<_> = error
+        .failures()
+        .iter()
+        .map(|failure| match failure {
+            HostFailure::WorkerFailed { service, .. } => service.as_str(),
+            other => panic!("unexpected failure: {other}"),
+        })
+        .collect();
+    // The ignored failure did not stop the host, but it is reported too, in order.
+    assert_eq!(failed, ["ignored", "strict"]);
 }
 
 #[tokio::test(start_paused = true)]
@@ -337,7 +352,7 @@ async fn a_worker_failing_after_the_stop_began_is_reported_without_a_restart() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn an_ignored_failure_while_stopping_is_not_reported_either() {
+async fn an_ignored_failure_while_stopping_is_reported_too() {
     let log = Log::default();
     let w = log.clone();
     let result = quiet_host()
@@ -349,14 +364,20 @@ async fn an_ignored_failure_while_stopping_is_not_reported_either() {
                         ..support::Waiter::new("w", &w)
                     })
                 })
+                .name("w")
                 .failure_policy(FailurePolicy::Ignore);
         })
         .build()
         .run_until(std::future::ready(()))
         .await;
 
-    result.expect("the worker's failures are ignored");
+    let error = result.expect_err("an ignored failure is still reported");
     assert_eq!(log.events(), ["w.execute", "w.cancelled"]);
+    assert!(matches!(
+        error.failures(),
+        [HostFailure::WorkerFailed { service, .. }] if service == "w"
+    ));
+    assert_eq!(error.exit_code(), 1);
 }
 
 /// A worker implemented without `#[async_trait]` that panics before it returns its future.

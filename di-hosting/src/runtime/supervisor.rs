@@ -31,12 +31,15 @@ impl Supervisor {
                 None => return,
                 Some(failure) => failure,
             };
-            if self.policy == FailurePolicy::Ignore {
-                error!(service = %self.name, error = %Chain(&failure), "background service failed; ignored by its failure policy");
-                return;
-            }
             if self.stopping.is_cancelled() {
                 error!(service = %self.name, error = %Chain(&failure), "background service failed while stopping");
+                self.shared.record(failure);
+                return;
+            }
+            if self.policy == FailurePolicy::Ignore {
+                // The host keeps running, but a failure is never hidden: the host's result
+                // reports it when the host stops, so the exit code is not 0.
+                error!(service = %self.name, error = %Chain(&failure), "background service failed; the host keeps running (failure policy `Ignore`) and reports it when it stops");
                 self.shared.record(failure);
                 return;
             }
