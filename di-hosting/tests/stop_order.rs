@@ -241,3 +241,55 @@ async fn a_stop_error_is_reported_and_the_other_services_still_stop() {
     ));
     assert_eq!(error.exit_code(), 1);
 }
+
+#[tokio::test(start_paused = true)]
+async fn several_stuck_workers_add_at_most_one_grace_period_after_the_deadline() {
+    let log = Log::default();
+    let timeout = Duration::from_secs(10);
+    let worker_log = log.clone();
+    let running = quiet_host()
+        .configure_options(|options| options.shutdown_timeout = timeout)
+        .configure_services(move |services| {
+            for name in ["stuck-1", "stuck-2", "stuck-3"] {
+                let log = worker_log.clone();
+                services
+                    .add_hosted_service_with(move || {
+                        Arc::new(Waiter {
+                            on_stop: Behaviour::Hang,
+                            ..Waiter::new(name, &log)
+                        })
+                    })
+                    .name(name);
+            }
+        })
+        .build()
+        .start()
+        .await
+        .expect("the host starts");
+    let began = Instant::now();
+
+    let error = tokio::time::timeout(Duration::from_secs(3600), running.stop())
+        .await
+        .expect("the stop ends")
+        .expect_err("the deadline is missed");
+
+    // An aborted async task ends at once, so the stop ends at the deadline itself; in any case
+    // no later than one grace period (1 s) after it, however many workers were stuck.
+    let elapsed = began.elapsed();
+    assert!(
+        elapsed >= timeout && elapsed <= timeout + Duration::from_secs(1),
+        "{elapsed:?}"
+    );
+    assert!(
+        matches!(
+            error.failures(),
+            [HostFailure::DeadlineExceeded { still_running, .. }]
+                if still_running == &["stuck-3", "stuck-2", "stuck-1"]
+        ),
+        "{error:#?}"
+    );
+    assert_eq!(
+        log.matching("stuck-1."),
+        ["stuck-1.execute", "stuck-1.cancelled"]
+    );
+}

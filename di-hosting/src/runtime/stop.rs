@@ -1,6 +1,7 @@
 //! Stopping: cancel every worker's token, then run the `stopping`, `stop` and `stopped` phases
-//! in reverse order (or concurrently) within one shutdown deadline; abort and name what is left;
-//! fire `stopped`; dispose the provider last, within the same deadline.
+//! in reverse order (or concurrently) within one shutdown deadline; abort and name what is left
+//! (every worker still running at the deadline is aborted at once, and all of them share one
+//! grace period to unwind); fire `stopped`; dispose the provider last, within the same deadline.
 
 use std::any::type_name;
 use std::time::Duration;
@@ -24,16 +25,19 @@ const STOP_PHASES: [LifecycleHook; 3] = [
     LifecycleHook::Stopped,
 ];
 
-/// How long an aborted worker task gets to unwind. Only a task stuck in blocking code (which
-/// `abort` cannot interrupt) ever waits this long.
+/// How long after the deadline the aborted worker tasks get to unwind, all together. Only a task
+/// stuck in blocking code (which `abort` cannot interrupt) makes the stop wait this long.
 const ABORT_GRACE: Duration = Duration::from_secs(1);
 
 /// How one stop call ended.
 enum StopOutcome {
     Done,
     Failed(HostFailure),
-    /// Still running at the deadline: abandoned (or aborted, for a worker task).
+    /// Still running at the deadline: abandoned.
     Late,
+    /// A worker task still running at the deadline: aborted, and waited for (with the other
+    /// aborted tasks) until the grace period ends.
+    Aborted(AbortOnDropHandle<()>),
 }
 
 /// The deadline shared by every stop call, and the token cancelled when it passes.
@@ -120,6 +124,7 @@ impl Runtime {
             outcomes
         };
         let mut late = Vec::new();
+        let mut aborted = Vec::new();
         for (name, outcome) in outcomes {
             match outcome {
                 StopOutcome::Done => {}
@@ -128,9 +133,32 @@ impl Runtime {
                     self.shared.record(failure);
                 }
                 StopOutcome::Late => late.push(name),
+                StopOutcome::Aborted(task) => {
+                    late.push(name.clone());
+                    aborted.push((name, task));
+                }
             }
         }
+        await_aborted(aborted, deadline).await;
         late
+    }
+}
+
+/// Waits for the worker tasks aborted at the deadline, all together, until one grace period
+/// after the deadline: N stuck workers cost one grace period, not N.
+async fn await_aborted(mut aborted: Vec<(String, AbortOnDropHandle<()>)>, deadline: &Deadline) {
+    if aborted.is_empty() {
+        return;
+    }
+    let names: Vec<&str> = aborted.iter().map(|(name, _)| name.as_str()).collect();
+    warn!(services = ?names, "shutdown deadline passed; aborted the background services still running");
+    let all = join_all(aborted.iter_mut().map(|(_, task)| task));
+    // Their results do not matter any more: they are named as late either way.
+    let _ended = tokio::time::timeout_at(deadline.at + ABORT_GRACE, all).await;
+    for (name, task) in &aborted {
+        if !task.is_finished() {
+            warn!(service = %name, "aborted background service did not end (blocking code?)");
+        }
     }
 }
 
@@ -159,7 +187,8 @@ async fn stop_one(
     }
 }
 
-/// Waits for a worker task until the deadline, then aborts it.
+/// Waits for a worker task until the deadline, then aborts it (without waiting: the caller
+/// waits for every aborted task at once).
 async fn join_worker(
     service: &ActiveService,
     mut task: AbortOnDropHandle<()>,
@@ -176,10 +205,7 @@ async fn join_worker(
         },
         None => {
             task.abort();
-            if tokio::time::timeout(ABORT_GRACE, task).await.is_err() {
-                warn!(service = %service.name, "aborted background service did not end (blocking code?)");
-            }
-            StopOutcome::Late
+            StopOutcome::Aborted(task)
         }
     }
 }
