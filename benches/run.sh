@@ -8,7 +8,7 @@ features=()
 if [[ "${1:-}" == "--peers" ]]; then
     features=(--features peers)
 fi
-cargo bench -p benches "${features[@]}" -- --warm-up-time 1 --measurement-time 3
+cargo bench -p benches --benches "${features[@]}" -- --warm-up-time 1 --measurement-time 3
 python3 benches/report.py "$target/criterion"
 if command -v valgrind >/dev/null; then
     benches/callgrind.sh

@@ -9,6 +9,7 @@
 mod dependency_injector;
 mod dill;
 mod froodi;
+mod host_rs;
 mod more_di;
 mod shaku;
 
@@ -145,6 +146,7 @@ fn peers(c: &mut Criterion) {
         dill::bench(case, &mut group);
         froodi::bench(case, &mut group);
         dependency_injector::bench(case, &mut group);
+        host_rs::bench(case, &mut group);
         group.finish();
     }
 }
