@@ -3,6 +3,9 @@
 //! Invariant: the events fire in order `started` → `stopping` → `stopped`, each at most once;
 //! `stopping` may fire without `started` when startup fails or a stop is requested early.
 
+use std::sync::OnceLock;
+
+use tokio::time::Instant;
 use tokio_util::sync::{CancellationToken, WaitForCancellationFuture};
 
 /// The host's lifecycle events and the way to request a graceful stop.
@@ -39,6 +42,8 @@ pub struct ApplicationLifetime {
     started: CancellationToken,
     stopping: CancellationToken,
     stopped: CancellationToken,
+    /// When the first stop was requested: the shutdown deadline counts from here.
+    stop_requested_at: OnceLock<Instant>,
 }
 
 impl ApplicationLifetime {
@@ -54,7 +59,9 @@ impl ApplicationLifetime {
         Self::default()
     }
 
-    /// Requests a graceful stop of the host; idempotent.
+    /// Requests a graceful stop of the host; idempotent. The shutdown deadline
+    /// ([`HostOptions::shutdown_timeout`](crate::HostOptions::shutdown_timeout)) counts from the
+    /// first request.
     ///
     /// # Examples
     ///
@@ -65,6 +72,8 @@ impl ApplicationLifetime {
     /// assert!(lifetime.is_stopping());
     /// ```
     pub fn stop_application(&self) {
+        // The instant first, so that whoever sees `stopping` fire also sees when it was asked.
+        self.stop_requested_at.get_or_init(Instant::now);
         self.stopping.cancel();
     }
 
@@ -186,6 +195,11 @@ impl ApplicationLifetime {
     /// ```
     pub fn is_stopped(&self) -> bool {
         self.stopped.is_cancelled()
+    }
+
+    /// When the first stop was requested, if one was.
+    pub(crate) fn stop_requested_at(&self) -> Option<Instant> {
+        self.stop_requested_at.get().copied()
     }
 
     /// Fires `started` (host only).

@@ -27,6 +27,13 @@ pub struct HostOptions {
     /// The single deadline for the whole stop, measured from the stop request (default 30 s):
     /// every stop hook, every worker and the provider's disposal. What is still running at the
     /// deadline is aborted and named in the result.
+    ///
+    /// The stop request is the first of: a call of
+    /// [`stop_application`](crate::ApplicationLifetime::stop_application), a signal,
+    /// [`RunningHost::stop`](crate::RunningHost::stop), a worker failing under
+    /// [`FailurePolicy::StopHost`], a failed start. A stop requested during startup therefore
+    /// bounds the rest of the startup and the stop together; one requested before the run began
+    /// counts from the beginning of the run.
     pub shutdown_timeout: Duration,
     /// A limit on the whole startup (every `starting`, `start` and `started`); none by default.
     pub startup_timeout: Option<Duration>,

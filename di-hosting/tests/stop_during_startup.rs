@@ -256,3 +256,103 @@ async fn a_start_ignoring_a_stop_request_is_abandoned_at_the_shutdown_deadline()
     assert_eq!(log.events(), ["stuck.starting", "stuck.start"]);
     assert_eq!(error.exit_code(), di_hosting::HostError::EXIT_DEADLINE);
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_shutdown_deadline_counts_from_a_stop_requested_during_startup() {
+    let log = Log::default();
+    let (stuck_worker, stuck_start) = (log.clone(), log.clone());
+    let timeout = Duration::from_secs(10);
+    let origin = Instant::now();
+
+    let error = tokio::time::timeout(
+        WATCHDOG,
+        quiet_host()
+            .configure_options(|options| options.shutdown_timeout = timeout)
+            .configure_services(|services| {
+                services
+                    .add_hosted_service_with(move || {
+                        Arc::new(support::Waiter {
+                            on_stop: support::Behaviour::Hang,
+                            ..support::Waiter::new("worker", &stuck_worker)
+                        })
+                    })
+                    .name("worker");
+                services.add_hosted_service_with(|lifetime: Arc<ApplicationLifetime>| {
+                    Arc::new(StopsAfterThreeSeconds(lifetime))
+                });
+                services
+                    .add_lifecycle_service_with(move || {
+                        Arc::new(Recorder {
+                            start: support::Behaviour::Hang,
+                            ..Recorder::new("start", &stuck_start)
+                        })
+                    })
+                    .name("start");
+            })
+            .build()
+            .run(),
+    )
+    .await
+    .expect("the stop request bounds the startup and the stop")
+    .expect_err("the deadline is missed");
+
+    // The stop was requested at 3 s: one deadline at 13 s bounds both the hanging start and the
+    // stuck worker (an aborted async task ends at once), not 13 s plus another timeout.
+    assert_eq!(secs(origin), 13);
+    let late: Vec<&str> = error
+        .failures()
+        .iter()
+        .flat_map(|failure| match failure {
+            di_hosting::HostFailure::DeadlineExceeded { still_running, .. } => {
+                still_running.iter().map(String::as_str)
+            }
+            other => panic!("unexpected failure: {other}"),
+        })
+        .collect();
+    assert_eq!(late, ["start", "worker"]);
+    assert_eq!(log.matching("start."), ["start.starting", "start.start"]);
+    assert_eq!(
+        log.matching("worker."),
+        ["worker.execute", "worker.cancelled"]
+    );
+}
+
+/// A singleton whose disposal takes five seconds.
+struct SlowToDispose;
+
+#[async_trait]
+impl di_core::AsyncDispose for SlowToDispose {
+    async fn dispose(&self) {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stop_requested_before_the_run_counts_its_deadline_from_the_run() {
+    let log = Log::default();
+    let a = log.clone();
+    let host = quiet_host()
+        .configure_options(|options| options.shutdown_timeout = Duration::from_secs(10))
+        .configure_services(|services| {
+            services
+                .add_singleton(|| Arc::new(SlowToDispose))
+                .disposable();
+            services.add_lifecycle_service_with(move |_slow: Arc<SlowToDispose>| {
+                Arc::new(Recorder::new("a", &a))
+            });
+        })
+        .build()
+        .await
+        .expect("the host builds");
+    host.lifetime().stop_application();
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    let origin = Instant::now();
+
+    tokio::time::timeout(WATCHDOG, host.run())
+        .await
+        .expect("the host stops")
+        .expect("the disposal fits in a deadline counted from the run, not from the request");
+
+    assert_eq!(secs(origin), 5);
+    assert!(log.events().is_empty(), "{:?}", log.events());
+}

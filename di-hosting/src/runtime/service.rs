@@ -107,10 +107,11 @@ impl Runtime {
         options: Arc<HostOptions>,
         lifetime: Arc<ApplicationLifetime>,
     ) -> Self {
+        let shared = Shared::new(lifetime, options.shutdown_timeout);
         Self {
             provider,
             options,
-            shared: Arc::new(Shared::new(lifetime)),
+            shared: Arc::new(shared),
             services: Vec::new(),
         }
     }
@@ -133,6 +134,7 @@ impl Runtime {
     ///
     /// Every failure of the start and of the clean-up stop.
     pub(crate) async fn start(&mut self) -> Result<(), HostError> {
+        self.shared.run_begins();
         if self.start_services().await {
             return Ok(());
         }

@@ -1,23 +1,47 @@
 //! State shared by the host and its worker tasks.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use crate::error::HostFailure;
 use crate::lifetime::ApplicationLifetime;
 
-/// The lifetime and the failures recorded so far.
+/// The lifetime, the shutdown deadline's inputs and the failures recorded so far.
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub(crate) lifetime: Arc<ApplicationLifetime>,
+    shutdown_timeout: Duration,
+    /// When the run began (set once, by the start).
+    run_began: OnceLock<Instant>,
     failures: Mutex<Vec<HostFailure>>,
 }
 
 impl Shared {
-    pub(crate) fn new(lifetime: Arc<ApplicationLifetime>) -> Self {
+    pub(crate) fn new(lifetime: Arc<ApplicationLifetime>, shutdown_timeout: Duration) -> Self {
         Self {
             lifetime,
+            shutdown_timeout,
+            run_began: OnceLock::new(),
             failures: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Marks the beginning of the run.
+    pub(crate) fn run_begins(&self) {
+        self.run_began.get_or_init(Instant::now);
+    }
+
+    /// The one shutdown deadline: the shutdown timeout after the stop request (a stop requested
+    /// before the run began counts from the beginning of the run); `None` before a request.
+    pub(crate) fn stop_deadline(&self) -> Option<Instant> {
+        let requested = self.lifetime.stop_requested_at()?;
+        let from = self
+            .run_began
+            .get()
+            .map_or(requested, |&began| requested.max(began));
+        Some(from + self.shutdown_timeout)
     }
 
     /// Records a failure for the host's result.

@@ -4,7 +4,6 @@
 //! start call still running when the shutdown timeout has passed since is abandoned and named.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::time::Duration;
 
 use di_core::BoxError;
 use futures::future::join_all;
@@ -16,6 +15,7 @@ use crate::error::{HostFailure, LifecycleHook};
 use crate::registration::resolve_hosted;
 use crate::runtime::bounded::{panic_message, until_deadline};
 use crate::runtime::service::{ActiveService, Runtime};
+use crate::runtime::shared::Shared;
 
 const START_PHASES: [LifecycleHook; 3] = [
     LifecycleHook::Starting,
@@ -33,19 +33,24 @@ enum Outcome {
 }
 
 /// Runs one start call within the startup timeout and, once a stop is requested, within the
-/// shutdown timeout: a start that ignores its cancelled token cannot hold the stop forever.
+/// shutdown deadline (counted from the stop request): a start that ignores its cancelled token
+/// cannot hold the stop forever.
 async fn bounded_start(
     service: &ActiveService,
     hook: LifecycleHook,
     cancel: &CancellationToken,
     deadline: Option<Instant>,
-    shutdown_timeout: Duration,
+    shared: &Shared,
 ) -> Outcome {
     let call = until_deadline(service.call(hook, cancel.clone()), deadline, cancel);
-    // `cancel` is a child of the stopping token: it fires on the stop request.
+    // `cancel` is a child of the stopping token: it fires on the stop request (or at the startup
+    // timeout, and then `call` ends first).
     let stop_deadline = async {
         cancel.cancelled().await;
-        tokio::time::sleep(shutdown_timeout).await;
+        match shared.stop_deadline() {
+            Some(at) => tokio::time::sleep_until(at).await,
+            None => std::future::pending().await,
+        }
     };
     tokio::select! {
         biased;
@@ -143,9 +148,8 @@ impl Runtime {
                 }
                 continue;
             }
-            let timeout = self.options.shutdown_timeout;
             let service = &self.services[index];
-            let outcome = bounded_start(service, hook, cancel, deadline, timeout).await;
+            let outcome = bounded_start(service, hook, cancel, deadline, &self.shared).await;
             if !self.after_start_call(index, hook, outcome) {
                 return false;
             }
@@ -170,9 +174,9 @@ impl Runtime {
             .iter()
             .enumerate()
             .filter(|(_, s)| !s.is_background());
-        let timeout = self.options.shutdown_timeout;
+        let shared = &*self.shared;
         let calls = calls.map(|(index, service)| async move {
-            let outcome = bounded_start(service, hook, cancel, deadline, timeout).await;
+            let outcome = bounded_start(service, hook, cancel, deadline, shared).await;
             (index, outcome)
         });
         let outcomes = join_all(calls).await;

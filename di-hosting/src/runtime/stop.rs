@@ -52,8 +52,10 @@ impl Runtime {
         self.shared.lifetime.stop_application();
         let began = Instant::now();
         info!("host stopping");
+        // From the stop request, which may have come long before (during a slow startup).
+        let at = self.shared.stop_deadline();
         let deadline = Deadline {
-            at: began + self.options.shutdown_timeout,
+            at: at.unwrap_or(began + self.options.shutdown_timeout),
             passed: CancellationToken::new(),
         };
         let mut late: Vec<String> = Vec::new();
