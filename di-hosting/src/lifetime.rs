@@ -108,7 +108,8 @@ impl ApplicationLifetime {
         self.stopping.cancelled()
     }
 
-    /// Waits until every hosted service has stopped (the provider is disposed right after).
+    /// Waits until every hosted service has stopped (the provider is disposed right after), or
+    /// until the host was dropped without a graceful stop.
     ///
     /// # Examples
     ///

@@ -14,8 +14,9 @@ use crate::runtime::{Runtime, Signals, exit_at_once, next_signal};
 /// requested meanwhile: then it is already stopping, and `started` never fired).
 ///
 /// Always end it with [`stop`](Self::stop) or [`wait`](Self::wait). Dropping it instead (or
-/// dropping one of those futures midway) is not graceful: the workers' tokens are cancelled and
-/// their tasks aborted, but no stop hook runs and the provider is not disposed.
+/// dropping one of those futures midway) is not graceful: the workers' tokens are cancelled
+/// (`stopping` fires), their tasks are aborted and `stopped` fires, so whoever awaits the
+/// [`ApplicationLifetime`] is released; but no stop hook runs and the provider is not disposed.
 ///
 /// # Examples
 ///

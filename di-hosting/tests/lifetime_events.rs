@@ -132,6 +132,39 @@ async fn awaiting_the_lifetime_sees_each_event_once_in_order() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn dropping_a_running_host_fires_stopping_and_stopped() {
+    let log = Log::default();
+    let w = log.clone();
+    let host = quiet_host()
+        .configure_services(move |services| {
+            services.add_hosted_service_with(move || Arc::new(support::Waiter::new("w", &w)));
+        })
+        .build()
+        .await
+        .expect("the host builds");
+    let lifetime = Arc::clone(host.lifetime());
+    let watcher_log = log.clone();
+    let watcher = tokio::spawn(async move {
+        lifetime.stopping().await;
+        watcher_log.push("stopping");
+        lifetime.stopped().await;
+        watcher_log.push("stopped");
+    });
+    let running = host.start().await.expect("the host starts");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(log.events(), ["w.execute"]);
+
+    drop(running);
+    // Paused time: a `stopped` that never fires fails here instead of hanging.
+    tokio::time::timeout(Duration::from_secs(3600), watcher)
+        .await
+        .expect("the waiters of the lifetime are released")
+        .expect("the watcher ends");
+
+    assert_eq!(log.matching("stop"), ["stopping", "stopped"]);
+}
+
+#[tokio::test(start_paused = true)]
 async fn the_provider_is_disposed_last_after_every_service_stopped() {
     let log = Arc::new(Log::default());
     let (shared, recorder_log) = (Arc::clone(&log), Log::clone(&log));

@@ -160,13 +160,21 @@ impl Runtime {
 }
 
 impl Drop for Runtime {
-    /// A runtime dropped before its stop ended (a dropped [`RunningHost`](crate::RunningHost),
-    /// or a `run()` future dropped midway) cancels its workers' tokens; dropping their
-    /// [`AbortOnDropHandle`]s then aborts the tasks.
+    /// A runtime dropped before its stop ended (a dropped [`Host`](crate::Host) or
+    /// [`RunningHost`](crate::RunningHost), or a `run()` or `stop()` future dropped midway)
+    /// cancels its workers' tokens (`stopping` fires), aborts their tasks by dropping their
+    /// [`AbortOnDropHandle`]s, then fires `stopped`: whoever awaits the lifetime is released,
+    /// as the host will never stop otherwise.
     fn drop(&mut self) {
-        if self.services.iter().any(|service| service.task.is_some()) {
-            self.shared.lifetime.stop_application();
+        let lifetime = &self.shared.lifetime;
+        if lifetime.is_stopped() {
+            return;
         }
+        lifetime.stop_application();
+        for service in &mut self.services {
+            drop(service.task.take());
+        }
+        lifetime.notify_stopped();
     }
 }
 
