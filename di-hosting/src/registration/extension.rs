@@ -1,25 +1,17 @@
-//! Registering hosted services in a [`ServiceCollection`]: the [`HostedServiceExt`] extension
-//! trait, the [`HostedServiceRegistration`] it returns, and the crate-private entry the host
-//! resolves.
-//!
-//! Each registration adds a singleton `Hosted<S>` built by the service's factory (so its
-//! arguments are planned and validated by `build()` like any other service's, under a name that
-//! shows `S`) and a [`HostedEntry`] instance. At start the host resolves every entry in
-//! registration order, and each entry takes the next registration of its `Hosted<S>`: two
-//! registrations of one type are two services.
+//! [`HostedServiceExt`]: the `add_hosted_service` family on [`ServiceCollection`], each
+//! registering a `Hosted<S>` singleton and the [`HostedEntry`] the host finds it by.
 
 use std::any::{TypeId, type_name};
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use di_core::{
     BoxError, Dependency, Factory, FactoryOutput, Injectable, ResolveError, ServiceCollection,
     ServiceProvider,
 };
 
-use crate::options::FailurePolicy;
+use super::entry::{HostedEntry, HostedKind, ResolveAll};
+use super::settings::{EntrySettings, HostedServiceRegistration};
 use crate::service::{BackgroundService, HostedService};
 
 type ServiceOf<F, Args> = <<F as Factory<Args>>::Output as FactoryOutput>::Service;
@@ -224,7 +216,7 @@ impl HostedServiceExt for ServiceCollection {
 /// A registered hosted service of type `S`: its own singleton type, so that its factory's
 /// arguments are planned and validated under a name that shows `S`, and so that two
 /// registrations of one type stay two services.
-pub(crate) struct Hosted<S>(Arc<S>);
+struct Hosted<S>(Arc<S>);
 
 /// Registers `Hosted<S>` built by `factory`, and the entry the host finds it by.
 fn register<F, Args>(
@@ -251,11 +243,8 @@ where
         resolve_all,
         settings: Arc::clone(&settings),
     }));
-    HostedServiceRegistration { settings }
+    HostedServiceRegistration::new(settings)
 }
-
-/// Resolves every registration of one `Hosted<S>`, in registration order.
-type ResolveAll = fn(&ServiceProvider) -> Result<Vec<HostedKind>, ResolveError>;
 
 fn background<S: BackgroundService>(
     provider: &ServiceProvider,
@@ -275,131 +264,4 @@ fn lifecycle<S: HostedService>(
         .iter()
         .map(|hosted| HostedKind::Lifecycle(Arc::clone(&hosted.0) as _))
         .collect())
-}
-
-/// The settings a [`HostedServiceRegistration`] can still change after registration.
-#[derive(Debug)]
-struct EntrySettings {
-    name: Cow<'static, str>,
-    policy: Option<FailurePolicy>,
-}
-
-/// A hosted service just registered; adjusts its name or failure policy.
-///
-/// The registration is already in effect; these calls only change how the host runs it.
-///
-/// # Examples
-///
-/// ```
-/// use std::sync::Arc;
-/// use std::time::Duration;
-/// use async_trait::async_trait;
-/// use di_core::{BoxError, ServiceCollection};
-/// use di_hosting::{BackgroundService, FailurePolicy, HostedServiceExt, RestartPolicy};
-/// use tokio_util::sync::CancellationToken;
-///
-/// struct Flaky;
-/// #[async_trait]
-/// impl BackgroundService for Flaky {
-///     async fn execute(&self, _stopping: CancellationToken) -> Result<(), BoxError> {
-///         Err("flaky".into())
-///     }
-/// }
-///
-/// let mut services = ServiceCollection::new();
-/// services
-///     .add_hosted_service_with(|| Arc::new(Flaky))
-///     .failure_policy(FailurePolicy::Restart(RestartPolicy::new(Duration::from_millis(10), 3)));
-/// ```
-#[derive(Debug, Clone)]
-pub struct HostedServiceRegistration {
-    settings: Arc<Mutex<EntrySettings>>,
-}
-
-impl HostedServiceRegistration {
-    /// Overrides the host-wide [`FailurePolicy`] for this worker.
-    ///
-    /// # Examples
-    ///
-    /// See [`HostedServiceRegistration`].
-    pub fn failure_policy(self, policy: FailurePolicy) -> Self {
-        self.lock().policy = Some(policy);
-        self
-    }
-
-    /// Sets the name used in logs and errors (default: the service's type name).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// use async_trait::async_trait;
-    /// use di_core::{BoxError, ServiceCollection};
-    /// use di_hosting::{BackgroundService, HostedServiceExt};
-    /// use tokio_util::sync::CancellationToken;
-    ///
-    /// struct Mailer;
-    /// #[async_trait]
-    /// impl BackgroundService for Mailer {
-    ///     async fn execute(&self, _stopping: CancellationToken) -> Result<(), BoxError> { Ok(()) }
-    /// }
-    /// let mut services = ServiceCollection::new();
-    /// services.add_hosted_service_with(|| Arc::new(Mailer)).name("mailer");
-    /// ```
-    pub fn name(self, name: impl Into<Cow<'static, str>>) -> Self {
-        self.lock().name = name.into();
-        self
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, EntrySettings> {
-        self.settings.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-/// One hosted-service registration, registered as an instance; the host resolves them all, in
-/// registration order.
-pub(crate) struct HostedEntry {
-    /// The `TypeId` of the `Hosted<S>` singleton.
-    service: TypeId,
-    resolve_all: ResolveAll,
-    settings: Arc<Mutex<EntrySettings>>,
-}
-
-impl HostedEntry {
-    /// The name and failure-policy override set at registration.
-    pub(crate) fn settings(&self) -> (Cow<'static, str>, Option<FailurePolicy>) {
-        let settings = self.settings.lock().unwrap_or_else(PoisonError::into_inner);
-        (settings.name.clone(), settings.policy.clone())
-    }
-}
-
-/// Resolves every hosted service, in registration order.
-///
-/// # Errors
-///
-/// When a hosted service's factory fails.
-pub(crate) fn resolve_hosted(
-    provider: &ServiceProvider,
-) -> Result<Vec<(Arc<HostedEntry>, HostedKind)>, ResolveError> {
-    let entries = provider.get_all::<HostedEntry>()?;
-    // Per service type: its resolved registrations, and how many entries took one so far.
-    let mut resolved: HashMap<TypeId, (Vec<HostedKind>, usize)> = HashMap::new();
-    let mut hosted = Vec::with_capacity(entries.len());
-    for entry in entries {
-        let slot = match resolved.entry(entry.service) {
-            Entry::Occupied(slot) => slot.into_mut(),
-            Entry::Vacant(slot) => slot.insert(((entry.resolve_all)(provider)?, 0)),
-        };
-        let kind = slot.0[slot.1].clone();
-        slot.1 += 1;
-        hosted.push((entry, kind));
-    }
-    Ok(hosted)
-}
-
-/// The two shapes of hosted service, erased.
-#[derive(Clone)]
-pub(crate) enum HostedKind {
-    Lifecycle(Arc<dyn HostedService>),
-    Background(Arc<dyn BackgroundService>),
 }
