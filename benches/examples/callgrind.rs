@@ -10,9 +10,14 @@
 //! does this for every case. The web cases run on a tokio runtime whose spawned tasks (the
 //! scope's disposal) run outside `measure`: count them with `--collect-atstart=yes` and the
 //! difference between two iteration counts instead.
+//!
+//! With `--features peers`, `peer_<case> <crate>` (e.g. `peer_e_complex shaku`) runs the peer
+//! modules of `benches/peers/` through a stand-in for criterion's group, so every contender is
+//! counted the same way.
 
 use std::hint::black_box;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use benches::baseline::Baseline;
 use benches::container::{self, KEYS};
@@ -60,14 +65,17 @@ fn run(case: &str, who: &str, n: u64) -> Result<bool, Box<dyn std::error::Error>
             let p = container::scoped_fillers(fillers).build()?;
             measure(n, || p.create_scope().get::<Filler>().expect("resolves"))
         }
-        ("get_all_8", "ours") | ("keyed", "ours") => {
+        ("get_all_8" | "keyed", "ours" | "baseline") => {
             let p = container::handlers().build()?;
-            p.get_all::<Handler>()?;
+            let all = p.get_all::<Handler>()?;
             p.get_keyed::<Handler>(KEYS[3])?;
-            if case == "keyed" {
-                measure(n, || p.get_keyed::<Handler>(KEYS[3]).expect("resolves"));
-            } else {
-                measure(n, || p.get_all::<Handler>().expect("resolves"));
+            match (case, who) {
+                ("keyed", "ours") => {
+                    measure(n, || p.get_keyed::<Handler>(KEYS[3]).expect("resolves"))
+                }
+                ("keyed", _) => measure(n, || Arc::clone(&all[3])),
+                (_, "ours") => measure(n, || p.get_all::<Handler>().expect("resolves")),
+                _ => measure(n, || all.to_vec()),
             }
         }
         ("build_1000", "ours") | ("build_10000", "ours") => {
@@ -79,13 +87,15 @@ fn run(case: &str, who: &str, n: u64) -> Result<bool, Box<dyn std::error::Error>
             let (router, _provider) = web::inject_router();
             web::run(router, n)
         }
+        #[cfg(feature = "peers")]
+        (peer, who) if peer.starts_with("peer_") => return Ok(peers::run(&peer[5..], who, n)),
         _ => return Ok(false),
     }
     Ok(true)
 }
 
 #[inline(never)]
-fn measure<R>(n: u64, work: impl Fn() -> R) {
+fn measure<R>(n: u64, mut work: impl FnMut() -> R) {
     for _ in 0..n {
         black_box(work());
     }
@@ -158,5 +168,104 @@ mod web {
                 tokio::task::yield_now().await;
             }
         });
+    }
+}
+
+#[cfg(feature = "peers")]
+#[path = "../benches/peers/dependency_injector.rs"]
+mod dependency_injector;
+#[cfg(feature = "peers")]
+#[path = "../benches/peers/dill.rs"]
+mod dill;
+#[cfg(feature = "peers")]
+#[path = "../benches/peers/froodi.rs"]
+mod froodi;
+#[cfg(feature = "peers")]
+#[path = "../benches/peers/host_rs.rs"]
+mod host_rs;
+#[cfg(feature = "peers")]
+#[path = "../benches/peers/more_di.rs"]
+mod more_di;
+#[cfg(feature = "peers")]
+#[path = "../benches/peers/shaku.rs"]
+mod shaku;
+
+/// The cases of the peer modules (the same enum as `benches/peers/main.rs`).
+#[cfg(feature = "peers")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Case {
+    Singleton,
+    Transient,
+    TransientDeps,
+    Scope,
+    Complex,
+    GetAll,
+    Keyed,
+}
+
+/// A stand-in for criterion's benchmark group: runs the one function named `who` under
+/// [`measure`].
+#[cfg(feature = "peers")]
+pub(crate) struct Group<'a> {
+    who: &'a str,
+    n: u64,
+    ran: bool,
+}
+
+#[cfg(feature = "peers")]
+impl Group<'_> {
+    pub(crate) fn bench_function(
+        &mut self,
+        id: &str,
+        mut f: impl FnMut(&mut Bencher),
+    ) -> &mut Self {
+        if id == self.who {
+            f(&mut Bencher { n: self.n });
+            self.ran = true;
+        }
+        self
+    }
+}
+
+/// A stand-in for criterion's `Bencher`.
+#[cfg(feature = "peers")]
+pub(crate) struct Bencher {
+    n: u64,
+}
+
+#[cfg(feature = "peers")]
+impl Bencher {
+    pub(crate) fn iter<R>(&mut self, routine: impl FnMut() -> R) {
+        measure(self.n, routine);
+    }
+}
+
+#[cfg(feature = "peers")]
+mod peers {
+    use super::{Case, Group};
+
+    /// Runs `who` (a peer crate) on `case`; false if either is unknown or unsupported.
+    pub(super) fn run(case: &str, who: &str, n: u64) -> bool {
+        let case = match case {
+            "a_singleton" => Case::Singleton,
+            "b_transient" => Case::Transient,
+            "c_transient_deps" => Case::TransientDeps,
+            "d_scope" => Case::Scope,
+            "e_complex" => Case::Complex,
+            "get_all_8" => Case::GetAll,
+            "keyed" => Case::Keyed,
+            _ => return false,
+        };
+        let mut group = Group { who, n, ran: false };
+        match who {
+            "shaku" => super::shaku::bench(case, &mut group),
+            "more_di" => super::more_di::bench(case, &mut group),
+            "dill" => super::dill::bench(case, &mut group),
+            "froodi" => super::froodi::bench(case, &mut group),
+            "dependency_injector" => super::dependency_injector::bench(case, &mut group),
+            "host_rs" => super::host_rs::bench(case, &mut group),
+            _ => return false,
+        }
+        group.ran
     }
 }
