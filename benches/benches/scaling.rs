@@ -64,9 +64,7 @@ fn lookups(c: &mut Criterion) {
     assert_eq!(all.len(), HANDLERS);
 
     let mut group = c.benchmark_group("get_all_8");
-    group.bench_function("baseline", |b| {
-        b.iter(|| black_box(&all).to_vec())
-    });
+    group.bench_function("baseline", |b| b.iter(|| black_box(&all).to_vec()));
     group.bench_function("ours", |b| {
         b.iter(|| black_box(&provider).get_all::<Handler>().expect("resolves"))
     });
