@@ -11,5 +11,5 @@ fi
 cargo bench -p benches --benches "${features[@]}" -- --warm-up-time 1 --measurement-time 3
 python3 benches/report.py "$target/criterion"
 if command -v valgrind >/dev/null; then
-    benches/callgrind.sh
+    benches/callgrind.sh "$@"
 fi
