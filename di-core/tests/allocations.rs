@@ -127,3 +127,25 @@ fn a_scope_with_one_scoped_service_costs_the_same_with_one_or_a_thousand_registr
     // The scope, the instance, and the type-erased handle the scope caches it in.
     assert_eq!(counts, [3, 3]);
 }
+
+#[test]
+fn resolving_a_late_scoped_registration_costs_the_same_with_a_hundred_or_a_thousand_registrations()
+{
+    let counts: Vec<u64> = [100, 1_000]
+        .into_iter()
+        .map(|extra| {
+            let provider = provider(extra);
+            measure(|| {
+                let scope = provider.create_scope();
+                black_box(
+                    scope
+                        .get_keyed::<Request>("filler")
+                        .expect("the last filler"),
+                );
+            })
+            .count_total
+        })
+        .collect();
+    // The scope, one page of slots (and the page table), the instance and its cache handle.
+    assert_eq!(counts, [5, 5]);
+}

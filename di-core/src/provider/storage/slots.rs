@@ -1,35 +1,15 @@
-//! [`Slots`]: the instances a provider (singletons) or a scope (scoped services) owns, with their
-//! creation order for disposal.
+//! [`Slots`]: the instances one owner created, cached by slot, released newest first.
 
-use std::any::{Any, type_name};
-use std::cell::RefCell;
+use std::any::type_name;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use futures::FutureExt;
-use futures::future::BoxFuture;
-use once_cell::sync::OnceCell;
 
-use crate::dispose::AsyncDispose;
+use super::cells::Cells;
+use super::erased::{DisposeFn, ErasedInstance};
 use crate::error::ResolveError;
-
-/// An `Arc<S>` with `S` erased. Boxed because `S` may be unsized (`dyn Trait`).
-pub(crate) type ErasedInstance = Box<dyn Any + Send + Sync>;
-
-/// Calls [`AsyncDispose::dispose`] on an erased instance; monomorphized per service at
-/// registration.
-pub(crate) type DisposeFn = for<'a> fn(&'a (dyn Any + Send + Sync)) -> BoxFuture<'a, ()>;
-
-/// The [`DisposeFn`] of `S`.
-pub(crate) fn dispose_erased<S: ?Sized + AsyncDispose + 'static>(
-    instance: &(dyn Any + Send + Sync),
-) -> BoxFuture<'_, ()> {
-    match instance.downcast_ref::<Arc<S>>() {
-        Some(service) => service.dispose(),
-        None => Box::pin(async {}),
-    }
-}
 
 /// An instance the owner created, and when.
 struct Created {
@@ -42,17 +22,10 @@ struct Created {
     prev: usize,
 }
 
-/// Slots stored inline in the owner: most scopes need only a few, and creating a scope then
-/// allocates nothing more than the scope itself.
-const INLINE: usize = 4;
-
-/// Cache slots sized at build time, the first few inline and the rest allocated on first use,
-/// plus the disposable transients the owner created. Dropping releases instances in reverse
-/// creation order.
+/// Cache slots sized at build time, plus the disposable transients the owner created.
+/// Dropping releases instances in reverse creation order.
 pub(crate) struct Slots {
-    len: usize,
-    inline: [OnceCell<Created>; INLINE],
-    overflow: OnceLock<Box<[OnceCell<Created>]>>,
+    cells: Cells<Created>,
     next_seq: AtomicU64,
     /// The newest filled slot, plus one (0: none).
     newest: AtomicUsize,
@@ -60,39 +33,14 @@ pub(crate) struct Slots {
 }
 
 impl Slots {
-    /// Storage for `len` slots; allocated on the first cached resolution, so creating a scope
-    /// costs the same whatever the number of registrations.
+    /// Storage for `len` slots. Only the first few are inline; the others are allocated when
+    /// first used, so creating a scope costs the same whatever the number of registrations.
     pub(crate) fn new(len: usize) -> Self {
         Self {
-            len,
-            inline: [const { OnceCell::new() }; INLINE],
-            overflow: OnceLock::new(),
+            cells: Cells::new(len),
             next_seq: AtomicU64::new(0),
             newest: AtomicUsize::new(0),
             transients: Mutex::new(Vec::new()),
-        }
-    }
-
-    /// The cell of `slot`, allocating the overflow cells on first use.
-    #[inline]
-    fn cell(&self, slot: usize) -> &OnceCell<Created> {
-        match slot.checked_sub(INLINE) {
-            None => &self.inline[slot],
-            Some(i) => {
-                let overflow = self.overflow.get_or_init(|| {
-                    let len = self.len.saturating_sub(INLINE);
-                    (0..len).map(|_| OnceCell::new()).collect()
-                });
-                &overflow[i]
-            }
-        }
-    }
-
-    /// The cell of `slot` if it exists yet (never allocates).
-    fn existing_cell(&self, slot: usize) -> Option<&OnceCell<Created>> {
-        match slot.checked_sub(INLINE) {
-            None => self.inline.get(slot),
-            Some(i) => self.overflow.get()?.get(i),
         }
     }
 
@@ -121,29 +69,23 @@ impl Slots {
         dispose: Option<DisposeFn>,
         create: impl FnOnce() -> Result<Arc<S>, ResolveError>,
     ) -> Result<Arc<S>, ResolveError> {
-        let cell = self.cell(slot);
-        if let Some(created) = cell.get() {
-            return Ok(downcast::<S>(created));
-        }
-        // Waiting on a cell this thread is filling would never end: fail instead.
-        let _guard = CreationGuard::enter(self, slot).ok_or(ResolveError::Reentrant { service })?;
-        let created = cell.get_or_try_init(|| {
+        let created = self.cells.get(slot).get_or_try_init(service, || {
             let instance = create()?;
-            Ok::<_, ResolveError>(self.created(slot, Box::new(instance), dispose))
+            Ok(self.created(slot, Box::new(instance), dispose))
         })?;
         Ok(downcast::<S>(created))
     }
 
     /// The instance in `slot`, if it was created.
     pub(crate) fn get<S: ?Sized + Send + Sync + 'static>(&self, slot: usize) -> Option<Arc<S>> {
-        self.cell(slot).get().map(downcast::<S>)
+        self.cells.get(slot).get().map(downcast::<S>)
     }
 
     /// Stores an instance created elsewhere (by `build_async`). A filled slot is left as it is.
     pub(crate) fn fill(&self, slot: usize, instance: ErasedInstance, dispose: Option<DisposeFn>) {
-        let cell = self.cell(slot);
+        let cell = self.cells.get(slot);
         if cell.get().is_none() {
-            let _ = cell.set(self.created(slot, instance, dispose));
+            cell.set(self.created(slot, instance, dispose));
         }
     }
 
@@ -198,11 +140,7 @@ impl Drop for Slots {
         // Release in reverse creation order: follow the chain, interleaving the transients.
         let mut next = *self.newest.get_mut();
         while let Some(slot) = next.checked_sub(1) {
-            let cell = match slot.checked_sub(INLINE) {
-                None => self.inline.get_mut(slot),
-                Some(i) => self.overflow.get_mut().and_then(|cells| cells.get_mut(i)),
-            };
-            let Some(created) = cell.and_then(OnceCell::take) else {
+            let Some(created) = self.cells.existing_mut(slot).and_then(|cell| cell.take()) else {
                 break;
             };
             while transients.last().is_some_and(|t| t.seq > created.seq) {
@@ -228,7 +166,7 @@ impl<'a> Iterator for Chain<'a> {
 
     fn next(&mut self) -> Option<&'a Created> {
         let slot = self.next.checked_sub(1)?;
-        let created = self.slots.existing_cell(slot)?.get()?;
+        let created = self.slots.cells.existing(slot)?.get()?;
         self.next = created.prev;
         Some(created)
     }
@@ -263,46 +201,11 @@ impl<'a, A: Iterator<Item = &'a Created>, B: Iterator<Item = &'a Created>> Itera
     }
 }
 
+#[inline]
 fn downcast<S: ?Sized + Send + Sync + 'static>(created: &Created) -> Arc<S> {
     match created.instance.downcast_ref::<Arc<S>>() {
         Some(instance) => Arc::clone(instance),
         None => unreachable!("a slot holds `{}` only", type_name::<S>()),
-    }
-}
-
-thread_local! {
-    /// The (owner, slot) pairs this thread is creating right now.
-    static CREATING: RefCell<Vec<(usize, usize)>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Marks a slot as being created by this thread until dropped (also on unwind).
-struct CreationGuard {
-    key: (usize, usize),
-}
-
-impl CreationGuard {
-    /// `None` if this thread is already creating that slot.
-    fn enter(slots: &Slots, slot: usize) -> Option<Self> {
-        // The address only identifies the owner while it is borrowed here; it is never
-        // turned back into a reference.
-        let key = (std::ptr::from_ref(slots) as usize, slot);
-        CREATING.with_borrow_mut(|creating| {
-            if creating.contains(&key) {
-                return None;
-            }
-            creating.push(key);
-            Some(Self { key })
-        })
-    }
-}
-
-impl Drop for CreationGuard {
-    fn drop(&mut self) {
-        CREATING.with_borrow_mut(|creating| {
-            if let Some(i) = creating.iter().rposition(|k| *k == self.key) {
-                creating.swap_remove(i);
-            }
-        });
     }
 }
 
