@@ -78,6 +78,7 @@ impl<T: ?Sized + Send + Sync + 'static> Dependency for Arc<T> {
         planner.require::<T>()
     }
 
+    #[inline]
     fn resolve(state: &Self::State, resolver: &Resolver<'_>) -> Result<Self, ResolveError> {
         match state {
             Some(site) => resolver.resolve(site),
@@ -96,6 +97,7 @@ impl<T: ?Sized + Send + Sync + 'static> Dependency for Option<Arc<T>> {
         planner.optional::<T>()
     }
 
+    #[inline]
     fn resolve(state: &Self::State, resolver: &Resolver<'_>) -> Result<Self, ResolveError> {
         state
             .as_ref()
@@ -111,8 +113,9 @@ impl<T: ?Sized + Send + Sync + 'static> Dependency for Vec<Arc<T>> {
         planner.all::<T>().into_boxed_slice()
     }
 
+    #[inline]
     fn resolve(state: &Self::State, resolver: &Resolver<'_>) -> Result<Self, ResolveError> {
-        resolver.resolve_many(state.iter().map(SiteRef::index))
+        resolver.resolve_all(state)
     }
 }
 

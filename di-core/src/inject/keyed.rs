@@ -133,7 +133,7 @@ impl<T: ?Sized + Send + Sync + 'static, K: StaticKey> Dependency for Vec<Keyed<T
     }
 
     fn resolve(state: &Self::State, resolver: &Resolver<'_>) -> Result<Self, ResolveError> {
-        let all = resolver.resolve_many(state.iter().map(SiteRef::index))?;
+        let all = resolver.resolve_all(state)?;
         Ok(all.into_iter().map(Keyed::new).collect())
     }
 }

@@ -7,7 +7,7 @@ use crate::error::{BuildError, BuildProblem};
 use crate::lifetime::ServiceLifetime;
 use crate::plan::graph::{EdgeKind, GraphEdge, GraphNode, ServiceGraph};
 use crate::plan::planner::Planner;
-use crate::plan::site::{PlannedSite, SiteConfig};
+use crate::plan::site::{PlannedSite, SiteCell, SiteConfig};
 use crate::plan::validate::validate;
 use crate::provider::{
     AsyncInit, DisposeFn, ProviderInner, Resolver, ServiceIndex, ServiceProvider, Slots,
@@ -118,9 +118,17 @@ fn freeze(
     let mut problems = Vec::new();
     let mut edges: Vec<Vec<(u32, EdgeKind)>> = Vec::with_capacity(descriptors.len());
     let mut planned: Vec<Box<dyn PlannedSite>> = Vec::with_capacity(descriptors.len());
+    let cells: Vec<SiteCell> = descriptors.iter().map(|d| d.factory.new_cell()).collect();
     for (i, descriptor) in descriptors.iter().enumerate() {
         let mut own_edges = Vec::new();
-        let mut planner = Planner::new(&index, descriptors, i, &mut own_edges, &mut problems);
+        let mut planner = Planner::new(
+            &index,
+            &cells,
+            descriptors,
+            i,
+            &mut own_edges,
+            &mut problems,
+        );
         planned.push(descriptor.factory.plan(&mut planner, configs[i]));
         edges.push(own_edges);
     }
@@ -144,13 +152,14 @@ fn freeze(
         return Err(BuildError::Invalid { problems });
     }
 
-    let mut sites = Vec::with_capacity(planned.len());
-    let mut inits: Vec<Option<AsyncInit>> = Vec::with_capacity(planned.len());
-    for (site, requires_scope) in planned.into_iter().zip(&validation.requires_scope) {
-        let finished = site.finish(requires_scope.map(|s| names[s as usize]));
-        sites.push(finished.site);
-        inits.push(finished.async_init);
-    }
+    let mut inits: Vec<Option<AsyncInit>> = planned
+        .into_iter()
+        .zip(&validation.requires_scope)
+        .zip(&cells)
+        .map(|((site, requires_scope), cell)| {
+            site.finish(requires_scope.map(|s| names[s as usize]), cell)
+        })
+        .collect();
     let pending = validation
         .post_order
         .iter()
@@ -167,7 +176,7 @@ fn freeze(
 
     let graph = graph(descriptors, &edges);
     let inner = Arc::new_cyclic(|this| ProviderInner {
-        sites: sites.into_boxed_slice(),
+        sites: cells.into_boxed_slice(),
         index,
         root: Slots::new(root_slots),
         scoped_slots,

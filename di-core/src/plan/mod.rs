@@ -21,4 +21,4 @@ mod validate;
 
 pub use graph::{EdgeKind, GraphEdge, GraphNode, ServiceGraph};
 pub use planner::{Planner, SiteRef};
-pub(crate) use site::{PlannedCallSite, PlannedSite, SiteConfig};
+pub(crate) use site::{PlannedCallSite, PlannedSite, SiteCell, SiteConfig, TypedSiteCell};

@@ -2,17 +2,18 @@
 
 use std::any::{TypeId, type_name};
 use std::fmt;
-use std::marker::PhantomData;
 use std::sync::Arc;
 
 use crate::error::BuildProblem;
 use crate::key::ServiceKey;
 use crate::plan::graph::EdgeKind;
+use crate::plan::site::{SiteCell, TypedSiteCell};
+use crate::provider::CallSite;
 use crate::provider::ServiceIndex;
 use crate::registration::Descriptor;
 
-/// A planned reference to the call site of one registration of `T`: an index, resolved with
-/// [`Resolver::resolve`](crate::Resolver::resolve).
+/// A planned reference to the call site of one registration of `T`, resolved with
+/// [`Resolver::resolve`](crate::Resolver::resolve) without any type lookup.
 ///
 /// Only the [`Planner`] makes these, so a `SiteRef<T>` always points at a registration of `T`.
 ///
@@ -22,27 +23,30 @@ use crate::registration::Descriptor;
 ///
 /// ```
 /// use di_core::SiteRef;
-/// fn assert_copy<T: Copy + Send + Sync>() {}
-/// assert_copy::<SiteRef<str>>();
+/// fn assert_clone<T: Clone + Send + Sync>() {}
+/// assert_clone::<SiteRef<str>>();
 /// ```
 pub struct SiteRef<T: ?Sized> {
     index: u32,
-    service: PhantomData<fn() -> Arc<T>>,
+    site: Arc<TypedSiteCell<T>>,
 }
 
 impl<T: ?Sized> SiteRef<T> {
-    pub(crate) fn index(&self) -> usize {
-        self.index as usize
+    /// The call site, once the build has finished it.
+    #[inline]
+    pub(crate) fn site(&self) -> Option<&CallSite<T>> {
+        self.site.get()
     }
 }
 
 impl<T: ?Sized> Clone for SiteRef<T> {
     fn clone(&self) -> Self {
-        *self
+        Self {
+            index: self.index,
+            site: Arc::clone(&self.site),
+        }
     }
 }
-
-impl<T: ?Sized> Copy for SiteRef<T> {}
 
 impl<T: ?Sized> fmt::Debug for SiteRef<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -63,6 +67,7 @@ impl<T: ?Sized> fmt::Debug for SiteRef<T> {
 /// ```
 pub struct Planner<'a> {
     index: &'a ServiceIndex,
+    cells: &'a [SiteCell],
     descriptors: &'a [Descriptor],
     current: usize,
     edges: &'a mut Vec<(u32, EdgeKind)>,
@@ -72,6 +77,7 @@ pub struct Planner<'a> {
 impl<'a> Planner<'a> {
     pub(crate) fn new(
         index: &'a ServiceIndex,
+        cells: &'a [SiteCell],
         descriptors: &'a [Descriptor],
         current: usize,
         edges: &'a mut Vec<(u32, EdgeKind)>,
@@ -79,6 +85,7 @@ impl<'a> Planner<'a> {
     ) -> Self {
         Self {
             index,
+            cells,
             descriptors,
             current,
             edges,
@@ -111,7 +118,7 @@ impl<'a> Planner<'a> {
     /// fn plan_db(planner: &mut Planner<'_>) -> Option<SiteRef<String>> { planner.require::<String>() }
     /// # let _ = plan_db;
     /// ```
-    pub fn require<T: ?Sized + 'static>(&mut self) -> Option<SiteRef<T>> {
+    pub fn require<T: ?Sized + Send + Sync + 'static>(&mut self) -> Option<SiteRef<T>> {
         match self.index.unkeyed(TypeId::of::<T>()) {
             Some(entry) => Some(self.edge(entry.last, EdgeKind::Required)),
             None => {
@@ -130,7 +137,7 @@ impl<'a> Planner<'a> {
     /// fn plan(planner: &mut Planner<'_>) -> Option<SiteRef<String>> { planner.optional::<String>() }
     /// # let _ = plan;
     /// ```
-    pub fn optional<T: ?Sized + 'static>(&mut self) -> Option<SiteRef<T>> {
+    pub fn optional<T: ?Sized + Send + Sync + 'static>(&mut self) -> Option<SiteRef<T>> {
         let last = self.index.unkeyed(TypeId::of::<T>()).map(|e| e.last)?;
         Some(self.edge(last, EdgeKind::Optional))
     }
@@ -144,7 +151,7 @@ impl<'a> Planner<'a> {
     /// fn plan(planner: &mut Planner<'_>) -> Vec<SiteRef<String>> { planner.all::<String>() }
     /// # let _ = plan;
     /// ```
-    pub fn all<T: ?Sized + 'static>(&mut self) -> Vec<SiteRef<T>> {
+    pub fn all<T: ?Sized + Send + Sync + 'static>(&mut self) -> Vec<SiteRef<T>> {
         let all = self
             .index
             .unkeyed(TypeId::of::<T>())
@@ -163,7 +170,10 @@ impl<'a> Planner<'a> {
     /// }
     /// # let _ = plan;
     /// ```
-    pub fn require_keyed<T: ?Sized + 'static>(&mut self, key: &ServiceKey) -> Option<SiteRef<T>> {
+    pub fn require_keyed<T: ?Sized + Send + Sync + 'static>(
+        &mut self,
+        key: &ServiceKey,
+    ) -> Option<SiteRef<T>> {
         match self.index.keyed(TypeId::of::<T>(), key) {
             Some(entry) => Some(self.edge(entry.last, EdgeKind::Required)),
             None => {
@@ -184,7 +194,10 @@ impl<'a> Planner<'a> {
     /// }
     /// # let _ = plan;
     /// ```
-    pub fn optional_keyed<T: ?Sized + 'static>(&mut self, key: &ServiceKey) -> Option<SiteRef<T>> {
+    pub fn optional_keyed<T: ?Sized + Send + Sync + 'static>(
+        &mut self,
+        key: &ServiceKey,
+    ) -> Option<SiteRef<T>> {
         let last = self.index.keyed(TypeId::of::<T>(), key).map(|e| e.last)?;
         Some(self.edge(last, EdgeKind::Optional))
     }
@@ -200,7 +213,10 @@ impl<'a> Planner<'a> {
     /// }
     /// # let _ = plan;
     /// ```
-    pub fn all_keyed<T: ?Sized + 'static>(&mut self, key: &ServiceKey) -> Vec<SiteRef<T>> {
+    pub fn all_keyed<T: ?Sized + Send + Sync + 'static>(
+        &mut self,
+        key: &ServiceKey,
+    ) -> Vec<SiteRef<T>> {
         let all = self
             .index
             .keyed(TypeId::of::<T>(), key)
@@ -208,11 +224,21 @@ impl<'a> Planner<'a> {
         all.iter().map(|&i| self.edge(i, EdgeKind::All)).collect()
     }
 
-    fn edge<T: ?Sized>(&mut self, target: u32, kind: EdgeKind) -> SiteRef<T> {
+    fn edge<T: ?Sized + Send + Sync + 'static>(
+        &mut self,
+        target: u32,
+        kind: EdgeKind,
+    ) -> SiteRef<T> {
         self.edges.push((target, kind));
+        // The index maps `TypeId::of::<T>()` to registrations of `T` only, whose cells hold
+        // call sites of `T`.
+        let Ok(site) = Arc::clone(&self.cells[target as usize]).downcast::<TypedSiteCell<T>>()
+        else {
+            unreachable!("registration {target} provides `{}`", type_name::<T>())
+        };
         SiteRef {
             index: target,
-            service: PhantomData,
+            site,
         }
     }
 

@@ -1,7 +1,7 @@
 //! Planned call sites: typed at registration, finished once validation has run.
 
 use std::any::Any;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::error::ResolveError;
 use crate::lifetime::ServiceLifetime;
@@ -16,16 +16,23 @@ pub(crate) struct SiteConfig {
     pub(crate) dispose: Option<DisposeFn>,
 }
 
+/// Where a registration's finished call site is stored: a `OnceLock<CallSite<S>>` behind an
+/// erased `Arc`, created before planning so that factory arguments can hold a typed reference
+/// to it (a [`SiteRef`](crate::SiteRef)) and reach it without any downcast at run time.
+pub(crate) type SiteCell = Arc<dyn Any + Send + Sync>;
+
+/// The typed content of a [`SiteCell`].
+pub(crate) type TypedSiteCell<S> = OnceLock<CallSite<S>>;
+
 /// A call site whose factory arguments are planned but whose graph facts are not known yet.
 pub(crate) trait PlannedSite: Send + Sync {
-    /// Adds what validation learned and erases the site for the provider.
-    fn finish(self: Box<Self>, requires_scope: Option<&'static str>) -> FinishedSite;
-}
-
-/// A call site ready for the provider, and its async initializer for async singletons.
-pub(crate) struct FinishedSite {
-    pub(crate) site: Box<dyn Any + Send + Sync>,
-    pub(crate) async_init: Option<AsyncInit>,
+    /// Adds what validation learned and stores the site in its cell; returns the async
+    /// initializer of an async singleton.
+    fn finish(
+        self: Box<Self>,
+        requires_scope: Option<&'static str>,
+        cell: &SiteCell,
+    ) -> Option<AsyncInit>;
 }
 
 /// The typed [`PlannedSite`].
@@ -41,7 +48,11 @@ impl<S: ?Sized + Send + Sync + 'static> PlannedCallSite<S> {
 }
 
 impl<S: ?Sized + Send + Sync + 'static> PlannedSite for PlannedCallSite<S> {
-    fn finish(self: Box<Self>, requires_scope: Option<&'static str>) -> FinishedSite {
+    fn finish(
+        self: Box<Self>,
+        requires_scope: Option<&'static str>,
+        cell: &SiteCell,
+    ) -> Option<AsyncInit> {
         let Self {
             mut site,
             async_create,
@@ -56,9 +67,9 @@ impl<S: ?Sized + Send + Sync + 'static> PlannedSite for PlannedCallSite<S> {
                 }))
             })
         });
-        FinishedSite {
-            site: Box::new(site),
-            async_init,
+        if let Some(cell) = cell.downcast_ref::<TypedSiteCell<S>>() {
+            let _ = cell.set(site);
         }
+        async_init
     }
 }

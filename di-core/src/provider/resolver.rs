@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use crate::error::ResolveError;
 use crate::key::ServiceKey;
 use crate::plan::SiteRef;
-use crate::provider::call_site::SiteKind;
+use crate::provider::call_site::{CallSite, SiteKind};
 use crate::provider::index::Entry;
 use crate::provider::scope::ScopeState;
 use crate::provider::scope_factory::ScopeFactory;
@@ -72,7 +72,25 @@ impl<'a> Resolver<'a> {
         &self,
         site: &SiteRef<T>,
     ) -> Result<Arc<T>, ResolveError> {
-        self.resolve_index(site.index())
+        match site.site() {
+            Some(site) => self.resolve_site(site),
+            // Every cell is filled before the provider exists.
+            None => Err(ResolveError::NotInitialized {
+                service: type_name::<T>(),
+            }),
+        }
+    }
+
+    /// Resolves planned dependencies into a vector allocated once at its final size.
+    pub(crate) fn resolve_all<T: ?Sized + Send + Sync + 'static>(
+        &self,
+        sites: &[SiteRef<T>],
+    ) -> Result<Vec<Arc<T>>, ResolveError> {
+        let mut all = Vec::with_capacity(sites.len());
+        for site in sites {
+            all.push(self.resolve(site)?);
+        }
+        Ok(all)
     }
 
     /// A scope factory for the provider this resolver belongs to. It holds the provider weakly.
@@ -106,7 +124,14 @@ impl<'a> Resolver<'a> {
         &self,
         index: usize,
     ) -> Result<Arc<T>, ResolveError> {
-        let site = self.provider.site::<T>(index);
+        self.resolve_site(self.provider.site::<T>(index))
+    }
+
+    #[inline]
+    fn resolve_site<T: ?Sized + Send + Sync + 'static>(
+        &self,
+        site: &CallSite<T>,
+    ) -> Result<Arc<T>, ResolveError> {
         if let (None, Some(scoped)) = (self.scope, site.requires_scope) {
             return Err(ResolveError::ScopedFromRoot {
                 service: site.service,
@@ -229,8 +254,8 @@ impl<'a> Resolver<'a> {
         self.resolve_many(indices.iter().map(|&i| i as usize))
     }
 
-    /// Resolves several call sites into a vector allocated once at its final size.
-    pub(crate) fn resolve_many<T: ?Sized + Send + Sync + 'static>(
+    /// Resolves call sites by index into a vector allocated once at its final size.
+    fn resolve_many<T: ?Sized + Send + Sync + 'static>(
         &self,
         indices: impl ExactSizeIterator<Item = usize>,
     ) -> Result<Vec<Arc<T>>, ResolveError> {

@@ -1,13 +1,12 @@
 //! [`ServiceProvider`]: the root of resolution, owner of singletons.
 
-use std::any::Any;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 
 use crate::error::ResolveError;
 use crate::key::ServiceKey;
-use crate::plan::ServiceGraph;
+use crate::plan::{ServiceGraph, SiteCell, TypedSiteCell};
 use crate::provider::call_site::CallSite;
 use crate::provider::index::ServiceIndex;
 use crate::provider::resolver::Resolver;
@@ -17,7 +16,7 @@ use crate::provider::storage::Slots;
 
 /// What a built provider holds: frozen call sites, the index, and the singletons.
 pub(crate) struct ProviderInner {
-    pub(crate) sites: Box<[Box<dyn Any + Send + Sync>]>,
+    pub(crate) sites: Box<[SiteCell]>,
     pub(crate) index: ServiceIndex,
     pub(crate) root: Slots,
     pub(crate) scoped_slots: usize,
@@ -31,7 +30,10 @@ impl ProviderInner {
     /// The call site at `index`, which the planner guarantees provides `T`.
     #[inline]
     pub(crate) fn site<T: ?Sized + 'static>(&self, index: usize) -> &CallSite<T> {
-        match self.sites[index].downcast_ref::<CallSite<T>>() {
+        match self.sites[index]
+            .downcast_ref::<TypedSiteCell<T>>()
+            .and_then(TypedSiteCell::get)
+        {
             Some(site) => site,
             None => unreachable!(
                 "call site {index} provides `{}`",

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::key::ServiceKey;
 use crate::lifetime::ServiceLifetime;
-use crate::plan::{PlannedSite, Planner, SiteConfig};
+use crate::plan::{PlannedSite, Planner, SiteCell, SiteConfig};
 use crate::provider::DisposeFn;
 
 /// One registration, with its factory type erased.
@@ -24,6 +24,9 @@ pub(crate) struct Descriptor {
 /// A typed factory behind a trait object: the one place where a registration's types meet the
 /// planner.
 pub(crate) trait ErasedFactory: Send + Sync {
+    /// An empty cell for this registration's call site, typed by its service.
+    fn new_cell(&self) -> SiteCell;
+
     /// Plans the factory's arguments and returns its call site, not yet finished.
     fn plan(&self, planner: &mut Planner<'_>, config: SiteConfig) -> Box<dyn PlannedSite>;
 }

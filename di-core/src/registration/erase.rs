@@ -8,7 +8,7 @@ use futures::FutureExt;
 use crate::error::ResolveError;
 use crate::inject::Dependency;
 use crate::lifetime::ServiceLifetime;
-use crate::plan::{PlannedCallSite, PlannedSite, Planner, SiteConfig};
+use crate::plan::{PlannedCallSite, PlannedSite, Planner, SiteCell, SiteConfig, TypedSiteCell};
 use crate::provider::{AsyncCreateFn, CallSite, CreateFn, SiteKind};
 use crate::registration::descriptor::ErasedFactory;
 use crate::registration::factory::{AsyncFactory, Factory, FactoryOutput};
@@ -32,6 +32,10 @@ impl<F, Args> SyncFactory<F, Args> {
 }
 
 impl<F: Factory<Args>, Args: Dependency> ErasedFactory for SyncFactory<F, Args> {
+    fn new_cell(&self) -> SiteCell {
+        Arc::new(TypedSiteCell::<ServiceOf<F, Args>>::new())
+    }
+
     fn plan(&self, planner: &mut Planner<'_>, config: SiteConfig) -> Box<dyn PlannedSite> {
         let state = Args::plan(planner);
         let factory = Arc::clone(&self.factory);
@@ -74,6 +78,10 @@ impl<F, Args> AsyncSingletonFactory<F, Args> {
 }
 
 impl<F: AsyncFactory<Args>, Args: Dependency> ErasedFactory for AsyncSingletonFactory<F, Args> {
+    fn new_cell(&self) -> SiteCell {
+        Arc::new(TypedSiteCell::<AsyncServiceOf<F, Args>>::new())
+    }
+
     fn plan(&self, planner: &mut Planner<'_>, config: SiteConfig) -> Box<dyn PlannedSite> {
         let state = Args::plan(planner);
         let factory = Arc::clone(&self.factory);
@@ -101,6 +109,10 @@ impl<F: AsyncFactory<Args>, Args: Dependency> ErasedFactory for AsyncSingletonFa
 pub(crate) struct InstanceFactory<S: ?Sized>(pub(crate) Arc<S>);
 
 impl<S: ?Sized + Send + Sync + 'static> ErasedFactory for InstanceFactory<S> {
+    fn new_cell(&self) -> SiteCell {
+        Arc::new(TypedSiteCell::<S>::new())
+    }
+
     fn plan(&self, _planner: &mut Planner<'_>, config: SiteConfig) -> Box<dyn PlannedSite> {
         let kind = SiteKind::Instance(Arc::clone(&self.0));
         Box::new(PlannedCallSite::new(CallSite::new(&config, kind), None))
