@@ -53,6 +53,7 @@ mod inject;
 mod middleware;
 mod registration;
 mod rejection;
+mod scope_guard;
 mod scope_layer;
 mod scoped_body;
 mod serve;

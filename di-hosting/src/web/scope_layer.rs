@@ -14,7 +14,8 @@ use http::Request;
 use tower::{Layer, Service};
 
 use crate::web::error_response::JsonError;
-use crate::web::scoped_body::{ScopeGuard, ScopedBody};
+use crate::web::scope_guard::ScopeGuard;
+use crate::web::scoped_body::ScopedBody;
 
 /// A tower layer that opens one [`Scope`](di_core::Scope) per request, stores it in the
 /// request's extensions (where [`Inject`](crate::web::Inject) finds it) and disposes it, async,
@@ -146,7 +147,7 @@ where
         let mut inner = std::mem::replace(&mut self.inner, clone);
         Box::pin(async move {
             let response = inner.call(request).await?;
-            Ok(response.map(|body| Body::new(ScopedBody::new(Body::new(body), guard))))
+            Ok(response.map(|body| Body::new(ScopedBody::new(body, guard))))
         })
     }
 }

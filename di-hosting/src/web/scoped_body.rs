@@ -3,52 +3,24 @@
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use axum::body::Body;
-use bytes::Bytes;
-use di_core::Scope;
 use http_body::{Frame, SizeHint};
+use pin_project_lite::pin_project;
 
-/// Disposes a request's scope when dropped: on a tokio task when a runtime is available (the
-/// disposal is async), otherwise by releasing the scope's instances synchronously.
-#[derive(Debug)]
-pub(crate) struct ScopeGuard {
-    scope: Option<Scope>,
-}
+use crate::web::scope_guard::ScopeGuard;
 
-impl ScopeGuard {
-    pub(crate) fn new(scope: Scope) -> Self {
-        Self { scope: Some(scope) }
+pin_project! {
+    /// The response body of a request that ran in a scope: it forwards the inner body and
+    /// disposes the scope at end of stream, or when the body is dropped (client gone, error).
+    #[derive(Debug)]
+    pub(crate) struct ScopedBody<B> {
+        #[pin]
+        inner: B,
+        guard: Option<ScopeGuard>,
     }
 }
 
-impl Drop for ScopeGuard {
-    fn drop(&mut self) {
-        let Some(scope) = self.scope.take() else {
-            return;
-        };
-        match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => {
-                runtime.spawn(async move { scope.dispose().await });
-            }
-            Err(_) => {
-                tracing::warn!(
-                    "request scope dropped outside a tokio runtime: async disposal skipped"
-                );
-            }
-        }
-    }
-}
-
-/// The response body of a request that ran in a scope: it forwards the inner body and disposes
-/// the scope at end of stream, or when the body is dropped (client gone, error).
-#[derive(Debug)]
-pub(crate) struct ScopedBody {
-    inner: Body,
-    guard: Option<ScopeGuard>,
-}
-
-impl ScopedBody {
-    pub(crate) fn new(inner: Body, guard: ScopeGuard) -> Self {
+impl<B> ScopedBody<B> {
+    pub(crate) fn new(inner: B, guard: ScopeGuard) -> Self {
         Self {
             inner,
             guard: Some(guard),
@@ -56,18 +28,19 @@ impl ScopedBody {
     }
 }
 
-impl http_body::Body for ScopedBody {
-    type Data = Bytes;
-    type Error = axum::Error;
+impl<B: http_body::Body> http_body::Body for ScopedBody<B> {
+    type Data = B::Data;
+    type Error = B::Error;
 
     fn poll_frame(
-        mut self: Pin<&mut Self>,
+        self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
-        let polled = Pin::new(&mut self.inner).poll_frame(cx);
+    ) -> Poll<Option<Result<Frame<B::Data>, B::Error>>> {
+        let this = self.project();
+        let polled = this.inner.poll_frame(cx);
         if matches!(polled, Poll::Ready(None) | Poll::Ready(Some(Err(_)))) {
             // The body is complete (or failed): the scope's work is done.
-            self.guard = None;
+            *this.guard = None;
         }
         polled
     }
