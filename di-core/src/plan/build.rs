@@ -1,14 +1,14 @@
 //! `ServiceCollection::build` and `build_async`: index, plan, validate, freeze.
 
-use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, OnceLock};
 
 use crate::error::{BuildError, BuildProblem};
 use crate::lifetime::ServiceLifetime;
-use crate::plan::graph::{EdgeKind, GraphEdge, GraphNode, ServiceGraph};
+use crate::plan::graph::{EdgeKind, GraphSource};
 use crate::plan::planner::Planner;
 use crate::plan::site::{PlannedSite, SiteCell, SiteConfig};
-use crate::plan::validate::validate;
+use crate::plan::validate::{Adjacency, validate};
 use crate::provider::{
     AsyncInit, DisposeFn, ProviderInner, Resolver, ServiceIndex, ServiceProvider, Slots,
 };
@@ -116,21 +116,17 @@ fn freeze(
     let index = ServiceIndex::new(descriptors);
     let (configs, root_slots, scoped_slots) = assign_slots(descriptors);
     let mut problems = Vec::new();
-    let mut edges: Vec<Vec<(u32, EdgeKind)>> = Vec::with_capacity(descriptors.len());
+    // Every node's edges in one flat list (node `i`'s are `edges[offsets[i]..offsets[i + 1]]`),
+    // shared by validation and the graph picture.
+    let mut edges: Vec<(u32, EdgeKind)> = Vec::with_capacity(descriptors.len() * 3);
+    let mut offsets: Vec<u32> = Vec::with_capacity(descriptors.len() + 1);
+    offsets.push(0);
     let mut planned: Vec<Box<dyn PlannedSite>> = Vec::with_capacity(descriptors.len());
     let cells: Vec<SiteCell> = descriptors.iter().map(|d| d.factory.new_cell()).collect();
     for (i, descriptor) in descriptors.iter().enumerate() {
-        let mut own_edges = Vec::new();
-        let mut planner = Planner::new(
-            &index,
-            &cells,
-            descriptors,
-            i,
-            &mut own_edges,
-            &mut problems,
-        );
+        let mut planner = Planner::new(&index, &cells, descriptors, i, &mut edges, &mut problems);
         planned.push(descriptor.factory.plan(&mut planner, configs[i]));
-        edges.push(own_edges);
+        offsets.push(edges.len() as u32);
     }
     if !allow_async {
         problems.extend(
@@ -142,11 +138,8 @@ fn freeze(
     }
     let lifetimes: Vec<ServiceLifetime> = descriptors.iter().map(|d| d.lifetime).collect();
     let names: Vec<&'static str> = descriptors.iter().map(|d| d.service).collect();
-    let dependencies: Vec<Vec<u32>> = edges
-        .iter()
-        .map(|own| own.iter().map(|&(to, _)| to).collect())
-        .collect();
-    let validation = validate(&lifetimes, &names, &dependencies);
+    let targets: Vec<u32> = edges.iter().map(|&(to, _)| to).collect();
+    let validation = validate(&lifetimes, &names, Adjacency::new(&offsets, &targets));
     problems.extend(validation.problems);
     if !problems.is_empty() {
         return Err(BuildError::Invalid { problems });
@@ -174,13 +167,14 @@ fn freeze(
         })
         .collect();
 
-    let graph = graph(descriptors, &edges);
+    let graph = GraphSource::new(descriptors, edges, offsets);
     let inner = Arc::new_cyclic(|this| ProviderInner {
         sites: cells.into_boxed_slice(),
         index,
         root: Slots::new(root_slots),
         scoped_slots,
         graph,
+        graph_picture: OnceLock::new(),
         disposed: AtomicBool::new(false),
         this: this.clone(),
     });
@@ -212,29 +206,4 @@ fn assign_slots(descriptors: &[Descriptor]) -> (Vec<SiteConfig>, usize, usize) {
         })
         .collect();
     (configs, root, scoped)
-}
-
-fn graph(descriptors: &[Descriptor], edges: &[Vec<(u32, EdgeKind)>]) -> ServiceGraph {
-    let nodes = descriptors
-        .iter()
-        .map(|d| GraphNode {
-            service: d.service,
-            lifetime: d.lifetime,
-            key: d.key.as_ref().map(|k| format!("{k:?}")),
-            is_instance: d.is_instance,
-            is_async: d.is_async,
-        })
-        .collect();
-    let edges = edges
-        .iter()
-        .enumerate()
-        .flat_map(|(from, own)| {
-            own.iter().map(move |&(to, kind)| GraphEdge {
-                from,
-                to: to as usize,
-                kind,
-            })
-        })
-        .collect();
-    ServiceGraph::new(nodes, edges)
 }

@@ -19,6 +19,7 @@ mod planner;
 mod site;
 mod validate;
 
+pub(crate) use graph::GraphSource;
 pub use graph::{EdgeKind, GraphEdge, GraphNode, ServiceGraph};
 pub use planner::{Planner, SiteRef};
 pub(crate) use site::{PlannedCallSite, PlannedSite, SiteCell, SiteConfig, TypedSiteCell};

@@ -20,11 +20,34 @@ pub(crate) struct Validation {
     pub(crate) post_order: Vec<u32>,
 }
 
-/// Validates the graph given by each node's lifetime, name and dependency list.
+/// Each node's dependencies, in one flat list: node `i`'s are
+/// `targets[offsets[i]..offsets[i + 1]]`.
+#[derive(Clone, Copy)]
+pub(crate) struct Adjacency<'a> {
+    offsets: &'a [u32],
+    targets: &'a [u32],
+}
+
+impl<'a> Adjacency<'a> {
+    /// `offsets` has one entry per node plus a last one, the total number of targets.
+    pub(crate) fn new(offsets: &'a [u32], targets: &'a [u32]) -> Self {
+        Self { offsets, targets }
+    }
+
+    fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    fn of(&self, node: usize) -> &'a [u32] {
+        &self.targets[self.offsets[node] as usize..self.offsets[node + 1] as usize]
+    }
+}
+
+/// Validates the graph given by each node's lifetime, name and dependencies.
 pub(crate) fn validate(
     lifetimes: &[ServiceLifetime],
     names: &[&'static str],
-    dependencies: &[Vec<u32>],
+    dependencies: Adjacency<'_>,
 ) -> Validation {
     let mut validation = Validation::default();
     let cycles = depth_first(dependencies, &mut validation.post_order);
@@ -47,7 +70,7 @@ enum Color {
 }
 
 /// Fills `post_order` and returns every distinct cycle as a closed path (`a, b, a`).
-fn depth_first(dependencies: &[Vec<u32>], post_order: &mut Vec<u32>) -> Vec<Vec<u32>> {
+fn depth_first(dependencies: Adjacency<'_>, post_order: &mut Vec<u32>) -> Vec<Vec<u32>> {
     let n = dependencies.len();
     let mut color = vec![Color::White; n];
     let mut stack: Vec<(u32, usize)> = Vec::new();
@@ -62,7 +85,7 @@ fn depth_first(dependencies: &[Vec<u32>], post_order: &mut Vec<u32>) -> Vec<Vec<
         stack.push((root as u32, 0));
         while let Some(frame) = stack.last_mut() {
             let node = frame.0;
-            if let Some(&child) = dependencies[node as usize].get(frame.1) {
+            if let Some(&child) = dependencies.of(node as usize).get(frame.1) {
                 frame.1 += 1;
                 match color[child as usize] {
                     Color::White => {
@@ -108,7 +131,7 @@ fn canonical(cycle: &[u32]) -> Vec<u32> {
 fn scope_needs(
     lifetimes: &[ServiceLifetime],
     names: &[&'static str],
-    dependencies: &[Vec<u32>],
+    dependencies: Adjacency<'_>,
     post_order: &[u32],
 ) -> (Vec<Option<u32>>, Vec<BuildProblem>) {
     let n = lifetimes.len();
@@ -118,7 +141,8 @@ fn scope_needs(
     let mut problems = Vec::new();
     for &node in post_order {
         let node = node as usize;
-        let first_reaching = dependencies[node]
+        let first_reaching = dependencies
+            .of(node)
             .iter()
             .copied()
             .find(|&d| reach[d as usize].is_some());
@@ -160,8 +184,21 @@ mod tests {
     const NAMES: [&str; 5] = ["A", "B", "C", "D", "E"];
 
     fn run(lifetimes: &[ServiceLifetime], deps: &[&[u32]]) -> Validation {
-        let deps: Vec<Vec<u32>> = deps.iter().map(|d| d.to_vec()).collect();
-        validate(lifetimes, &NAMES[..lifetimes.len()], &deps)
+        let (offsets, targets) = flatten(deps.iter().map(|d| d.to_vec()));
+        validate(
+            lifetimes,
+            &NAMES[..lifetimes.len()],
+            Adjacency::new(&offsets, &targets),
+        )
+    }
+
+    fn flatten(lists: impl Iterator<Item = Vec<u32>>) -> (Vec<u32>, Vec<u32>) {
+        let (mut offsets, mut targets) = (vec![0], Vec::new());
+        for list in lists {
+            targets.extend(list);
+            offsets.push(targets.len() as u32);
+        }
+        (offsets, targets)
     }
 
     #[test]
@@ -238,10 +275,9 @@ mod tests {
         let n = 10_000_u32;
         let lifetimes = vec![Transient; n as usize];
         let names = vec!["X"; n as usize];
-        let deps: Vec<Vec<u32>> = (0..n)
-            .map(|i| if i + 1 < n { vec![i + 1] } else { vec![] })
-            .collect();
-        let v = validate(&lifetimes, &names, &deps);
+        let (offsets, targets) =
+            flatten((0..n).map(|i| if i + 1 < n { vec![i + 1] } else { vec![] }));
+        let v = validate(&lifetimes, &names, Adjacency::new(&offsets, &targets));
         assert!(v.problems.is_empty());
         assert_eq!(v.post_order.len(), n as usize);
         assert_eq!(v.post_order[0], n - 1);

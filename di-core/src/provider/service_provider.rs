@@ -2,11 +2,11 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Weak};
+use std::sync::{Arc, OnceLock, Weak};
 
 use crate::error::ResolveError;
 use crate::key::ServiceKey;
-use crate::plan::{ServiceGraph, SiteCell, TypedSiteCell};
+use crate::plan::{GraphSource, ServiceGraph, SiteCell, TypedSiteCell};
 use crate::provider::call_site::CallSite;
 use crate::provider::index::ServiceIndex;
 use crate::provider::resolver::Resolver;
@@ -20,7 +20,9 @@ pub(crate) struct ProviderInner {
     pub(crate) index: ServiceIndex,
     pub(crate) root: Slots,
     pub(crate) scoped_slots: usize,
-    pub(crate) graph: ServiceGraph,
+    pub(crate) graph: GraphSource,
+    /// The picture of `graph`, drawn on first request.
+    pub(crate) graph_picture: OnceLock<ServiceGraph>,
     pub(crate) disposed: AtomicBool,
     /// Handed to scope factories, so that injecting one never keeps the provider alive.
     pub(crate) this: Weak<ProviderInner>,
@@ -217,7 +219,9 @@ impl ServiceProvider {
     /// # Ok::<(), di_core::BuildError>(())
     /// ```
     pub fn graph(&self) -> &ServiceGraph {
-        &self.inner.graph
+        self.inner
+            .graph_picture
+            .get_or_init(|| self.inner.graph.render())
     }
 
     /// Disposes the singletons (and disposable transients resolved from the root) in reverse
