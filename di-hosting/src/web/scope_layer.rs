@@ -2,20 +2,17 @@
 
 use std::convert::Infallible;
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use axum::body::Body;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use bytes::Bytes;
 use di_core::{BoxError, ScopeFactory};
 use http::Request;
 use tower::{Layer, Service};
 
-use crate::web::error_response::JsonError;
+use crate::web::scope_future::RequestScopeFuture;
 use crate::web::scope_guard::ScopeGuard;
-use crate::web::scoped_body::ScopedBody;
 
 /// A tower layer that opens one [`Scope`](di_core::Scope) per request, stores it in the
 /// request's extensions (where [`Inject`](crate::web::Inject) finds it) and disposes it, async,
@@ -113,19 +110,15 @@ impl<S> fmt::Debug for RequestScope<S> {
     }
 }
 
-type ResponseFuture<E> = Pin<Box<dyn Future<Output = Result<Response, E>> + Send>>;
-
 impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for RequestScope<S>
 where
-    S: Service<Request<ReqBody>, Response = http::Response<ResBody>> + Clone + Send + 'static,
-    S::Future: Send + 'static,
-    ReqBody: Send + 'static,
+    S: Service<Request<ReqBody>, Response = http::Response<ResBody>>,
     ResBody: http_body::Body<Data = Bytes> + Send + 'static,
     ResBody::Error: Into<BoxError>,
 {
     type Response = Response;
     type Error = S::Error;
-    type Future = ResponseFuture<S::Error>;
+    type Future = RequestScopeFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
         self.inner.poll_ready(cx)
@@ -136,19 +129,15 @@ where
             Ok(scope) => scope,
             Err(error) => {
                 tracing::error!(%error, "cannot create the request scope");
-                return Box::pin(async { Ok(JsonError::internal().into_response()) });
+                return RequestScopeFuture::no_scope();
             }
         };
         // Dropping the guard (future cancelled, inner error, body done) disposes the scope.
         let guard = ScopeGuard::new(scope.clone());
         request.extensions_mut().insert(scope);
-        // The usual tower dance: call the instance that was polled ready.
-        let clone = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, clone);
-        Box::pin(async move {
-            let response = inner.call(request).await?;
-            Ok(response.map(|body| Body::new(ScopedBody::new(body, guard))))
-        })
+        // `inner` was polled ready by our `poll_ready`, and its future does not borrow it: call
+        // it directly (no clone, no boxed future).
+        RequestScopeFuture::called(self.inner.call(request), guard)
     }
 }
 

@@ -1,0 +1,108 @@
+//! [`RequestScopeFuture`]: the response future of [`RequestScope`](crate::web::RequestScope).
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+
+use axum::body::Body;
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use di_core::BoxError;
+use pin_project_lite::pin_project;
+
+use crate::web::error_response::JsonError;
+use crate::web::scope_guard::ScopeGuard;
+use crate::web::scoped_body::ScopedBody;
+
+pin_project! {
+    /// The response future of [`RequestScope`](crate::web::RequestScope): the inner service's
+    /// future, whose response body then carries the request's scope until it is sent.
+    ///
+    /// Dropping it before it completes (the request was cancelled) disposes the scope.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use axum::{Router, body::Body, routing::get};
+    /// use di_hosting::web::{RequestScopeFuture, RequestScopeLayer};
+    /// use tower::{Layer, Service, ServiceExt};
+    ///
+    /// let provider = di_core::ServiceCollection::new().build()?;
+    /// let router: Router = Router::new().route("/", get(|| async { "hello" }));
+    /// let mut service = RequestScopeLayer::new(provider.scope_factory()).layer(router);
+    /// let future: RequestScopeFuture<_> =
+    ///     service.ready().await?.call(http::Request::new(Body::empty()));
+    /// assert_eq!(future.await?.status(), http::StatusCode::OK);
+    /// # Ok(()) }
+    /// ```
+    pub struct RequestScopeFuture<F> {
+        #[pin]
+        state: State<F>,
+    }
+}
+
+pin_project! {
+    #[project = StateProjection]
+    enum State<F> {
+        /// The inner service was called; `guard` moves into the response body.
+        Called {
+            #[pin]
+            future: F,
+            guard: Option<ScopeGuard>,
+        },
+        /// No scope could be created: the answer is an opaque `500`.
+        NoScope,
+    }
+}
+
+impl<F> RequestScopeFuture<F> {
+    pub(crate) fn called(future: F, guard: ScopeGuard) -> Self {
+        Self {
+            state: State::Called {
+                future,
+                guard: Some(guard),
+            },
+        }
+    }
+
+    pub(crate) fn no_scope() -> Self {
+        Self {
+            state: State::NoScope,
+        }
+    }
+}
+
+impl<F> fmt::Debug for RequestScopeFuture<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestScopeFuture").finish_non_exhaustive()
+    }
+}
+
+impl<F, B, E> Future for RequestScopeFuture<F>
+where
+    F: Future<Output = Result<http::Response<B>, E>>,
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    type Output = Result<Response, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().state.project() {
+            StateProjection::Called { future, guard } => {
+                let output = ready!(future.poll(cx));
+                // On an error the guard is dropped here, which disposes the scope.
+                let guard = guard.take();
+                Poll::Ready(output.map(|response| {
+                    response.map(|body| match guard {
+                        Some(guard) => Body::new(ScopedBody::new(body, guard)),
+                        // Polled again after completion: the scope is already released.
+                        None => Body::new(body),
+                    })
+                }))
+            }
+            StateProjection::NoScope => Poll::Ready(Ok(JsonError::internal().into_response())),
+        }
+    }
+}
