@@ -118,7 +118,9 @@ impl WebServer {
     pub fn new(address: SocketAddr, router: Router) -> Self {
         Self {
             address,
-            router,
+            // Turns the handlers into routes (and applies `Router::layer`s to them) once here,
+            // as `axum::serve` does, instead of on every request.
+            router: router.with_state(()),
             local_addr: Mutex::new(None),
             running: Mutex::new(None),
         }
