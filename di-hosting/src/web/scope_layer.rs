@@ -15,8 +15,9 @@ use crate::web::scope_future::RequestScopeFuture;
 use crate::web::scope_guard::ScopeGuard;
 
 /// A tower layer that opens one [`Scope`](di_core::Scope) per request, stores it in the
-/// request's extensions (where [`Inject`](crate::web::Inject) finds it) and disposes it, async,
-/// once the response body has been sent or dropped.
+/// request's extensions (where [`Inject`](crate::web::Inject) finds it) and disposes it once the
+/// response body has been sent or dropped: in place when no async `dispose` has to wait, on a
+/// tokio task otherwise.
 ///
 /// Apply it with `Router::layer` so that every route, including the fallback, gets a scope.
 /// If no scope can be created (the provider was dropped or disposed), the request is answered
