@@ -9,7 +9,7 @@ features=()
 peers=(baseline ours)
 if [[ "${1:-}" == "--peers" ]]; then
     features=(--features peers)
-    peers+=(shaku more_di dill froodi dependency_injector host_rs)
+    peers+=(shaku more_di dill froodi dependency_injector host_rs ferrunix)
 fi
 CARGO_PROFILE_RELEASE_DEBUG=true cargo build -q -p benches --release --example callgrind "${features[@]}"
 bin="$target/release/examples/callgrind"

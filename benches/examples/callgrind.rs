@@ -178,6 +178,9 @@ mod dependency_injector;
 #[path = "../benches/peers/dill.rs"]
 mod dill;
 #[cfg(feature = "peers")]
+#[path = "../benches/peers/ferrunix.rs"]
+mod ferrunix;
+#[cfg(feature = "peers")]
 #[path = "../benches/peers/froodi.rs"]
 mod froodi;
 #[cfg(feature = "peers")]
@@ -264,6 +267,7 @@ mod peers {
             "froodi" => super::froodi::bench(case, &mut group),
             "dependency_injector" => super::dependency_injector::bench(case, &mut group),
             "host_rs" => super::host_rs::bench(case, &mut group),
+            "ferrunix" => super::ferrunix::bench(case, &mut group),
             _ => return false,
         }
         group.ran

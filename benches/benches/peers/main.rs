@@ -8,6 +8,7 @@
 
 mod dependency_injector;
 mod dill;
+mod ferrunix;
 mod froodi;
 mod host_rs;
 mod more_di;
@@ -147,6 +148,7 @@ fn peers(c: &mut Criterion) {
         froodi::bench(case, &mut group);
         dependency_injector::bench(case, &mut group);
         host_rs::bench(case, &mut group);
+        ferrunix::bench(case, &mut group);
         group.finish();
     }
 }
