@@ -32,8 +32,8 @@ pin_project! {
     /// let provider = di_core::ServiceCollection::new().build()?;
     /// let router: Router = Router::new().route("/", get(|| async { "hello" }));
     /// let mut service = RequestScopeLayer::new(provider.scope_factory()).layer(router);
-    /// let future: RequestScopeFuture<_> =
-    ///     service.ready().await?.call(http::Request::new(Body::empty()));
+    /// let ready = ServiceExt::<http::Request<Body>>::ready(&mut service).await?;
+    /// let future: RequestScopeFuture<_> = ready.call(http::Request::new(Body::empty()));
     /// assert_eq!(future.await?.status(), http::StatusCode::OK);
     /// # Ok(()) }
     /// ```
