@@ -7,7 +7,7 @@ use crate::error::{BuildError, BuildProblem};
 use crate::lifetime::ServiceLifetime;
 use crate::plan::graph::{EdgeKind, GraphSource};
 use crate::plan::planner::Planner;
-use crate::plan::site::{PlannedSite, SiteCell, SiteConfig};
+use crate::plan::site::{ErasedSite, PlannedSite, SiteCell, SiteConfig};
 use crate::plan::validate::{Adjacency, validate};
 use crate::provider::{
     AsyncInit, DisposeFn, ProviderInner, Resolver, ServiceIndex, ServiceProvider, Slots,
@@ -145,14 +145,14 @@ fn freeze(
         return Err(BuildError::Invalid { problems });
     }
 
-    let mut inits: Vec<Option<AsyncInit>> = planned
+    let (sites, mut inits): (Vec<ErasedSite>, Vec<Option<AsyncInit>>) = planned
         .into_iter()
         .zip(&validation.requires_scope)
         .zip(&cells)
         .map(|((site, requires_scope), cell)| {
             site.finish(requires_scope.map(|s| names[s as usize]), cell)
         })
-        .collect();
+        .unzip();
     let pending = validation
         .post_order
         .iter()
@@ -169,7 +169,7 @@ fn freeze(
 
     let graph = GraphSource::new(descriptors, edges, offsets);
     let inner = Arc::new_cyclic(|this| ProviderInner {
-        sites: cells.into_boxed_slice(),
+        sites: sites.into_boxed_slice(),
         index,
         root: Slots::new(root_slots),
         scoped_slots,

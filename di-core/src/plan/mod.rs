@@ -22,4 +22,6 @@ mod validate;
 pub(crate) use graph::GraphSource;
 pub use graph::{EdgeKind, GraphEdge, GraphNode, ServiceGraph};
 pub use planner::{Planner, SiteRef};
-pub(crate) use site::{PlannedCallSite, PlannedSite, SiteCell, SiteConfig, TypedSiteCell};
+pub(crate) use site::{
+    ErasedSite, PlannedCallSite, PlannedSite, SiteCell, SiteConfig, TypedSiteCell,
+};

@@ -35,7 +35,7 @@ impl<T: ?Sized> SiteRef<T> {
     /// The call site, once the build has finished it.
     #[inline]
     pub(crate) fn site(&self) -> Option<&CallSite<T>> {
-        self.site.get()
+        self.site.get().map(|site| &**site)
     }
 }
 

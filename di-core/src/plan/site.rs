@@ -16,23 +16,28 @@ pub(crate) struct SiteConfig {
     pub(crate) dispose: Option<DisposeFn>,
 }
 
-/// Where a registration's finished call site is stored: a `OnceLock<CallSite<S>>` behind an
-/// erased `Arc`, created before planning so that factory arguments can hold a typed reference
-/// to it (a [`SiteRef`](crate::SiteRef)) and reach it without any downcast at run time.
+/// Where a registration's finished call site will be found: a `OnceLock<Arc<CallSite<S>>>`
+/// behind an erased `Arc`, created before planning so that factory arguments can hold a typed
+/// reference to it (a [`SiteRef`](crate::SiteRef)) and reach the site without any downcast at
+/// run time.
 pub(crate) type SiteCell = Arc<dyn Any + Send + Sync>;
 
 /// The typed content of a [`SiteCell`].
-pub(crate) type TypedSiteCell<S> = OnceLock<CallSite<S>>;
+pub(crate) type TypedSiteCell<S> = OnceLock<Arc<CallSite<S>>>;
+
+/// A finished call site with its service type erased: a `CallSite<S>`, found by the public
+/// entry points with one downcast.
+pub(crate) type ErasedSite = Arc<dyn Any + Send + Sync>;
 
 /// A call site whose factory arguments are planned but whose graph facts are not known yet.
 pub(crate) trait PlannedSite: Send + Sync {
-    /// Adds what validation learned and stores the site in its cell; returns the async
-    /// initializer of an async singleton.
+    /// Adds what validation learned, publishes the site in its cell and returns it, with the
+    /// async initializer of an async singleton.
     fn finish(
         self: Box<Self>,
         requires_scope: Option<&'static str>,
         cell: &SiteCell,
-    ) -> Option<AsyncInit>;
+    ) -> (ErasedSite, Option<AsyncInit>);
 }
 
 /// The typed [`PlannedSite`].
@@ -52,7 +57,7 @@ impl<S: ?Sized + Send + Sync + 'static> PlannedSite for PlannedCallSite<S> {
         self: Box<Self>,
         requires_scope: Option<&'static str>,
         cell: &SiteCell,
-    ) -> Option<AsyncInit> {
+    ) -> (ErasedSite, Option<AsyncInit>) {
         let Self {
             mut site,
             async_create,
@@ -67,9 +72,10 @@ impl<S: ?Sized + Send + Sync + 'static> PlannedSite for PlannedCallSite<S> {
                 }))
             })
         });
+        let site = Arc::new(site);
         if let Some(cell) = cell.downcast_ref::<TypedSiteCell<S>>() {
-            let _ = cell.set(site);
+            let _ = cell.set(Arc::clone(&site));
         }
-        async_init
+        (site, async_init)
     }
 }

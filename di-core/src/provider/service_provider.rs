@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock, Weak};
 
 use crate::error::ResolveError;
 use crate::key::ServiceKey;
-use crate::plan::{GraphSource, ServiceGraph, SiteCell, TypedSiteCell};
+use crate::plan::{ErasedSite, GraphSource, ServiceGraph};
 use crate::provider::call_site::CallSite;
 use crate::provider::index::ServiceIndex;
 use crate::provider::resolver::Resolver;
@@ -16,7 +16,7 @@ use crate::provider::storage::Slots;
 
 /// What a built provider holds: frozen call sites, the index, and the singletons.
 pub(crate) struct ProviderInner {
-    pub(crate) sites: Box<[SiteCell]>,
+    pub(crate) sites: Box<[ErasedSite]>,
     pub(crate) index: ServiceIndex,
     pub(crate) root: Slots,
     pub(crate) scoped_slots: usize,
@@ -32,10 +32,7 @@ impl ProviderInner {
     /// The call site at `index`, which the planner guarantees provides `T`.
     #[inline]
     pub(crate) fn site<T: ?Sized + 'static>(&self, index: usize) -> &CallSite<T> {
-        match self.sites[index]
-            .downcast_ref::<TypedSiteCell<T>>()
-            .and_then(TypedSiteCell::get)
-        {
+        match self.sites[index].downcast_ref::<CallSite<T>>() {
             Some(site) => site,
             None => unreachable!(
                 "call site {index} provides `{}`",
