@@ -45,7 +45,10 @@ fn inject_router() -> (Router, ServiceProvider) {
             "/",
             get(|Inject(repo): Inject<Repo>| async move { handler(&repo).await }),
         )
-        .layer(RequestScopeLayer::new(provider.scope_factory()));
+        .layer(RequestScopeLayer::new(provider.scope_factory()))
+        // Turn the handlers into routes once, as `axum::serve` and `WebServer` do (the
+        // `State` routers get the same from their `with_state`).
+        .with_state(());
     (router, provider)
 }
 

@@ -130,7 +130,10 @@ mod web {
                 "/",
                 get(|Inject(repo): Inject<Repo>| async move { repo.config.value.to_string() }),
             )
-            .layer(RequestScopeLayer::new(provider.scope_factory()));
+            .layer(RequestScopeLayer::new(provider.scope_factory()))
+            // Turn the handlers into routes once, as `axum::serve` and `WebServer` do (the
+            // `State` routers get the same from their `with_state`).
+            .with_state(());
         (router, provider)
     }
 
