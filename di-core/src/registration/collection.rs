@@ -15,7 +15,7 @@ use crate::registration::erase::{AsyncSingletonFactory, InstanceFactory, SyncFac
 use crate::registration::factory::{AsyncFactory, Factory, FactoryOutput};
 use crate::registration::injectable::Injectable;
 
-type ServiceOf<F, Args> = <<F as Factory<Args>>::Output as FactoryOutput>::Service;
+pub(super) type ServiceOf<F, Args> = <<F as Factory<Args>>::Output as FactoryOutput>::Service;
 type AsyncServiceOf<F, Args> = <<F as AsyncFactory<Args>>::Output as FactoryOutput>::Service;
 
 /// The registrations a [`ServiceProvider`](crate::ServiceProvider) is built from.
@@ -296,239 +296,14 @@ impl ServiceCollection {
         })
     }
 
-    /// Registers a keyed singleton. See [`ServiceProvider::get_keyed`](crate::ServiceProvider::get_keyed).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// struct Db(&'static str);
-    /// let mut services = di_core::ServiceCollection::new();
-    /// services.add_keyed_singleton("eu", || Arc::new(Db("eu")));
-    /// let provider = services.build()?;
-    /// assert_eq!(provider.get_keyed::<Db>("eu")?.0, "eu");
-    /// assert!(provider.get::<Db>().is_err(), "keyed never falls back to unkeyed, or back");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn add_keyed_singleton<F, Args>(
-        &mut self,
-        key: impl Into<ServiceKey>,
-        factory: F,
-    ) -> ServiceRegistration<'_, ServiceOf<F, Args>>
-    where
-        F: Factory<Args>,
-        Args: Dependency,
-    {
-        self.push_factory(ServiceLifetime::Singleton, Some(key.into()), factory)
-    }
-
-    /// Registers a keyed scoped service.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// struct Session;
-    /// let mut services = di_core::ServiceCollection::new();
-    /// services.add_keyed_scoped("admin", || Arc::new(Session));
-    /// let scope = services.build()?.create_scope();
-    /// assert!(Arc::ptr_eq(&scope.get_keyed::<Session>("admin")?, &scope.get_keyed::<Session>("admin")?));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn add_keyed_scoped<F, Args>(
-        &mut self,
-        key: impl Into<ServiceKey>,
-        factory: F,
-    ) -> ServiceRegistration<'_, ServiceOf<F, Args>>
-    where
-        F: Factory<Args>,
-        Args: Dependency,
-    {
-        self.push_factory(ServiceLifetime::Scoped, Some(key.into()), factory)
-    }
-
-    /// Registers a keyed transient service.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// struct Report(&'static str);
-    /// let mut services = di_core::ServiceCollection::new();
-    /// services.add_keyed_transient("pdf", || Arc::new(Report("pdf")));
-    /// assert_eq!(services.build()?.get_keyed::<Report>("pdf")?.0, "pdf");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn add_keyed_transient<F, Args>(
-        &mut self,
-        key: impl Into<ServiceKey>,
-        factory: F,
-    ) -> ServiceRegistration<'_, ServiceOf<F, Args>>
-    where
-        F: Factory<Args>,
-        Args: Dependency,
-    {
-        self.push_factory(ServiceLifetime::Transient, Some(key.into()), factory)
-    }
-
-    /// Registers a ready-made instance under a key. The container never disposes it.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// let mut services = di_core::ServiceCollection::new();
-    /// services.add_keyed_instance("greeting", Arc::new(String::from("hi")));
-    /// assert_eq!(*services.build()?.get_keyed::<String>("greeting")?, "hi");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn add_keyed_instance<S: ?Sized + Send + Sync + 'static>(
-        &mut self,
-        key: impl Into<ServiceKey>,
-        instance: Arc<S>,
-    ) {
-        self.push_instance(Some(key.into()), instance);
-    }
-
-    /// Registers a singleton only if the service type has no unkeyed registration yet; returns
-    /// `None` when it already had one.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// struct Clock(&'static str);
-    /// let mut services = di_core::ServiceCollection::new();
-    /// services.add_singleton(|| Arc::new(Clock("test")));
-    /// assert!(services.try_add_singleton(|| Arc::new(Clock("system"))).is_none());
-    /// assert_eq!(services.build()?.get::<Clock>()?.0, "test");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn try_add_singleton<F, Args>(
-        &mut self,
-        factory: F,
-    ) -> Option<ServiceRegistration<'_, ServiceOf<F, Args>>>
-    where
-        F: Factory<Args>,
-        Args: Dependency,
-    {
-        self.try_push_factory(ServiceLifetime::Singleton, factory)
-    }
-
-    /// Registers a scoped service only if the service type has no unkeyed registration yet.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// struct Session;
-    /// let mut services = di_core::ServiceCollection::new();
-    /// assert!(services.try_add_scoped(|| Arc::new(Session)).is_some());
-    /// assert!(services.try_add_scoped(|| Arc::new(Session)).is_none());
-    /// assert_eq!(services.len(), 1);
-    /// ```
-    pub fn try_add_scoped<F, Args>(
-        &mut self,
-        factory: F,
-    ) -> Option<ServiceRegistration<'_, ServiceOf<F, Args>>>
-    where
-        F: Factory<Args>,
-        Args: Dependency,
-    {
-        self.try_push_factory(ServiceLifetime::Scoped, factory)
-    }
-
-    /// Registers a transient service only if the service type has no unkeyed registration yet.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// struct Id;
-    /// let mut services = di_core::ServiceCollection::new();
-    /// assert!(services.try_add_transient(|| Arc::new(Id)).is_some());
-    /// assert!(services.try_add_transient(|| Arc::new(Id)).is_none());
-    /// ```
-    pub fn try_add_transient<F, Args>(
-        &mut self,
-        factory: F,
-    ) -> Option<ServiceRegistration<'_, ServiceOf<F, Args>>>
-    where
-        F: Factory<Args>,
-        Args: Dependency,
-    {
-        self.try_push_factory(ServiceLifetime::Transient, factory)
-    }
-
-    /// Registers an instance only if the service type has no unkeyed registration yet; returns
-    /// whether it was added.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// let mut services = di_core::ServiceCollection::new();
-    /// assert!(services.try_add_instance(Arc::new(1_u32)));
-    /// assert!(!services.try_add_instance(Arc::new(2_u32)));
-    /// ```
-    pub fn try_add_instance<S: ?Sized + Send + Sync + 'static>(
-        &mut self,
-        instance: Arc<S>,
-    ) -> bool {
-        if self.contains::<S>() {
-            return false;
-        }
-        self.push_instance(None, instance);
-        true
-    }
-
-    /// Removes every unkeyed registration of `T` and returns how many there were.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// let mut services = di_core::ServiceCollection::new();
-    /// services.add_instance(Arc::new(1_u32));
-    /// services.add_instance(Arc::new(2_u32));
-    /// assert_eq!(services.remove_all::<u32>(), 2);
-    /// assert!(services.is_empty());
-    /// ```
-    pub fn remove_all<T: ?Sized + 'static>(&mut self) -> usize {
-        self.remove_where(TypeId::of::<T>(), None)
-    }
-
-    /// Removes every registration of `T` under `key` and returns how many there were.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// let mut services = di_core::ServiceCollection::new();
-    /// services.add_keyed_instance("a", Arc::new(1_u32));
-    /// services.add_keyed_instance("b", Arc::new(2_u32));
-    /// assert_eq!(services.remove_all_keyed::<u32>("a"), 1);
-    /// assert_eq!(services.len(), 1);
-    /// ```
-    pub fn remove_all_keyed<T: ?Sized + 'static>(&mut self, key: impl Into<ServiceKey>) -> usize {
-        self.remove_where(TypeId::of::<T>(), Some(key.into()))
-    }
-
-    fn remove_where(&mut self, type_id: TypeId, key: Option<ServiceKey>) -> usize {
-        let before = self.descriptors.len();
-        self.descriptors
-            .retain(|d| !(d.type_id == type_id && d.key == key));
-        before - self.descriptors.len()
-    }
-
-    fn position<T: ?Sized + 'static>(&self, key: Option<&ServiceKey>) -> Option<usize> {
+    pub(super) fn position<T: ?Sized + 'static>(&self, key: Option<&ServiceKey>) -> Option<usize> {
         let type_id = TypeId::of::<T>();
         self.descriptors
             .iter()
             .position(|d| d.type_id == type_id && d.key.as_ref() == key)
     }
 
-    fn try_push_factory<F, Args>(
+    pub(super) fn try_push_factory<F, Args>(
         &mut self,
         lifetime: ServiceLifetime,
         factory: F,
@@ -543,7 +318,7 @@ impl ServiceCollection {
         Some(self.push_factory(lifetime, None, factory))
     }
 
-    fn push_factory<F, Args>(
+    pub(super) fn push_factory<F, Args>(
         &mut self,
         lifetime: ServiceLifetime,
         key: Option<ServiceKey>,
@@ -556,7 +331,7 @@ impl ServiceCollection {
         self.push::<ServiceOf<F, Args>>(lifetime, key, Arc::new(SyncFactory::new(factory)))
     }
 
-    fn push_instance<S: ?Sized + Send + Sync + 'static>(
+    pub(super) fn push_instance<S: ?Sized + Send + Sync + 'static>(
         &mut self,
         key: Option<ServiceKey>,
         instance: Arc<S>,

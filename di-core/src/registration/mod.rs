@@ -9,6 +9,8 @@ mod descriptor;
 mod erase;
 mod factory;
 mod injectable;
+mod keyed;
+mod overrides;
 
 pub use collection::{ServiceCollection, ServiceRegistration};
 pub(crate) use descriptor::Descriptor;
