@@ -3,6 +3,13 @@
 use std::fmt;
 
 /// A boxed error returned by a fallible factory.
+///
+/// # Examples
+///
+/// ```
+/// let error: di_core::BoxError = "the database is unreachable".into();
+/// assert_eq!(error.to_string(), "the database is unreachable");
+/// ```
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Why a service could not be resolved.

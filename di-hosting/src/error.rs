@@ -183,8 +183,30 @@ pub struct HostError {
 
 impl HostError {
     /// The exit code for failures (`1`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use di_hosting::{HostError, HostFailure};
+    /// let error = HostError::new(vec![HostFailure::WorkerFailed {
+    ///     service: "worker".into(),
+    ///     source: "boom".into(),
+    /// }]);
+    /// assert_eq!(error.exit_code(), HostError::EXIT_FAILURE);
+    /// ```
     pub const EXIT_FAILURE: u8 = 1;
     /// The exit code when the shutdown deadline was missed (`2`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use di_hosting::{HostError, HostFailure};
+    /// let error = HostError::new(vec![HostFailure::DeadlineExceeded {
+    ///     timeout: std::time::Duration::from_secs(30),
+    ///     still_running: vec!["worker".into()],
+    /// }]);
+    /// assert_eq!(error.exit_code(), HostError::EXIT_DEADLINE);
+    /// ```
     pub const EXIT_DEADLINE: u8 = 2;
 
     /// Wraps a list of failures.

@@ -4,11 +4,30 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 /// The listen address used when neither `--listen` nor `JOBS_LISTEN` is given.
+///
+/// # Examples
+///
+/// ```
+/// let address: std::net::SocketAddr = jobs::DEFAULT_LISTEN.parse().expect("a socket address");
+/// assert!(address.ip().is_loopback());
+/// ```
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 /// The database used when neither `--database-url` nor `DATABASE_URL` is given: a file in the
 /// working directory, created on first start.
+///
+/// # Examples
+///
+/// ```
+/// assert!(jobs::DEFAULT_DATABASE_URL.starts_with("sqlite://"));
+/// ```
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://jobs.db";
 /// The largest request body the API accepts (64 KiB).
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(jobs::MAX_BODY_BYTES, 65_536);
+/// ```
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// Why the configuration could not be read.

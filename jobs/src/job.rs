@@ -7,8 +7,20 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// The longest `sleep` job accepted, in milliseconds (one hour).
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(jobs::MAX_SLEEP_MS, 3_600_000);
+/// ```
 pub const MAX_SLEEP_MS: u64 = 60 * 60 * 1000;
 /// The largest `max_attempts` accepted.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(jobs::MAX_ATTEMPTS_LIMIT, 100);
+/// ```
 pub const MAX_ATTEMPTS_LIMIT: u32 = 100;
 
 /// What a job does.
@@ -98,6 +110,12 @@ pub enum JobStatus {
 
 impl JobStatus {
     /// Every status, in lifecycle order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(jobs::JobStatus::ALL[0].as_str(), "pending");
+    /// ```
     pub const ALL: [JobStatus; 4] = [
         JobStatus::Pending,
         JobStatus::Running,
