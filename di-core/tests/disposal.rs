@@ -476,3 +476,53 @@ fn many_scoped_services_are_dropped_in_reverse_creation_order() {
     dropped.reverse();
     assert_eq!(dropped, created);
 }
+
+mod dispose_now {
+    use std::sync::Arc;
+
+    use di_core::{AsyncDispose, ServiceCollection};
+
+    struct Plain;
+    struct Connection;
+
+    #[async_trait::async_trait]
+    impl AsyncDispose for Connection {
+        async fn dispose(&self) {}
+    }
+
+    #[test]
+    fn a_scope_without_async_disposables_is_disposed_at_once() {
+        let mut services = ServiceCollection::new();
+        services.add_scoped(|| Arc::new(Plain));
+        let scope = services.build().expect("valid").create_scope();
+        scope.get::<Plain>().expect("plain");
+
+        assert!(scope.try_dispose_now());
+        assert!(scope.is_disposed());
+        assert!(scope.get::<Plain>().is_err());
+    }
+
+    #[test]
+    fn a_scope_holding_an_async_disposable_is_left_for_dispose_to_await() {
+        let mut services = ServiceCollection::new();
+        services.add_scoped(|| Arc::new(Plain));
+        services.add_scoped(|| Arc::new(Connection)).disposable();
+        let scope = services.build().expect("valid").create_scope();
+        scope.get::<Plain>().expect("plain");
+        scope.get::<Connection>().expect("connection");
+
+        assert!(!scope.try_dispose_now());
+        assert!(!scope.is_disposed());
+        assert!(scope.get::<Plain>().is_ok());
+    }
+
+    #[test]
+    fn a_disposable_transient_also_needs_the_async_path() {
+        let mut services = ServiceCollection::new();
+        services.add_transient(|| Arc::new(Connection)).disposable();
+        let scope = services.build().expect("valid").create_scope();
+        scope.get::<Connection>().expect("connection");
+
+        assert!(!scope.try_dispose_now());
+    }
+}

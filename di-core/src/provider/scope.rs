@@ -189,6 +189,34 @@ impl Scope {
         }
     }
 
+    /// Disposes the scope at once, without awaiting, when nothing it created has an async
+    /// [`AsyncDispose::dispose`](crate::AsyncDispose) to run; returns `false` (and leaves the
+    /// scope as it is) otherwise, so the caller can `dispose().await` instead. Lets a caller
+    /// that must not block (a `Drop`, a response body) skip spawning a task for the common case.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_scoped(|| Arc::new(1_u8));
+    /// let scope = services.build()?.create_scope();
+    /// scope.get::<u8>()?;
+    /// assert!(scope.try_dispose_now());
+    /// assert!(scope.is_disposed());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn try_dispose_now(&self) -> bool {
+        if self.is_disposed() {
+            return true;
+        }
+        if self.state.slots.has_disposables() {
+            return false;
+        }
+        self.state.disposed.store(true, Ordering::Release);
+        true
+    }
+
     /// Whether [`dispose`](Scope::dispose) was called.
     ///
     /// # Examples

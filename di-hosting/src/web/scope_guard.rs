@@ -29,6 +29,10 @@ impl Drop for ScopeGuard {
         let Some(scope) = self.scope.take() else {
             return;
         };
+        // The common case: nothing in the scope has an async `dispose`.
+        if scope.try_dispose_now() {
+            return;
+        }
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             tracing::warn!("request scope dropped outside a tokio runtime: async disposal skipped");
             return;

@@ -104,6 +104,18 @@ impl Slots {
         lock(&self.transients).push(created);
     }
 
+    /// Whether anything the owner created has an async `dispose` to run.
+    pub(crate) fn has_disposables(&self) -> bool {
+        if !lock(&self.transients).is_empty() {
+            return true;
+        }
+        let mut chain = Chain {
+            slots: self,
+            next: self.newest.load(Ordering::Acquire),
+        };
+        chain.any(|created| created.dispose.is_some())
+    }
+
     /// Disposes every disposable instance, newest first. A panicking `dispose` does not stop
     /// the others; the first panic is resumed once all have run.
     pub(crate) async fn dispose_all(&self) {
