@@ -197,31 +197,17 @@ impl<'a> Resolver<'a> {
         Ok(())
     }
 
-    fn entry<T: ?Sized + 'static>(
-        &self,
-        entry: Option<&'a Entry>,
-    ) -> Result<Option<&'a Entry>, ResolveError> {
-        self.check_live::<T>()?;
-        Ok(entry)
-    }
-
     /// Public entry: the last unkeyed registration of `T`.
     #[inline]
     pub(crate) fn get<T: ?Sized + Send + Sync + 'static>(&self) -> Result<Arc<T>, ResolveError> {
-        match self.entry::<T>(self.provider.index.unkeyed(TypeId::of::<T>()))? {
-            Some(entry) => self.resolve_index(entry.last as usize),
-            None => Err(ResolveError::NotRegistered {
-                service: type_name::<T>(),
-            }),
-        }
+        self.last(self.provider.index.unkeyed(TypeId::of::<T>()))
     }
 
     /// Public entry: every unkeyed registration of `T`, in registration order.
     pub(crate) fn get_all<T: ?Sized + Send + Sync + 'static>(
         &self,
     ) -> Result<Vec<Arc<T>>, ResolveError> {
-        let entry = self.entry::<T>(self.provider.index.unkeyed(TypeId::of::<T>()))?;
-        self.all(entry)
+        self.all(self.provider.index.unkeyed(TypeId::of::<T>()))
     }
 
     /// Public entry: the last registration of `T` under `key`.
@@ -229,12 +215,7 @@ impl<'a> Resolver<'a> {
         &self,
         key: &ServiceKey,
     ) -> Result<Arc<T>, ResolveError> {
-        match self.entry::<T>(self.provider.index.keyed(TypeId::of::<T>(), key))? {
-            Some(entry) => self.resolve_index(entry.last as usize),
-            None => Err(ResolveError::NotRegistered {
-                service: type_name::<T>(),
-            }),
-        }
+        self.last(self.provider.index.keyed(TypeId::of::<T>(), key))
     }
 
     /// Public entry: every registration of `T` under `key`, in registration order.
@@ -242,14 +223,30 @@ impl<'a> Resolver<'a> {
         &self,
         key: &ServiceKey,
     ) -> Result<Vec<Arc<T>>, ResolveError> {
-        let entry = self.entry::<T>(self.provider.index.keyed(TypeId::of::<T>(), key))?;
-        self.all(entry)
+        self.all(self.provider.index.keyed(TypeId::of::<T>(), key))
     }
 
+    /// The last registration of an index entry; a disposed owner is reported first.
+    #[inline]
+    fn last<T: ?Sized + Send + Sync + 'static>(
+        &self,
+        entry: Option<&Entry>,
+    ) -> Result<Arc<T>, ResolveError> {
+        self.check_live::<T>()?;
+        match entry {
+            Some(entry) => self.resolve_index(entry.last as usize),
+            None => Err(ResolveError::NotRegistered {
+                service: type_name::<T>(),
+            }),
+        }
+    }
+
+    /// Every registration of an index entry; a disposed owner is reported first.
     fn all<T: ?Sized + Send + Sync + 'static>(
         &self,
         entry: Option<&Entry>,
     ) -> Result<Vec<Arc<T>>, ResolveError> {
+        self.check_live::<T>()?;
         let indices = entry.map_or(&[][..], |e| &e.all[..]);
         self.resolve_many(indices.iter().map(|&i| i as usize))
     }
