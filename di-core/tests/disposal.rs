@@ -304,6 +304,9 @@ fn dropping_the_provider_without_dispose_releases_singletons_in_reverse_creation
     let provider = services.build().expect("valid collection");
     drop(provider.get::<C>().expect("resolves"));
     drop(provider.get::<A>().expect("resolves (creates B first)"));
+    // Cached resolutions hold no reference that outlives the provider's slots.
+    drop(provider.get::<C>().expect("resolves from the cache"));
+    drop(provider.get::<B>().expect("resolves from the cache"));
 
     drop(provider);
 

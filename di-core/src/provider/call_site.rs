@@ -1,6 +1,6 @@
 //! [`CallSite`]: how one registration is resolved, typed by its service.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use futures::future::BoxFuture;
 
@@ -33,15 +33,27 @@ pub(crate) type AsyncInit = Box<
 pub(crate) enum SiteKind<S: ?Sized> {
     /// A ready-made instance.
     Instance(Arc<S>),
-    /// Cached in the provider's root slot `slot`.
-    Singleton { slot: usize, create: CreateFn<S> },
-    /// Created by `build_async` into the provider's root slot `slot`.
-    AsyncSingleton { slot: usize },
+    /// Cached in the provider's root slot `slot`, and typed in `cached` once created.
+    Singleton {
+        slot: usize,
+        create: CreateFn<S>,
+        cached: Cached<S>,
+    },
+    /// Created by `build_async` into the provider's root slot `slot`, typed in `cached` once read.
+    AsyncSingleton { slot: usize, cached: Cached<S> },
     /// Cached in each scope's slot `slot`.
     Scoped { slot: usize, create: CreateFn<S> },
     /// Created on every resolution.
     Transient { create: CreateFn<S> },
 }
+
+/// A singleton's instance, typed, beside the erased root slot that owns its creation order and
+/// disposal: a resolved singleton is one load and a reference-count increment away, with no
+/// slot lookup and no downcast.
+///
+/// The provider drops its call sites before its root slots, so the slots still hold the last
+/// reference and release singletons newest first.
+pub(crate) type Cached<S> = OnceLock<Arc<S>>;
 
 /// One registration, ready to resolve.
 pub(crate) struct CallSite<S: ?Sized> {

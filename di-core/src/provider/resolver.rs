@@ -140,20 +140,34 @@ impl<'a> Resolver<'a> {
         }
         match &site.kind {
             SiteKind::Instance(instance) => Ok(Arc::clone(instance)),
-            SiteKind::Singleton { slot, create } => {
-                let root = Resolver::root(self.provider);
-                self.provider
-                    .root
-                    .get_or_create(*slot, site.service, site.dispose, || create(&root))
-            }
-            SiteKind::AsyncSingleton { slot } => {
-                self.provider
-                    .root
-                    .get(*slot)
-                    .ok_or(ResolveError::NotInitialized {
-                        service: site.service,
-                    })
-            }
+            SiteKind::Singleton {
+                slot,
+                create,
+                cached,
+            } => match cached.get() {
+                Some(instance) => Ok(Arc::clone(instance)),
+                None => {
+                    let root = Resolver::root(self.provider);
+                    let instance = self.provider.root.get_or_create(
+                        *slot,
+                        site.service,
+                        site.dispose,
+                        || create(&root),
+                    )?;
+                    Ok(Arc::clone(cached.get_or_init(|| instance)))
+                }
+            },
+            SiteKind::AsyncSingleton { slot, cached } => match cached.get() {
+                Some(instance) => Ok(Arc::clone(instance)),
+                None => {
+                    let instance = self.provider.root.get(*slot).ok_or(
+                        ResolveError::NotInitialized {
+                            service: site.service,
+                        },
+                    )?;
+                    Ok(Arc::clone(cached.get_or_init(|| instance)))
+                }
+            },
             SiteKind::Scoped { slot, create } => match self.scope {
                 Some(scope) => scope
                     .slots

@@ -16,6 +16,8 @@ use crate::provider::storage::Slots;
 
 /// What a built provider holds: frozen call sites, the index, and the singletons.
 pub(crate) struct ProviderInner {
+    /// Declared (so dropped) before `root`: the typed singleton caches in the sites let go
+    /// first, and `root` releases the singletons newest first.
     pub(crate) sites: Box<[ErasedSite]>,
     pub(crate) index: ServiceIndex,
     pub(crate) root: Slots,

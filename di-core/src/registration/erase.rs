@@ -1,7 +1,7 @@
 //! Typed factories turned into [`ErasedFactory`] trait objects.
 
 use std::marker::PhantomData;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use futures::FutureExt;
 
@@ -51,6 +51,7 @@ impl<F: Factory<Args>, Args: Dependency> ErasedFactory for SyncFactory<F, Args> 
             ServiceLifetime::Singleton => SiteKind::Singleton {
                 slot: config.slot,
                 create,
+                cached: OnceLock::new(),
             },
             ServiceLifetime::Scoped => SiteKind::Scoped {
                 slot: config.slot,
@@ -97,7 +98,10 @@ impl<F: AsyncFactory<Args>, Args: Dependency> ErasedFactory for AsyncSingletonFa
             }
             .boxed())
         });
-        let kind = SiteKind::AsyncSingleton { slot: config.slot };
+        let kind = SiteKind::AsyncSingleton {
+            slot: config.slot,
+            cached: OnceLock::new(),
+        };
         Box::new(PlannedCallSite::new(
             CallSite::new(&config, kind),
             Some(create),
