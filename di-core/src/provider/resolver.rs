@@ -160,11 +160,13 @@ impl<'a> Resolver<'a> {
             SiteKind::AsyncSingleton { slot, cached } => match cached.get() {
                 Some(instance) => Ok(Arc::clone(instance)),
                 None => {
-                    let instance = self.provider.root.get(*slot).ok_or(
-                        ResolveError::NotInitialized {
-                            service: site.service,
-                        },
-                    )?;
+                    let instance =
+                        self.provider
+                            .root
+                            .get(*slot)
+                            .ok_or(ResolveError::NotInitialized {
+                                service: site.service,
+                            })?;
                     Ok(Arc::clone(cached.get_or_init(|| instance)))
                 }
             },

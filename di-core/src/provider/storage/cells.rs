@@ -1,7 +1,6 @@
 //! [`Cells`]: a fixed number of cache cells, the first few inline, the rest in pages allocated
 //! on first use; and [`Cell`], which fails re-entrant initialization instead of deadlocking.
 
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use once_cell::sync::OnceCell;
@@ -83,15 +82,93 @@ fn thread_token() -> usize {
     TOKEN.with(|token| std::ptr::from_ref(token) as usize)
 }
 
-type Page<T> = [Cell<T>; PAGE];
-/// The page table: one lazily allocated page per [`PAGE`] overflow cells.
-type PageTable<T> = Box<[OnceLock<Box<Page<T>>>]>;
+/// A page of [`PAGE`] cells. Built cell by cell rather than from an all-zero array literal,
+/// which the compiler turns into `calloc`: glibc serves `calloc` outside its per-thread cache,
+/// which made a page several times dearer to allocate and free.
+type Page<T> = Box<[Cell<T>]>;
 
-/// `len` cells: [`INLINE`] of them inline, the rest in pages allocated on first use.
+/// A directory entry: a page and its number, once claimed.
+type Entry<T> = OnceCell<(usize, Page<T>)>;
+
+fn new_page<T>() -> Page<T> {
+    std::iter::repeat_with(Cell::new).take(PAGE).collect()
+}
+/// Entries per [`Directory`] block.
+const DIRECTORY: usize = 8;
+
+/// The overflow pages a scope allocated, by page number, in the order first used: a scope pays
+/// for the pages it touches, never for the number of registrations.
+///
+/// Entries are claimed strictly in order: a thread looking for a page initializes the first
+/// empty entry with it, or waits for an entry being initialized and reads its number, so a
+/// page number is claimed at most once and every entry before a claimed one is filled.
+struct Directory<T> {
+    /// Built like a page, entry by entry, to stay out of `calloc`.
+    entries: Box<[Entry<T>]>,
+    next: OnceCell<Box<Directory<T>>>,
+}
+
+impl<T> Directory<T> {
+    fn new() -> Self {
+        Self {
+            entries: std::iter::repeat_with(OnceCell::new)
+                .take(DIRECTORY)
+                .collect(),
+            next: OnceCell::new(),
+        }
+    }
+
+    /// Page `number`, claimed and allocated on first use.
+    fn page(&self, number: usize) -> &[Cell<T>] {
+        let mut block = self;
+        loop {
+            for entry in &*block.entries {
+                let (claimed, page) = entry.get_or_init(|| (number, new_page()));
+                if *claimed == number {
+                    return page;
+                }
+            }
+            block = block.next.get_or_init(|| Box::new(Directory::new()));
+        }
+    }
+
+    /// Page `number` if it was allocated.
+    fn existing(&self, number: usize) -> Option<&[Cell<T>]> {
+        let mut block = Some(self);
+        while let Some(current) = block {
+            for entry in &*current.entries {
+                // Entries fill in order: an empty one ends the search.
+                let (claimed, page) = entry.get()?;
+                if *claimed == number {
+                    return Some(page);
+                }
+            }
+            block = current.next.get().map(|next| &**next);
+        }
+        None
+    }
+
+    /// Page `number` if it was allocated, for draining.
+    fn existing_mut(&mut self, number: usize) -> Option<&mut [Cell<T>]> {
+        let mut block = Some(self);
+        while let Some(current) = block {
+            for entry in &mut *current.entries {
+                let (claimed, page) = entry.get_mut()?;
+                if *claimed == number {
+                    return Some(page);
+                }
+            }
+            block = current.next.get_mut().map(|next| &mut **next);
+        }
+        None
+    }
+}
+
+/// `len` cells: [`INLINE`] of them inline, the rest in pages of [`PAGE`] allocated on first use.
 pub(super) struct Cells<T> {
     len: usize,
     inline: [Cell<T>; INLINE],
-    pages: OnceLock<PageTable<T>>,
+    overflow: OnceCell<Directory<T>>,
 }
 
 impl<T> Cells<T> {
@@ -99,32 +176,28 @@ impl<T> Cells<T> {
         Self {
             len,
             inline: [const { Cell::new() }; INLINE],
-            pages: OnceLock::new(),
+            overflow: OnceCell::new(),
         }
     }
 
     /// The cell of `slot`, allocating its page on first use.
     #[inline]
     pub(super) fn get(&self, slot: usize) -> &Cell<T> {
+        debug_assert!(slot < self.len, "slot {slot} of {}", self.len);
         match slot.checked_sub(INLINE) {
             None => &self.inline[slot],
-            Some(i) => &self.page(i / PAGE)[i % PAGE],
+            Some(i) => {
+                let directory = self.overflow.get_or_init(Directory::new);
+                &directory.page(i / PAGE)[i % PAGE]
+            }
         }
-    }
-
-    fn page(&self, page: usize) -> &Page<T> {
-        let pages = self.pages.get_or_init(|| {
-            let count = self.len.saturating_sub(INLINE).div_ceil(PAGE);
-            (0..count).map(|_| OnceLock::new()).collect()
-        });
-        pages[page].get_or_init(|| Box::new([const { Cell::new() }; PAGE]))
     }
 
     /// The cell of `slot` if its storage exists (never allocates).
     pub(super) fn existing(&self, slot: usize) -> Option<&Cell<T>> {
         match slot.checked_sub(INLINE) {
             None => self.inline.get(slot),
-            Some(i) => self.pages.get()?.get(i / PAGE)?.get()?.get(i % PAGE),
+            Some(i) => self.overflow.get()?.existing(i / PAGE)?.get(i % PAGE),
         }
     }
 
@@ -133,10 +206,9 @@ impl<T> Cells<T> {
         match slot.checked_sub(INLINE) {
             None => self.inline.get_mut(slot),
             Some(i) => self
-                .pages
+                .overflow
                 .get_mut()?
-                .get_mut(i / PAGE)?
-                .get_mut()?
+                .existing_mut(i / PAGE)?
                 .get_mut(i % PAGE),
         }
     }
@@ -156,6 +228,69 @@ mod tests {
             cells.existing(4 + 16 * 40).is_none(),
             "other pages stay unallocated"
         );
+    }
+
+    #[test]
+    fn pages_past_one_directory_block_are_found_again_in_any_order() {
+        let pages = 3 * DIRECTORY + 1;
+        let mut cells: Cells<usize> = Cells::new(INLINE + PAGE * pages);
+        for page in (0..pages).rev() {
+            let slot = INLINE + PAGE * page + page % PAGE;
+            cells.get(slot).set(slot);
+        }
+        for page in 0..pages {
+            let slot = INLINE + PAGE * page + page % PAGE;
+            assert_eq!(cells.existing(slot).and_then(Cell::get), Some(&slot));
+            assert_eq!(
+                cells.existing_mut(slot).and_then(Cell::take),
+                Some(slot),
+                "drained through the mutable path too"
+            );
+        }
+    }
+
+    #[test]
+    fn threads_racing_for_overflow_pages_share_one_cell_per_slot() {
+        const THREADS: usize = 8;
+        const PAGES: usize = 2 * DIRECTORY + 3;
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for trial in 0..200 {
+                let cells: Cells<usize> = Cells::new(INLINE + PAGE * PAGES);
+                let barrier = std::sync::Barrier::new(THREADS);
+                let seen: Vec<Vec<usize>> = std::thread::scope(|s| {
+                    let handles: Vec<_> = (0..THREADS)
+                        .map(|t| {
+                            let (cells, barrier) = (&cells, &barrier);
+                            s.spawn(move || {
+                                barrier.wait();
+                                // Each thread walks the pages in its own order.
+                                let order = (0..PAGES).map(|i| (i * (2 * t + 1) + trial) % PAGES);
+                                let mut seen = vec![0; PAGES];
+                                for page in order {
+                                    let slot = INLINE + PAGE * page;
+                                    let value = cells.get(slot).get_or_try_init("S", || Ok(t));
+                                    seen[page] = *value.expect("no re-entrance");
+                                }
+                                seen
+                            })
+                        })
+                        .collect();
+                    handles
+                        .into_iter()
+                        .map(|h| h.join().expect("no panic"))
+                        .collect()
+                });
+                assert!(
+                    seen.windows(2).all(|w| w[0] == w[1]),
+                    "every thread saw the same winner for every slot"
+                );
+            }
+            done.send(()).expect("the test waits");
+        });
+        finished
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("watchdog: page claiming deadlocked or panicked");
     }
 
     #[test]
