@@ -529,3 +529,117 @@ mod dispose_now {
         assert!(!scope.try_dispose_now());
     }
 }
+
+/// A disposable whose `dispose` never finishes: stands for one cut off by a deadline.
+struct Hanging {
+    log: Log,
+}
+
+#[async_trait::async_trait]
+impl AsyncDispose for Hanging {
+    async fn dispose(&self) {
+        self.log.push("dispose started Hanging");
+        futures::future::pending::<()>().await;
+    }
+}
+
+/// `A` (needing `B`) and, created last, `Hanging`, all scoped or all singletons.
+fn with_hanging_newest(scoped: bool, log: &Log) -> ServiceCollection {
+    let mut services = ServiceCollection::new();
+    let add = if scoped { add_scoped } else { add_singleton };
+    register(&mut services, log, add);
+    let l = log.clone();
+    let hanging = move || Arc::new(Hanging { log: l.clone() });
+    if scoped {
+        services.add_scoped(hanging).disposable();
+    } else {
+        services.add_singleton(hanging).disposable();
+    }
+    services
+}
+
+#[tokio::test]
+async fn a_scope_disposal_dropped_midway_is_resumed_by_the_next_call() {
+    let log = Log::default();
+    let scope = with_hanging_newest(true, &log)
+        .build()
+        .expect("valid collection")
+        .create_scope();
+    scope.get::<A>().expect("resolves (creates B first)");
+    scope.get::<Hanging>().expect("resolves");
+
+    assert!(
+        scope.dispose().now_or_never().is_none(),
+        "the newest instance's dispose hangs, and the caller gives up on it"
+    );
+    assert!(
+        log.with_prefix("dispose ")
+            .iter()
+            .all(|e| e.contains("Hanging"))
+    );
+    scope.dispose().await;
+
+    assert_eq!(log.with_prefix("dispose "), ["started Hanging", "A", "B"]);
+    assert!(scope.is_disposed());
+}
+
+#[tokio::test]
+async fn a_provider_disposal_dropped_midway_is_resumed_by_the_next_call() {
+    let log = Log::default();
+    let provider = with_hanging_newest(false, &log)
+        .build()
+        .expect("valid collection");
+    provider.get::<C>().expect("resolves");
+    provider.get::<A>().expect("resolves (creates B first)");
+    provider.get::<Hanging>().expect("resolves");
+
+    assert!(provider.dispose().now_or_never().is_none());
+    provider.dispose().await;
+    provider.dispose().await;
+
+    assert_eq!(
+        log.with_prefix("dispose "),
+        ["started Hanging", "A", "B", "C"],
+        "each instance disposed once, newest first, the interrupted one not restarted"
+    );
+}
+
+#[tokio::test]
+async fn a_dispose_that_disposes_its_own_scope_does_not_wait_for_itself() {
+    struct Closer {
+        scopes: std::sync::Mutex<Option<di_core::Scope>>,
+        log: Log,
+    }
+    #[async_trait::async_trait]
+    impl AsyncDispose for Closer {
+        async fn dispose(&self) {
+            let scope = self.scopes.lock().expect("not poisoned").take();
+            if let Some(scope) = scope {
+                scope.dispose().await;
+            }
+            self.log.push("dispose Closer");
+        }
+    }
+    let log = Log::default();
+    let mut services = ServiceCollection::new();
+    let l = log.clone();
+    services
+        .add_scoped(move || {
+            Arc::new(Closer {
+                scopes: std::sync::Mutex::new(None),
+                log: l.clone(),
+            })
+        })
+        .disposable();
+    let scope = services.build().expect("valid collection").create_scope();
+    let closer = scope.get::<Closer>().expect("resolves");
+    *closer.scopes.lock().expect("not poisoned") = Some(scope.clone());
+
+    let finished = tokio::time::timeout(std::time::Duration::from_secs(30), scope.dispose()).await;
+
+    assert!(
+        finished.is_ok(),
+        "watchdog: a re-entrant dispose deadlocked"
+    );
+    assert_eq!(log.with_prefix("dispose "), ["Closer"]);
+}

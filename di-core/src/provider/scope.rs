@@ -163,8 +163,13 @@ impl Scope {
         self.resolver().scope_factory()
     }
 
-    /// Disposes what this scope created, newest first, once; later calls do nothing.
-    /// Resolving from the scope afterwards is an error.
+    /// Disposes what this scope created, newest first, each instance once. Resolving from the
+    /// scope afterwards is an error.
+    ///
+    /// Cancellation-safe: if the returned future is dropped midway (a shutdown deadline), a
+    /// later call disposes what is left; the `dispose` that was interrupted is not restarted.
+    /// A call made while another is running (or from inside a service's own `dispose`) returns
+    /// at once without waiting for it.
     ///
     /// # Panics
     ///
@@ -184,9 +189,8 @@ impl Scope {
     /// # Ok(()) }
     /// ```
     pub async fn dispose(&self) {
-        if !self.state.disposed.swap(true, Ordering::AcqRel) {
-            self.state.slots.dispose_all().await;
-        }
+        self.state.disposed.store(true, Ordering::Release);
+        self.state.slots.dispose_all().await;
     }
 
     /// Disposes the scope at once, without awaiting, when nothing it created has an async

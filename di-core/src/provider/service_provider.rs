@@ -224,7 +224,12 @@ impl ServiceProvider {
     }
 
     /// Disposes the singletons (and disposable transients resolved from the root) in reverse
-    /// creation order, once; later calls do nothing. Resolving afterwards is an error.
+    /// creation order, each instance once. Resolving afterwards is an error.
+    ///
+    /// Cancellation-safe: if the returned future is dropped midway (a shutdown deadline), a
+    /// later call disposes what is left; the `dispose` that was interrupted is not restarted.
+    /// A call made while another is running (or from inside a service's own `dispose`) returns
+    /// at once without waiting for it.
     ///
     /// # Panics
     ///
@@ -242,9 +247,8 @@ impl ServiceProvider {
     /// # Ok(()) }
     /// ```
     pub async fn dispose(&self) {
-        if !self.inner.disposed.swap(true, Ordering::AcqRel) {
-            self.inner.root.dispose_all().await;
-        }
+        self.inner.disposed.store(true, Ordering::Release);
+        self.inner.root.dispose_all().await;
     }
 
     /// Whether [`dispose`](ServiceProvider::dispose) was called.

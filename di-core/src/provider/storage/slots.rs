@@ -2,10 +2,11 @@
 
 use std::any::type_name;
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use futures::FutureExt;
+use once_cell::sync::OnceCell;
 
 use super::cells::Cells;
 use super::erased::{DisposeFn, ErasedInstance};
@@ -20,6 +21,20 @@ struct Created {
     /// The slot created just before this one, plus one (0: none): the creation chain, walked
     /// newest first at disposal without allocating.
     prev: usize,
+    /// Whether its `dispose` was started: at most once, even across interrupted disposals.
+    disposal_started: AtomicBool,
+}
+
+impl Created {
+    fn new(instance: ErasedInstance, dispose: Option<DisposeFn>, seq: u64, prev: usize) -> Self {
+        Self {
+            instance,
+            dispose,
+            seq,
+            prev,
+            disposal_started: AtomicBool::new(false),
+        }
+    }
 }
 
 /// Cache slots sized at build time, plus the disposable transients the owner created.
@@ -30,6 +45,10 @@ pub(crate) struct Slots {
     /// The newest filled slot, plus one (0: none).
     newest: AtomicUsize,
     transients: Mutex<Vec<Created>>,
+    /// The disposable transients handed over to disposal, oldest first. Owned here rather than
+    /// by the disposal future, so that a future dropped midway loses nothing and the next
+    /// `dispose_all` resumes; allocated by the first disposal only.
+    disposal: OnceCell<Box<futures::lock::Mutex<Vec<Created>>>>,
 }
 
 impl Slots {
@@ -41,6 +60,7 @@ impl Slots {
             next_seq: AtomicU64::new(0),
             newest: AtomicUsize::new(0),
             transients: Mutex::new(Vec::new()),
+            disposal: OnceCell::new(),
         }
     }
 
@@ -51,12 +71,12 @@ impl Slots {
         instance: ErasedInstance,
         dispose: Option<DisposeFn>,
     ) -> Created {
-        Created {
+        Created::new(
             instance,
             dispose,
-            seq: self.next_seq.fetch_add(1, Ordering::Relaxed),
-            prev: self.newest.swap(slot + 1, Ordering::AcqRel),
-        }
+            self.next_seq.fetch_add(1, Ordering::Relaxed),
+            self.newest.swap(slot + 1, Ordering::AcqRel),
+        )
     }
 
     /// The instance in `slot`, created by `create` if the slot is empty. Concurrent callers wait
@@ -95,12 +115,12 @@ impl Slots {
         instance: &Arc<S>,
         dispose: DisposeFn,
     ) {
-        let created = Created {
-            instance: Box::new(Arc::clone(instance)),
-            dispose: Some(dispose),
-            seq: self.next_seq.fetch_add(1, Ordering::Relaxed),
-            prev: 0,
-        };
+        let created = Created::new(
+            Box::new(Arc::clone(instance)),
+            Some(dispose),
+            self.next_seq.fetch_add(1, Ordering::Relaxed),
+            0,
+        );
         lock(&self.transients).push(created);
     }
 
@@ -116,26 +136,39 @@ impl Slots {
         chain.any(|created| created.dispose.is_some())
     }
 
-    /// Disposes every disposable instance, newest first. A panicking `dispose` does not stop
-    /// the others; the first panic is resumed once all have run.
+    /// Disposes every disposable instance not disposed yet, newest first. A panicking
+    /// `dispose` does not stop the others; the first panic is resumed once all have run.
+    ///
+    /// Resumable: if the returned future is dropped midway, the next call disposes what is
+    /// left (an interrupted `dispose` is not started again). A call made while another is
+    /// running returns at once, as re-entrant calls (a `dispose` disposing its own owner) must.
     pub(crate) async fn dispose_all(&self) {
-        let mut transients = std::mem::take(&mut *lock(&self.transients));
-        transients.sort_unstable_by_key(|c| c.seq);
+        let disposal = self.disposal.get_or_init(Box::default);
+        let Some(mut handed_over) = disposal.try_lock() else {
+            return;
+        };
+        handed_over.append(&mut lock(&self.transients));
+        handed_over.sort_unstable_by_key(|c| c.seq);
         let chain = Chain {
             slots: self,
             next: self.newest.load(Ordering::Acquire),
         };
         let mut first_panic = None;
-        for created in NewestFirst::new(chain, transients.iter().rev()) {
-            if let Some(dispose) = created.dispose {
-                let outcome = AssertUnwindSafe(dispose(&*created.instance))
-                    .catch_unwind()
-                    .await;
-                if let Err(panic) = outcome {
-                    first_panic.get_or_insert(panic);
-                }
+        for created in NewestFirst::new(chain, handed_over.iter().rev()) {
+            let Some(dispose) = created.dispose else {
+                continue;
+            };
+            if created.disposal_started.swap(true, Ordering::AcqRel) {
+                continue;
+            }
+            let outcome = AssertUnwindSafe(dispose(&*created.instance))
+                .catch_unwind()
+                .await;
+            if let Err(panic) = outcome {
+                first_panic.get_or_insert(panic);
             }
         }
+        drop(handed_over);
         if let Some(panic) = first_panic {
             std::panic::resume_unwind(panic);
         }
@@ -148,6 +181,9 @@ impl Drop for Slots {
             .transients
             .get_mut()
             .unwrap_or_else(PoisonError::into_inner);
+        if let Some(disposal) = self.disposal.get_mut() {
+            transients.append(disposal.get_mut());
+        }
         transients.sort_unstable_by_key(|c| c.seq);
         // Release in reverse creation order: follow the chain, interleaving the transients.
         let mut next = *self.newest.get_mut();
