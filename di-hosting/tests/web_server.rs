@@ -179,3 +179,60 @@ async fn stuck_client_is_cut_at_the_shutdown_deadline() {
     let answer = answer.expect("the client task").unwrap_or_default();
     assert!(!answer.contains("200"), "{answer}");
 }
+
+/// A scoped service that reports its disposal.
+struct Tracked(mpsc::UnboundedSender<()>);
+
+#[async_trait::async_trait]
+impl di_core::AsyncDispose for Tracked {
+    async fn dispose(&self) {
+        let _ = self.0.send(());
+    }
+}
+
+#[tokio::test]
+async fn server_with_request_scopes_serves_each_request_in_its_own_disposed_scope() {
+    let (disposed, mut disposals) = mpsc::unbounded_channel();
+    let running = Host::builder()
+        .configure_options(|options| options.handle_signals = false)
+        .configure_services(move |services| {
+            services
+                .add_scoped(move || Arc::new(Tracked(disposed.clone())))
+                .disposable();
+            services.add_web_server(|scopes: ScopeFactory| {
+                let router = Router::new().route(
+                    "/",
+                    get(|Inject(_tracked): Inject<Tracked>| async { "scoped" }),
+                );
+                let address = "127.0.0.1:0".parse().expect("address");
+                Arc::new(WebServer::new(address, router).with_request_scopes(scopes))
+            });
+        })
+        .build()
+        .start()
+        .await
+        .expect("started");
+    let address = local_addr(&running);
+
+    let first = tokio::time::timeout(WATCHDOG, request(address, "/"))
+        .await
+        .expect("watchdog");
+    let second = tokio::time::timeout(WATCHDOG, request(address, "/"))
+        .await
+        .expect("watchdog");
+    let disposed = tokio::time::timeout(WATCHDOG, async {
+        disposals.recv().await;
+        disposals.recv().await
+    })
+    .await
+    .expect("both scopes are disposed within the watchdog");
+    running.stop().await.expect("a clean stop");
+
+    for answer in [first, second] {
+        let answer = answer.expect("an answer");
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        assert!(answer.ends_with("scoped"), "{answer}");
+    }
+    assert_eq!(disposed, Some(()));
+    assert!(disposals.try_recv().is_err(), "one disposal per request");
+}

@@ -1,8 +1,9 @@
 //! [`JsonError`]: the `{"error": "..."}` response every failure of the web integration answers.
 
-use axum::Json;
+use axum::body::Body;
 use axum::response::{IntoResponse, Response};
-use http::StatusCode;
+use bytes::Bytes;
+use http::{HeaderValue, StatusCode, header};
 
 /// An error response with the body `{"error": "<message>"}`.
 ///
@@ -86,11 +87,23 @@ impl JsonError {
     pub fn message(&self) -> &str {
         &self.message
     }
+
+    /// The response with its JSON text in the body type `body` makes of it, for the places
+    /// that answer a body other than axum's (the request scope's opaque `500`).
+    pub(crate) fn into_http_response<B>(self, body: impl FnOnce(Bytes) -> B) -> http::Response<B> {
+        let text = serde_json::json!({ "error": self.message }).to_string();
+        let mut response = http::Response::new(body(Bytes::from(text)));
+        *response.status_mut() = self.status;
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        response
+    }
 }
 
 impl IntoResponse for JsonError {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({ "error": self.message });
-        (self.status, Json(body)).into_response()
+        self.into_http_response(Body::from)
     }
 }

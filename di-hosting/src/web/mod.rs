@@ -3,7 +3,8 @@
 //!
 //! - [`RequestScopeLayer`] opens one [`Scope`](di_core::Scope) per request, stores it in the
 //!   request's extensions and disposes it (async) once the response body has been sent or
-//!   dropped. Apply it with `Router::layer`, so the fallback route gets a scope too.
+//!   dropped. Apply it with `Router::layer`, or around the whole router (cheaper per request,
+//!   see [`WebServer::with_request_scopes`]); either way the fallback route gets a scope too.
 //! - [`Inject<T>`], [`InjectOptional<T>`], [`InjectAll<T>`] and [`InjectKeyed<T, K>`] resolve
 //!   from that scope. A failure answers an opaque JSON `500` and logs the cause server-side.
 //! - [`trace_layer`], [`timeout_layer`], [`body_limit_layer`] and [`json_error_bodies`] are the
@@ -46,6 +47,7 @@
 //! [`body_limit_layer`]: crate::web::body_limit_layer
 //! [`json_error_bodies`]: crate::web::json_error_bodies
 //! [`WebServer`]: crate::web::WebServer
+//! [`WebServer::with_request_scopes`]: crate::web::WebServer::with_request_scopes
 //! [`WebServerExt::add_web_server`]: crate::web::WebServerExt::add_web_server
 
 mod error_response;
@@ -67,4 +69,5 @@ pub use registration::WebServerExt;
 pub use rejection::InjectRejection;
 pub use scope_future::RequestScopeFuture;
 pub use scope_layer::{RequestScope, RequestScopeLayer};
+pub use scoped_body::ScopedBody;
 pub use server::{WebServer, WebServerError};

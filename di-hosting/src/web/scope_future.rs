@@ -5,10 +5,6 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
-use axum::body::Body;
-use axum::response::{IntoResponse, Response};
-use bytes::Bytes;
-use di_core::BoxError;
 use pin_project_lite::pin_project;
 
 use crate::web::error_response::JsonError;
@@ -17,7 +13,8 @@ use crate::web::scoped_body::ScopedBody;
 
 pin_project! {
     /// The response future of [`RequestScope`](crate::web::RequestScope): the inner service's
-    /// future, whose response body then carries the request's scope until it is sent.
+    /// future, whose response body then carries the request's scope until it is sent (see
+    /// [`ScopedBody`](crate::web::ScopedBody)).
     ///
     /// Dropping it before it completes (the request was cancelled) disposes the scope.
     ///
@@ -83,10 +80,8 @@ impl<F> fmt::Debug for RequestScopeFuture<F> {
 impl<F, B, E> Future for RequestScopeFuture<F>
 where
     F: Future<Output = Result<http::Response<B>, E>>,
-    B: http_body::Body<Data = Bytes> + Send + 'static,
-    B::Error: Into<BoxError>,
 {
-    type Output = Result<Response, E>;
+    type Output = Result<http::Response<ScopedBody<B>>, E>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.project().state.project() {
@@ -94,15 +89,14 @@ where
                 let output = ready!(future.poll(cx));
                 // On an error the guard is dropped here, which disposes the scope.
                 let guard = guard.take();
-                Poll::Ready(output.map(|response| {
-                    response.map(|body| match guard {
-                        Some(guard) => Body::new(ScopedBody::new(body, guard)),
-                        // Polled again after completion: the scope is already released.
-                        None => Body::new(body),
-                    })
-                }))
+                // (`None` only when polled again after completion: the scope is released.)
+                Poll::Ready(
+                    output.map(|response| response.map(|body| ScopedBody::new(body, guard))),
+                )
             }
-            StateProjection::NoScope => Poll::Ready(Ok(JsonError::internal().into_response())),
+            StateProjection::NoScope => Poll::Ready(Ok(
+                JsonError::internal().into_http_response(ScopedBody::error)
+            )),
         }
     }
 }

@@ -4,26 +4,33 @@ use std::convert::Infallible;
 use std::fmt;
 use std::task::{Context, Poll};
 
-use axum::body::Body;
-use axum::response::Response;
-use bytes::Bytes;
-use di_core::{BoxError, ScopeFactory};
+use di_core::ScopeFactory;
 use http::Request;
 use tower::{Layer, Service};
 
 use crate::web::scope_future::RequestScopeFuture;
 use crate::web::scope_guard::ScopeGuard;
+use crate::web::scoped_body::ScopedBody;
 
 /// A tower layer that opens one [`Scope`](di_core::Scope) per request, stores it in the
 /// request's extensions (where [`Inject`](crate::web::Inject) finds it) and disposes it once the
 /// response body has been sent or dropped: in place when no async `dispose` has to wait, on a
 /// tokio task otherwise.
 ///
-/// Apply it with `Router::layer` so that every route, including the fallback, gets a scope.
+/// Apply it with `Router::layer`, so that every route, including the fallback, gets a scope;
+/// or, cheaper, around the whole router (`layer.layer(router)`, or
+/// [`WebServer::with_request_scopes`](crate::web::WebServer::with_request_scopes)): axum then
+/// boxes no route future for it, and the response keeps its [`ScopedBody`] type instead of
+/// being boxed into axum's `Body`. `axum::serve` needs axum's response type: there, map the
+/// response with `tower::ServiceExt::map_response(IntoResponse::into_response)` (the second
+/// example; the service takes any request body, so the adapters name axum's `Request`).
+///
 /// If no scope can be created (the provider was dropped or disposed), the request is answered
 /// with an opaque JSON `500` and the cause is logged.
 ///
 /// # Examples
+///
+/// On the router's routes:
 ///
 /// ```
 /// use std::sync::Arc;
@@ -45,6 +52,34 @@ use crate::web::scope_guard::ScopeGuard;
 ///     .layer(RequestScopeLayer::new(provider.scope_factory()));
 /// # drop(app);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// Around the whole router, served by `axum::serve`:
+///
+/// ```
+/// use std::sync::Arc;
+/// use axum::{Router, extract::Request, response::IntoResponse, routing::get};
+/// use di_core::ServiceCollection;
+/// use di_hosting::web::{Inject, RequestScopeLayer};
+/// use tower::Layer;
+///
+/// struct RequestId(u64);
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let mut services = ServiceCollection::new();
+/// services.add_scoped(|| Arc::new(RequestId(7)));
+/// let provider = services.build()?;
+/// let router: Router = Router::new()
+///     .route("/", get(|Inject(id): Inject<RequestId>| async move { id.0.to_string() }));
+/// let scoped = RequestScopeLayer::new(provider.scope_factory()).layer(router);
+/// let app = tower::ServiceExt::<Request>::map_response(scoped, IntoResponse::into_response);
+///
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+/// let server = axum::serve(listener, axum::ServiceExt::<Request>::into_make_service(app));
+/// # drop(server);
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Clone)]
 pub struct RequestScopeLayer {
@@ -86,7 +121,8 @@ impl<S> Layer<S> for RequestScopeLayer {
     }
 }
 
-/// The service [`RequestScopeLayer`] wraps around a router or handler.
+/// The service [`RequestScopeLayer`] wraps around a router or handler: it answers the inner
+/// service's response with a [`ScopedBody`] around its body.
 ///
 /// # Examples
 ///
@@ -114,10 +150,8 @@ impl<S> fmt::Debug for RequestScope<S> {
 impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for RequestScope<S>
 where
     S: Service<Request<ReqBody>, Response = http::Response<ResBody>>,
-    ResBody: http_body::Body<Data = Bytes> + Send + 'static,
-    ResBody::Error: Into<BoxError>,
 {
-    type Response = Response;
+    type Response = http::Response<ScopedBody<ResBody>>;
     type Error = S::Error;
     type Future = RequestScopeFuture<S::Future>;
 
@@ -142,8 +176,15 @@ where
     }
 }
 
-/// `Router::layer` requires `Error: Into<Infallible>`; this keeps the layer usable there.
+/// `Router::layer` requires `Error: Into<Infallible>` and a response that is `IntoResponse`;
+/// this keeps the layer usable there.
 const _: fn() = || {
-    fn assert_router_compatible<T: Service<Request<Body>, Error = Infallible>>() {}
+    fn assert_router_compatible<T>()
+    where
+        T: Service<Request<axum::body::Body>, Error = Infallible> + Clone + Send + Sync + 'static,
+        T::Response: axum::response::IntoResponse,
+        T::Future: Send + 'static,
+    {
+    }
     assert_router_compatible::<RequestScope<axum::routing::Route>>();
 };

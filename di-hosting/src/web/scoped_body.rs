@@ -1,55 +1,131 @@
 //! [`ScopedBody`]: a response body that keeps the request's scope alive until it is sent.
 
+use std::fmt;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use bytes::Bytes;
 use http_body::{Frame, SizeHint};
 use pin_project_lite::pin_project;
 
 use crate::web::scope_guard::ScopeGuard;
 
 pin_project! {
-    /// The response body of a request that ran in a scope: it forwards the inner body and
-    /// disposes the scope at end of stream, or when the body is dropped (client gone, error).
-    #[derive(Debug)]
-    pub(crate) struct ScopedBody<B> {
+    /// The response body of [`RequestScope`](crate::web::RequestScope): the inner service's
+    /// body, which holds the request's scope and disposes it at the end of the stream, or when
+    /// the body is dropped (client gone, error).
+    ///
+    /// It is generic over the inner body so that nothing is boxed when the layer wraps a whole
+    /// router from outside and the server accepts any body (as [`WebServer`] does). Under
+    /// `Router::layer`, or with `axum::serve`, axum converts it into its `Body` (one box).
+    ///
+    /// When no scope can be created, it carries the opaque JSON `500` instead of an inner body.
+    ///
+    /// [`WebServer`]: crate::web::WebServer
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use axum::{Router, body::Body, routing::get};
+    /// use di_hosting::web::{RequestScopeLayer, ScopedBody};
+    /// use tower::{Layer, ServiceExt};
+    ///
+    /// let provider = di_core::ServiceCollection::new().build()?;
+    /// let router: Router = Router::new().route("/", get(|| async { "hello" }));
+    /// let app = RequestScopeLayer::new(provider.scope_factory()).layer(router);
+    ///
+    /// let response: http::Response<ScopedBody<Body>> =
+    ///     app.oneshot(http::Request::new(Body::empty())).await?;
+    /// let bytes = axum::body::to_bytes(Body::new(response.into_body()), 1024).await?;
+    /// assert_eq!(&bytes[..], b"hello");
+    /// # Ok(()) }
+    /// ```
+    pub struct ScopedBody<B> {
         #[pin]
-        inner: B,
+        content: Content<B>,
         guard: Option<ScopeGuard>,
     }
 }
 
+pin_project! {
+    #[project = ContentProjection]
+    enum Content<B> {
+        /// The inner service's body.
+        Inner {
+            #[pin]
+            body: B,
+        },
+        /// The opaque error answered without calling the inner service; `None` once sent.
+        Error {
+            bytes: Option<Bytes>,
+        },
+    }
+}
+
 impl<B> ScopedBody<B> {
-    pub(crate) fn new(inner: B, guard: ScopeGuard) -> Self {
+    /// `body`, disposing the scope of `guard` (if any) when it ends or is dropped.
+    pub(crate) fn new(body: B, guard: Option<ScopeGuard>) -> Self {
         Self {
-            inner,
-            guard: Some(guard),
+            content: Content::Inner { body },
+            guard,
+        }
+    }
+
+    /// A body of `bytes` that ran in no scope (the scope could not be created).
+    pub(crate) fn error(bytes: Bytes) -> Self {
+        Self {
+            content: Content::Error { bytes: Some(bytes) },
+            guard: None,
         }
     }
 }
 
-impl<B: http_body::Body> http_body::Body for ScopedBody<B> {
-    type Data = B::Data;
+impl<B> fmt::Debug for ScopedBody<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ScopedBody")
+            .field("scoped", &self.guard.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<B: http_body::Body<Data = Bytes>> http_body::Body for ScopedBody<B> {
+    type Data = Bytes;
     type Error = B::Error;
 
     fn poll_frame(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<B::Data>, B::Error>>> {
+    ) -> Poll<Option<Result<Frame<Bytes>, B::Error>>> {
         let this = self.project();
-        let polled = this.inner.poll_frame(cx);
-        if matches!(polled, Poll::Ready(None) | Poll::Ready(Some(Err(_)))) {
-            // The body is complete (or failed): the scope's work is done.
-            *this.guard = None;
+        match this.content.project() {
+            ContentProjection::Inner { body } => {
+                let polled = body.poll_frame(cx);
+                if matches!(polled, Poll::Ready(None) | Poll::Ready(Some(Err(_)))) {
+                    // The body is complete (or failed): the scope's work is done.
+                    *this.guard = None;
+                }
+                polled
+            }
+            ContentProjection::Error { bytes } => {
+                Poll::Ready(bytes.take().map(|bytes| Ok(Frame::data(bytes))))
+            }
         }
-        polled
     }
 
     fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
+        match &self.content {
+            Content::Inner { body } => body.is_end_stream(),
+            Content::Error { bytes } => bytes.is_none(),
+        }
     }
 
     fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
+        match &self.content {
+            Content::Inner { body } => body.size_hint(),
+            Content::Error { bytes } => {
+                SizeHint::with_exact(bytes.as_ref().map_or(0, |bytes| bytes.len() as u64))
+            }
+        }
     }
 }

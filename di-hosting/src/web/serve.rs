@@ -4,10 +4,14 @@
 //! Connections run on tasks owned by a `JoinSet`, not detached, so that the cut really ends
 //! them: a stuck client can never keep the server (or the host's stop) waiting.
 
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use axum::Router;
+use bytes::Bytes;
+use di_core::BoxError;
+use http::{Request, Response};
+use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
@@ -15,19 +19,29 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
+use tower::Service;
 
 /// How long the loop pauses after a failed `accept` (such as running out of file descriptors)
 /// before trying again, so that it does not spin.
 const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(50);
 
-/// Serves `router` on `listener` until `shutdown` fires, then stops accepting, lets open
-/// connections finish their in-flight requests, and aborts those still open when `cut` fires.
-pub(crate) async fn serve(
+/// Serves `service` (the router, possibly inside the request scope layer) on `listener` until
+/// `shutdown` fires, then stops accepting, lets open connections finish their in-flight
+/// requests, and aborts those still open when `cut` fires.
+pub(crate) async fn serve<S, B>(
     listener: TcpListener,
-    router: Router,
+    service: S,
     shutdown: CancellationToken,
     cut: CancellationToken,
-) {
+) where
+    S: Service<Request<Incoming>, Response = Response<B>, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
     let graceful = GracefulShutdown::new();
     let mut connections = JoinSet::new();
     loop {
@@ -36,8 +50,8 @@ pub(crate) async fn serve(
             accepted = listener.accept() => match accepted {
                 Ok((stream, remote)) => {
                     let watcher = graceful.watcher();
-                    let router = router.clone();
-                    connections.spawn(serve_connection(stream, remote, router, watcher));
+                    let service = service.clone();
+                    connections.spawn(serve_connection(stream, remote, service, watcher));
                 }
                 Err(error) => {
                     tracing::warn!(%error, "the web server failed to accept a connection");
@@ -64,14 +78,22 @@ pub(crate) async fn serve(
     connections.shutdown().await;
 }
 
-async fn serve_connection(
+async fn serve_connection<S, B>(
     stream: TcpStream,
     remote: SocketAddr,
-    router: Router,
+    service: S,
     watcher: hyper_util::server::graceful::Watcher,
-) {
+) where
+    S: Service<Request<Incoming>, Response = Response<B>, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
     let builder = auto::Builder::new(TokioExecutor::new());
-    let service = TowerToHyperService::new(router);
+    let service = TowerToHyperService::new(service);
     let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
     if let Err(error) = watcher.watch(connection).await {
         tracing::debug!(%remote, %error, "a connection ended with an error");

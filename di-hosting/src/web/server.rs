@@ -7,12 +7,14 @@ use std::sync::{Mutex, PoisonError};
 
 use async_trait::async_trait;
 use axum::Router;
-use di_core::BoxError;
+use di_core::{BoxError, ScopeFactory};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
+use tower::Layer;
 
 use crate::service::HostedService;
+use crate::web::scope_layer::RequestScopeLayer;
 use crate::web::serve::serve;
 
 /// Why the [`WebServer`] could not start or stop cleanly.
@@ -62,8 +64,9 @@ struct Running {
 ///   open when the host's shutdown deadline passes are cut, so a stuck client cannot hang the
 ///   stop.
 ///
-/// Apply [`RequestScopeLayer`](crate::web::RequestScopeLayer) to the router to give each
-/// request a scope.
+/// Give each request a scope with [`with_request_scopes`](WebServer::with_request_scopes)
+/// (the cheapest way: the scope layer wraps the whole router, and the response body is not
+/// boxed for it), or by applying [`RequestScopeLayer`] to the router yourself.
 ///
 /// # Examples
 ///
@@ -72,7 +75,7 @@ struct Running {
 /// use axum::{Router, routing::get};
 /// use di_core::ScopeFactory;
 /// use di_hosting::Host;
-/// use di_hosting::web::{RequestScopeLayer, WebServer, WebServerExt};
+/// use di_hosting::web::{WebServer, WebServerExt};
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -80,10 +83,9 @@ struct Running {
 ///     .configure_options(|options| options.handle_signals = false)
 ///     .configure_services(|services| {
 ///         services.add_web_server(|scopes: ScopeFactory| {
-///             let router = Router::new()
-///                 .route("/", get(|| async { "hello" }))
-///                 .layer(RequestScopeLayer::new(scopes));
-///             Arc::new(WebServer::new("127.0.0.1:0".parse().expect("an address"), router))
+///             let router = Router::new().route("/", get(|| async { "hello" }));
+///             let address = "127.0.0.1:0".parse().expect("an address");
+///             Arc::new(WebServer::new(address, router).with_request_scopes(scopes))
 ///         });
 ///     })
 ///     .build()
@@ -98,6 +100,8 @@ struct Running {
 pub struct WebServer {
     address: SocketAddr,
     router: Router,
+    /// Wraps the whole router when set (see `with_request_scopes`).
+    scopes: Option<RequestScopeLayer>,
     local_addr: Mutex<Option<SocketAddr>>,
     running: Mutex<Option<Running>>,
 }
@@ -121,9 +125,45 @@ impl WebServer {
             // Turns the handlers into routes (and applies `Router::layer`s to them) once here,
             // as `axum::serve` does, instead of on every request.
             router: router.with_state(()),
+            scopes: None,
             local_addr: Mutex::new(None),
             running: Mutex::new(None),
         }
+    }
+
+    /// Serves every request in its own scope from `scopes`: a [`RequestScopeLayer`] around the
+    /// whole router (routes and fallback), so that [`Inject`](crate::web::Inject) works in every
+    /// handler.
+    ///
+    /// This is cheaper per request than `router.layer(RequestScopeLayer::new(scopes))`: axum
+    /// boxes no route future for the layer, and the response body is sent as the
+    /// [`ScopedBody`](crate::web::ScopedBody) it is, not boxed into axum's `Body`. The scope is
+    /// outside every `Router::layer` middleware, so those run inside it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use axum::{Router, routing::get};
+    /// use di_core::ServiceCollection;
+    /// use di_hosting::web::{Inject, WebServer};
+    ///
+    /// struct Greeting(&'static str);
+    ///
+    /// let mut services = ServiceCollection::new();
+    /// services.add_scoped(|| Arc::new(Greeting("hello")));
+    /// let provider = services.build()?;
+    /// let router = Router::new()
+    ///     .route("/", get(|Inject(greeting): Inject<Greeting>| async move { greeting.0 }));
+    /// let server = WebServer::new("127.0.0.1:0".parse()?, router)
+    ///     .with_request_scopes(provider.scope_factory());
+    /// # drop(server);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_request_scopes(mut self, scopes: ScopeFactory) -> Self {
+        self.scopes = Some(RequestScopeLayer::new(scopes));
+        self
     }
 
     /// The address the server is bound to, once started (the actual port when configured with
@@ -168,7 +208,11 @@ impl HostedService for WebServer {
         let shutdown = CancellationToken::new();
         let cut = CancellationToken::new();
         let router = self.router.clone();
-        let task = tokio::spawn(serve(listener, router, shutdown.clone(), cut.clone()));
+        let (stop, deadline) = (shutdown.clone(), cut.clone());
+        let task = match &self.scopes {
+            Some(scopes) => tokio::spawn(serve(listener, scopes.layer(router), stop, deadline)),
+            None => tokio::spawn(serve(listener, router, stop, deadline)),
+        };
         *self
             .local_addr
             .lock()
