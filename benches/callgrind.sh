@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Instruction counts per operation (callgrind) of the hot paths: ours vs the baseline, and with
 # --peers every peer crate on the same driver. Deterministic, unlike wall time on a shared machine.
-# Usage: benches/callgrind.sh [--peers]   (needs valgrind; CARGO_TARGET_DIR is honoured)
+# With --web, only the web cases (case 7): instructions and heap allocations (dhat) per request.
+# Usage: benches/callgrind.sh [--peers | --web]   (needs valgrind; CARGO_TARGET_DIR is honoured)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${CARGO_TARGET_DIR:-target}
@@ -21,6 +22,33 @@ per_op() { # case contender iterations; prints Ir per iteration, or "–" if uns
         awk -v n="$3" '/Collected/ && $4 > 0 { printf "%.0f", $4 / n }') || true
     echo "${ir:-–}"
 }
+per_request() { # case contender; prints "Ir | allocations" per request
+    # Whole program, so that the runtime and any disposal task count: the difference between
+    # 4,000 and 2,000 requests, divided by 2,000, leaves out the setup.
+    local ir=() blocks=() n
+    for n in 2000 4000; do
+        ir+=("$(valgrind --tool=callgrind --callgrind-out-file="$out/$1.$n" "$bin" "$1" "$2" "$n" 2>&1 |
+            awk '/Collected/ { print $4 }')")
+        blocks+=("$(valgrind --tool=dhat --dhat-out-file=/dev/null "$bin" "$1" "$2" "$n" 2>&1 |
+            awk '/Total:/ { x = $6; gsub(",", "", x); print x }')")
+    done
+    awk -v a="${ir[0]}" -v b="${ir[1]}" -v c="${blocks[0]}" -v d="${blocks[1]}" \
+        'BEGIN { printf "%.0f | %.2f", (b - a) / 2000, (d - c) / 2000 }'
+}
+web() {
+    echo "| web case (per request) | Ir | allocations |"
+    echo "|---|---:|---:|"
+    for case in web_state:baseline web_state_new_repo:baseline web_hand_scope:baseline \
+        web_inject:ours web_inject_outer:ours; do
+        echo "| ${case%%:*} | $(per_request "${case%%:*}" "${case##*:}") |"
+    done
+}
+if [[ "${1:-}" == "--web" ]]; then
+    web
+    echo
+    echo "callgrind profiles: $out (callgrind_annotate --inclusive=yes FILE)"
+    exit 0
+fi
 contender() { # case who iterations
     case "$2" in
         baseline | ours) per_op "$1" "$2" "$3" ;;
@@ -47,5 +75,7 @@ for case in scope_1 scope_1000; do
 done
 echo "| build_1000 | $(per_op build_1000 ours 5) |"
 echo "| build_10000 | $(per_op build_10000 ours 2) |"
+echo
+web
 echo
 echo "callgrind profiles: $out (callgrind_annotate --auto=yes FILE)"

@@ -7,9 +7,10 @@
 //!
 //! Only `measure` is counted, so setup (building the provider, creating the singletons, making
 //! the collections) is excluded; divide the total by the iteration count. `benches/callgrind.sh`
-//! does this for every case. The web cases run on a tokio runtime whose spawned tasks (the
-//! scope's disposal) run outside `measure`: count them with `--collect-atstart=yes` and the
-//! difference between two iteration counts instead.
+//! does this for every case. The web cases (`web_state`, `web_state_new_repo` and
+//! `web_hand_scope` with `baseline`, `web_inject` and `web_inject_outer` with `ours`) run on a
+//! tokio runtime, outside `measure`: count them with `--collect-atstart=yes` and the difference
+//! between two iteration counts, so that a disposal task is counted too (`callgrind.sh --web`).
 //!
 //! With `--features peers`, `peer_<case> <crate>` (e.g. `peer_e_complex shaku`) runs the peer
 //! modules of `benches/peers/` through a stand-in for criterion's group, so every contender is
@@ -82,10 +83,16 @@ fn run(case: &str, who: &str, n: u64) -> Result<bool, Box<dyn std::error::Error>
             let services = graph::collection(if case == "build_1000" { 1_000 } else { 10_000 });
             measure(n, || services.build().expect("builds"))
         }
-        ("web_state", "baseline") => web::run(web::state_router(), n),
+        ("web_state", "baseline") => web_run(&web::state(), n),
+        ("web_state_new_repo", "baseline") => web_run(&web::state_new_repo(), n),
+        ("web_hand_scope", "baseline") => web_run(&web::hand_scope(), n),
         ("web_inject", "ours") => {
-            let (router, _provider) = web::inject_router();
-            web::run(router, n)
+            let (router, _provider) = web::inject();
+            web_run(&router, n)
+        }
+        ("web_inject_outer", "ours") => {
+            let (service, _provider) = web::inject_outer();
+            web_run(&service, n)
         }
         #[cfg(feature = "peers")]
         (peer, who) if peer.starts_with("peer_") => return Ok(peers::run(&peer[5..], who, n)),
@@ -101,77 +108,32 @@ fn measure<R>(n: u64, mut work: impl FnMut() -> R) {
     }
 }
 
-mod web {
-    //! The two routers of `benches/web.rs`.
+/// The services of `benches/web.rs`.
+#[path = "../benches/web/routers.rs"]
+mod web;
 
-    use std::sync::Arc;
-
-    use axum::Router;
-    use axum::body::Body;
-    use axum::extract::State;
-    use axum::routing::get;
-    use benches::model::Config;
-    use di_core::{ServiceCollection, ServiceProvider};
-    use di_hosting::web::{Inject, RequestScopeLayer};
-    use tower::ServiceExt;
-
-    struct Repo {
-        config: Arc<Config>,
-    }
-
-    /// The scope layer holds the provider weakly: the caller keeps it alive.
-    pub(super) fn inject_router() -> (Router, ServiceProvider) {
-        let mut services = ServiceCollection::new();
-        services.add_singleton(|| Arc::new(Config { value: 7 }));
-        services.add_scoped(|config: Arc<Config>| Arc::new(Repo { config }));
-        let provider = services.build().expect("the web services build");
-        let router = Router::new()
-            .route(
-                "/",
-                get(|Inject(repo): Inject<Repo>| async move { repo.config.value.to_string() }),
-            )
-            .layer(RequestScopeLayer::new(provider.scope_factory()))
-            // Turn the handlers into routes once, as `axum::serve` and `WebServer` do (the
-            // `State` routers get the same from their `with_state`).
-            .with_state(());
-        (router, provider)
-    }
-
-    pub(super) fn state_router() -> Router {
-        let repo = Arc::new(Repo {
-            config: Arc::new(Config { value: 7 }),
-        });
-        Router::new()
-            .route(
-                "/",
-                get(|State(repo): State<Arc<Repo>>| async move { repo.config.value.to_string() }),
-            )
-            .with_state(repo)
-    }
-
-    pub(super) fn run(router: Router, n: u64) {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("a tokio runtime");
-        runtime.block_on(async {
-            for _ in 0..n {
-                let response = router
-                    .clone()
-                    .oneshot(http::Request::new(Body::empty()))
-                    .await
-                    .expect("infallible");
-                assert_eq!(
-                    response.status(),
-                    http::StatusCode::OK,
-                    "the handler answers"
-                );
-                let body = axum::body::to_bytes(response.into_body(), usize::MAX).await;
-                std::hint::black_box(body.expect("the body is read"));
-                tokio::task::yield_now().await;
-            }
-        });
-    }
+/// `n` requests through `service` on a current-thread runtime, yielding after each as the
+/// criterion bench does.
+fn web_run<S, B>(service: &S, n: u64)
+where
+    S: tower::Service<
+            http::Request<axum::body::Body>,
+            Response = http::Response<B>,
+            Error = std::convert::Infallible,
+        > + Clone,
+    B: http_body::Body,
+    B::Error: std::fmt::Debug,
+{
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    runtime.block_on(async {
+        for _ in 0..n {
+            web::request(service).await;
+            tokio::task::yield_now().await;
+        }
+    });
 }
 
 #[cfg(feature = "peers")]
