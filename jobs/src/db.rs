@@ -1,5 +1,7 @@
 //! [`Database`]: the SQLite connection pool, migrated at startup (an async singleton).
 
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -93,6 +95,10 @@ impl Database {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(BUSY_TIMEOUT)
             .foreign_keys(true);
+        // Creating the file, switching it to WAL and migrating it must not interleave with
+        // another process doing the same to a brand-new database: SQLite answers the loser
+        // "database is locked" without waiting. Held until the database is ready.
+        let _opening = lock_for_opening(options.get_filename()).await;
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)
@@ -122,6 +128,45 @@ impl Database {
     /// ```
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+}
+
+/// Locks `<database>.open-lock` exclusively, waiting for any other process opening the same
+/// database. A separate file, because closing a second descriptor of the database file itself
+/// would drop SQLite's own locks on it.
+///
+/// Best effort: `None` for in-memory databases (no other process can open them) and when the
+/// lock file cannot be created or locked (a missing directory, a read-only or lock-less file
+/// system); opening then goes on and reports the database's own error, if any.
+async fn lock_for_opening(database: &Path) -> Option<File> {
+    let name = database.as_os_str();
+    if name.is_empty() || name == ":memory:" {
+        return None;
+    }
+    let mut path = name.to_owned();
+    path.push(".open-lock");
+    let path = PathBuf::from(path);
+    let locking = path.clone();
+    let locked = tokio::task::spawn_blocking(move || {
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&locking)?;
+        file.lock()?;
+        Ok::<_, std::io::Error>(file)
+    })
+    .await;
+    match locked {
+        Ok(Ok(file)) => Some(file),
+        Ok(Err(error)) => {
+            tracing::debug!(path = %path.display(), %error, "opening the database without a lock file");
+            None
+        }
+        Err(join) => {
+            tracing::debug!(%join, "opening the database without a lock file");
+            None
+        }
     }
 }
 
