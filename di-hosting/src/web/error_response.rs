@@ -1,9 +1,12 @@
 //! [`JsonError`]: the `{"error": "..."}` response every failure of the web integration answers.
 
-use axum::body::Body;
+use axum::Json;
 use axum::response::{IntoResponse, Response};
-use bytes::Bytes;
-use http::{HeaderValue, StatusCode, header};
+use http::StatusCode;
+
+/// The body of [`JsonError::internal`], for the places that answer it without axum's `Body`
+/// (the request scope layer, when no scope can be created).
+pub(crate) const INTERNAL_ERROR_JSON: &str = r#"{"error":"internal server error"}"#;
 
 /// An error response with the body `{"error": "<message>"}`.
 ///
@@ -87,23 +90,26 @@ impl JsonError {
     pub fn message(&self) -> &str {
         &self.message
     }
-
-    /// The response with its JSON text in the body type `body` makes of it, for the places
-    /// that answer a body other than axum's (the request scope's opaque `500`).
-    pub(crate) fn into_http_response<B>(self, body: impl FnOnce(Bytes) -> B) -> http::Response<B> {
-        let text = serde_json::json!({ "error": self.message }).to_string();
-        let mut response = http::Response::new(body(Bytes::from(text)));
-        *response.status_mut() = self.status;
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
-        response
-    }
 }
 
 impl IntoResponse for JsonError {
     fn into_response(self) -> Response {
-        self.into_http_response(Body::from)
+        let body = serde_json::json!({ "error": self.message });
+        (self.status, Json(body)).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn internal_error_json_is_the_body_of_json_error_internal() {
+        let response = JsonError::internal().into_response();
+        let body = axum::body::to_bytes(response.into_body(), 1024)
+            .await
+            .expect("the body");
+
+        assert_eq!(&body[..], INTERNAL_ERROR_JSON.as_bytes());
     }
 }

@@ -5,9 +5,9 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
+use http::{HeaderValue, StatusCode, header};
 use pin_project_lite::pin_project;
 
-use crate::web::error_response::JsonError;
 use crate::web::scope_guard::ScopeGuard;
 use crate::web::scoped_body::ScopedBody;
 
@@ -47,7 +47,7 @@ pin_project! {
         Called {
             #[pin]
             future: F,
-            guard: Option<ScopeGuard>,
+            guard: ScopeGuard,
         },
         /// No scope could be created: the answer is an opaque `500`.
         NoScope,
@@ -57,10 +57,7 @@ pin_project! {
 impl<F> RequestScopeFuture<F> {
     pub(crate) fn called(future: F, guard: ScopeGuard) -> Self {
         Self {
-            state: State::Called {
-                future,
-                guard: Some(guard),
-            },
+            state: State::Called { future, guard },
         }
     }
 
@@ -89,14 +86,21 @@ where
                 let output = ready!(future.poll(cx));
                 // On an error the guard is dropped here, which disposes the scope.
                 let guard = guard.take();
-                // (`None` only when polled again after completion: the scope is released.)
+                // (Empty only when polled again after completion: the scope is released.)
                 Poll::Ready(
                     output.map(|response| response.map(|body| ScopedBody::new(body, guard))),
                 )
             }
-            StateProjection::NoScope => Poll::Ready(Ok(
-                JsonError::internal().into_http_response(ScopedBody::error)
-            )),
+            StateProjection::NoScope => Poll::Ready(Ok(no_scope_response())),
         }
     }
+}
+
+/// The opaque JSON `500` (the body of [`JsonError::internal`](crate::web::JsonError::internal)) of a request that got no scope.
+fn no_scope_response<B>() -> http::Response<ScopedBody<B>> {
+    let mut response = http::Response::new(ScopedBody::error());
+    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    let json = HeaderValue::from_static("application/json");
+    response.headers_mut().insert(header::CONTENT_TYPE, json);
+    response
 }

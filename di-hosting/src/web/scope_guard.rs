@@ -6,7 +6,7 @@ use std::task::{Context, Poll, Waker};
 
 use di_core::Scope;
 
-/// Disposes a request's scope when dropped.
+/// Disposes a request's scope when released or dropped (an empty guard does nothing).
 ///
 /// Inside a tokio runtime the disposal future is polled once, in place: a scope whose instances
 /// have nothing asynchronous to wait for (the common case) is disposed there and then, without
@@ -22,10 +22,21 @@ impl ScopeGuard {
     pub(crate) fn new(scope: Scope) -> Self {
         Self { scope: Some(scope) }
     }
-}
 
-impl Drop for ScopeGuard {
-    fn drop(&mut self) {
+    /// A guard of no scope (the request has none, or it moved on).
+    pub(crate) fn empty() -> Self {
+        Self { scope: None }
+    }
+
+    /// Moves the scope out into a new guard, leaving this one empty.
+    pub(crate) fn take(&mut self) -> Self {
+        Self {
+            scope: self.scope.take(),
+        }
+    }
+
+    /// Disposes the scope now (see the type's docs); the guard is empty afterwards.
+    pub(crate) fn release(&mut self) {
         let Some(scope) = self.scope.take() else {
             return;
         };
@@ -55,5 +66,11 @@ impl Drop for ScopeGuard {
         }
         // Still waiting on an async `dispose`: the task polls it with a real waker.
         runtime.spawn(disposal);
+    }
+}
+
+impl Drop for ScopeGuard {
+    fn drop(&mut self) {
+        self.release();
     }
 }

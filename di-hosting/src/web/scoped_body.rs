@@ -8,6 +8,7 @@ use bytes::Bytes;
 use http_body::{Frame, SizeHint};
 use pin_project_lite::pin_project;
 
+use crate::web::error_response::INTERNAL_ERROR_JSON;
 use crate::web::scope_guard::ScopeGuard;
 
 pin_project! {
@@ -44,11 +45,13 @@ pin_project! {
     pub struct ScopedBody<B> {
         #[pin]
         content: Content<B>,
-        guard: Option<ScopeGuard>,
+        guard: ScopeGuard,
     }
 }
 
 pin_project! {
+    // One small error variant, so that the enum is no larger than `B` when `B` has a niche
+    // (axum's `Body` does): the response moves through a few futures by value.
     #[project = ContentProjection]
     enum Content<B> {
         /// The inner service's body.
@@ -56,36 +59,34 @@ pin_project! {
             #[pin]
             body: B,
         },
-        /// The opaque error answered without calling the inner service; `None` once sent.
+        /// The opaque error answered without calling the inner service; `sent` once polled.
         Error {
-            bytes: Option<Bytes>,
+            sent: bool,
         },
     }
 }
 
 impl<B> ScopedBody<B> {
     /// `body`, disposing the scope of `guard` (if any) when it ends or is dropped.
-    pub(crate) fn new(body: B, guard: Option<ScopeGuard>) -> Self {
+    pub(crate) fn new(body: B, guard: ScopeGuard) -> Self {
         Self {
             content: Content::Inner { body },
             guard,
         }
     }
 
-    /// A body of `bytes` that ran in no scope (the scope could not be created).
-    pub(crate) fn error(bytes: Bytes) -> Self {
+    /// The body of the opaque error, in no scope (none could be created).
+    pub(crate) fn error() -> Self {
         Self {
-            content: Content::Error { bytes: Some(bytes) },
-            guard: None,
+            content: Content::Error { sent: false },
+            guard: ScopeGuard::empty(),
         }
     }
 }
 
 impl<B> fmt::Debug for ScopedBody<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ScopedBody")
-            .field("scoped", &self.guard.is_some())
-            .finish_non_exhaustive()
+        f.debug_struct("ScopedBody").finish_non_exhaustive()
     }
 }
 
@@ -103,29 +104,48 @@ impl<B: http_body::Body<Data = Bytes>> http_body::Body for ScopedBody<B> {
                 let polled = body.poll_frame(cx);
                 if matches!(polled, Poll::Ready(None) | Poll::Ready(Some(Err(_)))) {
                     // The body is complete (or failed): the scope's work is done.
-                    *this.guard = None;
+                    this.guard.release();
                 }
                 polled
             }
-            ContentProjection::Error { bytes } => {
-                Poll::Ready(bytes.take().map(|bytes| Ok(Frame::data(bytes))))
+            ContentProjection::Error { sent } if !*sent => {
+                *sent = true;
+                let json = Bytes::from_static(INTERNAL_ERROR_JSON.as_bytes());
+                Poll::Ready(Some(Ok(Frame::data(json))))
             }
+            ContentProjection::Error { .. } => Poll::Ready(None),
         }
     }
 
     fn is_end_stream(&self) -> bool {
         match &self.content {
             Content::Inner { body } => body.is_end_stream(),
-            Content::Error { bytes } => bytes.is_none(),
+            Content::Error { sent } => *sent,
         }
     }
 
     fn size_hint(&self) -> SizeHint {
         match &self.content {
             Content::Inner { body } => body.size_hint(),
-            Content::Error { bytes } => {
-                SizeHint::with_exact(bytes.as_ref().map_or(0, |bytes| bytes.len() as u64))
+            Content::Error { sent: false } => {
+                SizeHint::with_exact(INTERNAL_ERROR_JSON.len() as u64)
             }
+            Content::Error { sent: true } => SizeHint::with_exact(0),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scoped_axum_body_is_no_larger_than_the_body_and_the_scope() {
+        // The response moves by value through several futures: keep the wrapper to the inner
+        // body plus one pointer.
+        assert_eq!(
+            std::mem::size_of::<ScopedBody<axum::body::Body>>(),
+            std::mem::size_of::<axum::body::Body>() + std::mem::size_of::<usize>()
+        );
     }
 }
