@@ -15,14 +15,14 @@ use crate::web::server::WebServer;
 /// use std::sync::Arc;
 /// use axum::{Router, routing::get};
 /// use di_core::{ScopeFactory, ServiceCollection};
-/// use di_hosting::web::{RequestScopeLayer, WebServer, WebServerExt};
+/// use di_hosting::web::{WebServer, WebServerExt};
 ///
 /// let mut services = ServiceCollection::new();
 /// services.add_web_server(|scopes: ScopeFactory| {
-///     let router = Router::new()
-///         .route("/", get(|| async { "hello" }))
-///         .layer(RequestScopeLayer::new(scopes));
-///     Arc::new(WebServer::new("127.0.0.1:0".parse().expect("an address"), router))
+///     let router = Router::new().route("/", get(|| async { "hello" }));
+///     let address = "127.0.0.1:0".parse().expect("an address");
+///     // A scope per request, around the whole router (see `WebServer::with_request_scopes`).
+///     Arc::new(WebServer::new(address, router).with_request_scopes(scopes))
 /// });
 /// let provider = services.build()?;
 /// assert!(provider.get::<WebServer>()?.local_addr().is_none());
