@@ -39,7 +39,8 @@ web() {
     echo "| web case (per request) | Ir | allocations |"
     echo "|---|---:|---:|"
     for case in web_state:baseline web_state_new_repo:baseline web_hand_scope:baseline \
-        web_inject:ours web_inject_outer:ours; do
+        web_inject:ours web_inject_outer:ours web_hyper_state:baseline \
+        web_hyper_hand_scope:baseline web_hyper_inject:ours web_hyper_inject_outer:ours; do
         echo "| ${case%%:*} | $(per_request "${case%%:*}" "${case##*:}") |"
     done
 }

@@ -8,9 +8,11 @@
 //! Only `measure` is counted, so setup (building the provider, creating the singletons, making
 //! the collections) is excluded; divide the total by the iteration count. `benches/callgrind.sh`
 //! does this for every case. The web cases (`web_state`, `web_state_new_repo` and
-//! `web_hand_scope` with `baseline`, `web_inject` and `web_inject_outer` with `ours`) run on a
-//! tokio runtime, outside `measure`: count them with `--collect-atstart=yes` and the difference
-//! between two iteration counts, so that a disposal task is counted too (`callgrind.sh --web`).
+//! `web_hand_scope` with `baseline`, `web_inject` and `web_inject_outer` with `ours`, in-process
+//! with `oneshot`; `web_hyper_{state,hand_scope}` and `web_hyper_{inject,inject_outer}` through
+//! hyper's HTTP/1 server, as `WebServer` serves) run on a tokio runtime, outside `measure`: count
+//! them with `--collect-atstart=yes` and the difference between two iteration counts, so that a
+//! disposal task is counted too (`callgrind.sh --web`).
 //!
 //! With `--features peers`, `peer_<case> <crate>` (e.g. `peer_e_complex shaku`) runs the peer
 //! modules of `benches/peers/` through a stand-in for criterion's group, so every contender is
@@ -94,6 +96,16 @@ fn run(case: &str, who: &str, n: u64) -> Result<bool, Box<dyn std::error::Error>
             let (service, _provider) = web::inject_outer();
             web_run(&service, n)
         }
+        ("web_hyper_state", "baseline") => hyper_run(web::state(), n),
+        ("web_hyper_hand_scope", "baseline") => hyper_run(web::hand_scope(), n),
+        ("web_hyper_inject", "ours") => {
+            let (router, _provider) = web::inject();
+            hyper_run(router, n)
+        }
+        ("web_hyper_inject_outer", "ours") => {
+            let (service, _provider) = web::inject_outer();
+            hyper_run(service, n)
+        }
         #[cfg(feature = "peers")]
         (peer, who) if peer.starts_with("peer_") => return Ok(peers::run(&peer[5..], who, n)),
         _ => return Ok(false),
@@ -133,6 +145,65 @@ where
             web::request(service).await;
             tokio::task::yield_now().await;
         }
+    });
+}
+
+/// `n` requests on one HTTP/1.1 keep-alive connection that hyper serves with `service`, as
+/// `WebServer` does (its `with_request_scopes` serves `RequestScope<Router>`), over an in-memory
+/// pipe so that no system call is counted.
+fn hyper_run<S, B>(service: S, n: u64)
+where
+    S: tower::Service<
+            http::Request<hyper::body::Incoming>,
+            Response = http::Response<B>,
+            Error = std::convert::Infallible,
+        > + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+    B: http_body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    runtime.block_on(async {
+        let (mut client, server) = tokio::io::duplex(64 * 1024);
+        let connection = tokio::spawn(hyper::server::conn::http1::Builder::new().serve_connection(
+            hyper_util::rt::TokioIo::new(server),
+            hyper_util::service::TowerToHyperService::new(service),
+        ));
+        let mut answer = vec![0; 4096];
+        for _ in 0..n {
+            client
+                .write_all(b"GET / HTTP/1.1\r\nHost: bench\r\n\r\n")
+                .await
+                .expect("the request is written");
+            let mut read = 0;
+            // The handler answers "7": the response is its head and one byte of body.
+            let head_end = loop {
+                let more = client.read(&mut answer[read..]).await.expect("an answer");
+                assert!(more > 0, "the connection stays open");
+                read += more;
+                if let Some(end) = answer[..read].windows(4).position(|w| w == b"\r\n\r\n") {
+                    break end + 4;
+                }
+            };
+            assert!(answer.starts_with(b"HTTP/1.1 200"), "the handler answers");
+            while read < head_end + 1 {
+                read += client.read(&mut answer[read..]).await.expect("the body");
+            }
+            assert_eq!(read, head_end + 1, "one response per request");
+        }
+        drop(client);
+        connection
+            .await
+            .expect("the connection task")
+            .expect("the connection");
     });
 }
 
