@@ -71,8 +71,8 @@ echo
 echo "| case | ours Ir/op |"
 echo "|---|---:|"
 echo "| d_scope, hand-written scope (baseline) | $(per_op d_scope manual_scope 5000) |"
-for case in scope_1 scope_1000; do
-    echo "| $case (create scope, resolve 1 scoped, drop) | $(per_op "$case" ours 2000) |"
+for case in scope_1 scope_100 scope_1000 scope_10000; do
+    echo "| $case (create scope, resolve the last scoped registration, drop) | $(per_op "$case" ours 2000) |"
 done
 echo "| build_1000 | $(per_op build_1000 ours 5) |"
 echo "| build_10000 | $(per_op build_10000 ours 2) |"

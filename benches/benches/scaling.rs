@@ -1,4 +1,5 @@
-//! Cases 2 and 3: scope creation with 1 vs 1,000 registrations, `get_all` of 8 registrations
+//! Cases 2 and 3: scope creation with 1 vs 1,000 registrations (and resolving the last one: 1,
+//! 100, 1,000 and 10,000, the last three past the scope's inline slots), `get_all` of 8 registrations
 //! and keyed resolution, each against a hand-written baseline.
 
 use std::hint::black_box;
@@ -37,7 +38,7 @@ fn scopes(c: &mut Criterion) {
             Arc::clone(scope.filler.get_or_init(|| Arc::new(Filler)))
         })
     });
-    for n in [1, 1_000] {
+    for n in [1, 100, 1_000, 10_000] {
         let provider = container::scoped_fillers(n)
             .build()
             .expect("the fillers build");

@@ -63,8 +63,8 @@ fn run(case: &str, who: &str, n: u64) -> Result<bool, Box<dyn std::error::Error>
         ("d_scope", "ours") => measure(n, || p.create_scope().get::<Request>().expect("resolves")),
         ("e_complex", "baseline") => measure(n, || base.complex()),
         ("e_complex", "ours") => measure(n, || p.get::<Root>().expect("resolves")),
-        ("scope_1", "ours") | ("scope_1000", "ours") => {
-            let fillers = if case == "scope_1" { 1 } else { 1_000 };
+        ("scope_1" | "scope_100" | "scope_1000" | "scope_10000", "ours") => {
+            let fillers: usize = case["scope_".len()..].parse()?;
             let p = container::scoped_fillers(fillers).build()?;
             measure(n, || p.create_scope().get::<Filler>().expect("resolves"))
         }
