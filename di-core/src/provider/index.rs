@@ -2,7 +2,7 @@
 
 use std::any::TypeId;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use rustc_hash::FxBuildHasher;
 
@@ -39,13 +39,66 @@ impl Hasher for TypeIdHasher {
 
 type TypeMap<V> = HashMap<TypeId, V, BuildHasherDefault<TypeIdHasher>>;
 
+/// A frozen open-addressing table from `TypeId`: a `TypeId` is already a hash, so its own bits
+/// pick the bucket, and at most half the buckets are used, so a lookup is one or two compares
+/// (cheaper than a general hash map's group probing on the resolution entry path).
+#[derive(Debug)]
+pub(crate) struct TypeTable<V> {
+    buckets: Box<[Option<(TypeId, V)>]>,
+    mask: usize,
+}
+
+impl<V> TypeTable<V> {
+    fn new(items: impl ExactSizeIterator<Item = (TypeId, V)>) -> Self {
+        let len = (items.len() * 2).next_power_of_two().max(2);
+        let mut buckets: Box<[Option<(TypeId, V)>]> =
+            std::iter::repeat_with(|| None).take(len).collect();
+        let mask = len - 1;
+        for (type_id, value) in items {
+            let mut i = bucket(type_id) & mask;
+            while buckets[i].is_some() {
+                i = (i + 1) & mask;
+            }
+            buckets[i] = Some((type_id, value));
+        }
+        Self { buckets, mask }
+    }
+
+    #[inline]
+    fn get(&self, type_id: TypeId) -> Option<&V> {
+        let mut i = bucket(type_id) & self.mask;
+        loop {
+            // An empty bucket ends the probe; the table is never full.
+            let (key, value) = self.buckets.get(i)?.as_ref()?;
+            if *key == type_id {
+                return Some(value);
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+}
+
+impl<V> Default for TypeTable<V> {
+    fn default() -> Self {
+        Self::new(std::iter::empty())
+    }
+}
+
+/// The bucket bits of a `TypeId`: its hash, as [`TypeIdHasher`] passes it through.
+#[inline]
+fn bucket(type_id: TypeId) -> usize {
+    let mut hasher = TypeIdHasher::default();
+    type_id.hash(&mut hasher);
+    hasher.finish() as usize
+}
+
 /// Lookup tables built once at `build()`.
 #[derive(Debug, Default)]
 pub(crate) struct ServiceIndex {
-    unkeyed: TypeMap<Entry>,
+    unkeyed: TypeTable<Entry>,
     /// Keys are hashed with FxHash: SipHash's flood resistance buys nothing for keys that come
     /// from the program's own registrations, and costs ~200 instructions per lookup.
-    keyed: TypeMap<HashMap<ServiceKey, Entry, FxBuildHasher>>,
+    keyed: TypeTable<HashMap<ServiceKey, Entry, FxBuildHasher>>,
 }
 
 impl ServiceIndex {
@@ -65,29 +118,23 @@ impl ServiceIndex {
             }
         }
         Self {
-            unkeyed: unkeyed
-                .into_iter()
-                .map(|(t, all)| (t, entry(all)))
-                .collect(),
-            keyed: keyed
-                .into_iter()
-                .map(|(t, by_key)| {
-                    (
-                        t,
-                        by_key.into_iter().map(|(k, all)| (k, entry(all))).collect(),
-                    )
-                })
-                .collect(),
+            unkeyed: TypeTable::new(unkeyed.into_iter().map(|(t, all)| (t, entry(all)))),
+            keyed: TypeTable::new(keyed.into_iter().map(|(t, by_key)| {
+                (
+                    t,
+                    by_key.into_iter().map(|(k, all)| (k, entry(all))).collect(),
+                )
+            })),
         }
     }
 
     #[inline]
     pub(crate) fn unkeyed(&self, type_id: TypeId) -> Option<&Entry> {
-        self.unkeyed.get(&type_id)
+        self.unkeyed.get(type_id)
     }
 
     pub(crate) fn keyed(&self, type_id: TypeId, key: &ServiceKey) -> Option<&Entry> {
-        self.keyed.get(&type_id)?.get(key)
+        self.keyed.get(type_id)?.get(key)
     }
 }
 
@@ -95,5 +142,54 @@ fn entry(all: Vec<u32>) -> Entry {
     Entry {
         last: all.last().copied().unwrap_or_default(),
         all: all.into_boxed_slice(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids() -> Vec<TypeId> {
+        vec![
+            TypeId::of::<u8>(),
+            TypeId::of::<u16>(),
+            TypeId::of::<u32>(),
+            TypeId::of::<u64>(),
+            TypeId::of::<i8>(),
+            TypeId::of::<i16>(),
+            TypeId::of::<i32>(),
+            TypeId::of::<i64>(),
+            TypeId::of::<String>(),
+            TypeId::of::<Vec<u8>>(),
+            TypeId::of::<[u8; 1]>(),
+            TypeId::of::<[u8; 2]>(),
+            TypeId::of::<[u8; 3]>(),
+            TypeId::of::<dyn std::any::Any>(),
+            TypeId::of::<Option<u8>>(),
+            TypeId::of::<bool>(),
+            TypeId::of::<char>(),
+        ]
+    }
+
+    #[test]
+    fn every_type_in_the_table_is_found_with_its_own_value() {
+        for len in 0..=ids().len() {
+            let table =
+                TypeTable::new(ids().into_iter().take(len).enumerate().map(|(i, t)| (t, i)));
+            for (i, id) in ids().into_iter().enumerate() {
+                let expected = (i < len).then_some(i);
+                assert_eq!(
+                    table.get(id).copied(),
+                    expected,
+                    "type {i} of a table of {len}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn an_empty_table_finds_nothing() {
+        let table: TypeTable<u8> = TypeTable::default();
+        assert_eq!(table.get(TypeId::of::<u8>()), None);
     }
 }
