@@ -219,6 +219,7 @@ impl<'a> Resolver<'a> {
         self.last(self.provider.index.unkeyed(TypeId::of::<T>()))
     }
 
+    /// Public entry: every unkeyed registration of `T`, in registration order.
     pub(crate) fn get_all<T: ?Sized + Send + Sync + 'static>(
         &self,
     ) -> Result<Vec<Arc<T>>, ResolveError> {

@@ -93,6 +93,7 @@ type Entry<T> = OnceCell<(usize, Page<T>)>;
 fn new_page<T>() -> Page<T> {
     std::iter::repeat_with(Cell::new).take(PAGE).collect()
 }
+
 /// Entries per [`Directory`] block.
 const DIRECTORY: usize = 8;
 
