@@ -251,7 +251,16 @@ impl<'a> Resolver<'a> {
     ) -> Result<Arc<T>, ResolveError> {
         self.check_live::<T>()?;
         match entry {
-            Some(entry) => self.resolve_index(entry.last as usize),
+            Some(entry) => {
+                let site = self.provider.site::<T>(entry.last as usize);
+                // A created singleton without a call (a singleton never requires a scope).
+                if let SiteKind::Singleton { cached, .. } = &site.kind
+                    && let Some(instance) = cached.get()
+                {
+                    return Ok(Arc::clone(instance));
+                }
+                self.resolve_site(site)
+            }
             None => Err(ResolveError::NotRegistered {
                 service: type_name::<T>(),
             }),
