@@ -73,7 +73,7 @@ impl<'a> Resolver<'a> {
         site: &SiteRef<T>,
     ) -> Result<Arc<T>, ResolveError> {
         match site.site() {
-            Some(site) => self.resolve_site(site),
+            Some(site) => self.resolve_cached_first(site),
             // Every cell is filled before the provider exists.
             None => Err(ResolveError::NotInitialized {
                 service: type_name::<T>(),
@@ -124,7 +124,23 @@ impl<'a> Resolver<'a> {
         &self,
         index: usize,
     ) -> Result<Arc<T>, ResolveError> {
-        self.resolve_site(self.provider.site::<T>(index))
+        self.resolve_cached_first(self.provider.site::<T>(index))
+    }
+
+    /// [`resolve_site`](Self::resolve_site), with a created singleton handed out inline, without
+    /// a call into the general path (a singleton never requires a scope): most resolutions in a
+    /// running application are of singletons already created.
+    #[inline(always)]
+    fn resolve_cached_first<T: ?Sized + Send + Sync + 'static>(
+        &self,
+        site: &CallSite<T>,
+    ) -> Result<Arc<T>, ResolveError> {
+        if let SiteKind::Singleton { cached, .. } = &site.kind
+            && let Some(instance) = cached.get()
+        {
+            return Ok(Arc::clone(instance));
+        }
+        self.resolve_site(site)
     }
 
     #[inline]
@@ -251,16 +267,7 @@ impl<'a> Resolver<'a> {
     ) -> Result<Arc<T>, ResolveError> {
         self.check_live::<T>()?;
         match entry {
-            Some(entry) => {
-                let site = self.provider.site::<T>(entry.last as usize);
-                // A created singleton without a call (a singleton never requires a scope).
-                if let SiteKind::Singleton { cached, .. } = &site.kind
-                    && let Some(instance) = cached.get()
-                {
-                    return Ok(Arc::clone(instance));
-                }
-                self.resolve_site(site)
-            }
+            Some(entry) => self.resolve_index(entry.last as usize),
             None => Err(ResolveError::NotRegistered {
                 service: type_name::<T>(),
             }),
