@@ -41,7 +41,9 @@ pub struct HostOptions {
     pub failure_policy: FailurePolicy,
     /// Start the services of each startup phase concurrently instead of in registration order.
     pub concurrent_start: bool,
-    /// Stop the services of each shutdown phase concurrently instead of in reverse order.
+    /// Stop the services of each shutdown phase concurrently instead of in reverse order
+    /// (every background service's token is then cancelled at once, in the `stop` phase, so a
+    /// worker no longer outlives the services registered after it).
     pub concurrent_stop: bool,
     /// Stop gracefully on SIGINT, SIGTERM and SIGQUIT (Ctrl+C elsewhere), and exit at once on a
     /// second signal during the stop (default `true`; switch it off in tests).

@@ -15,6 +15,15 @@ use tokio_util::sync::CancellationToken;
 /// single shutdown deadline passes, after which an unfinished call is abandoned and named in the
 /// result.
 ///
+/// # Ordering
+///
+/// Stop order is the reverse of registration order, and a [`BackgroundService`] is cancelled in
+/// the `stop` phase at its own turn. So register what *consumes* before what *produces*: a queue
+/// worker registered before the web server keeps running while the server's `stop` drains its
+/// in-flight requests, and is cancelled only then, with every event they queued still to drain.
+/// With [`HostOptions::concurrent_stop`](crate::HostOptions::concurrent_stop) every `stop` (and
+/// every worker's cancellation) of a phase happens at once, and that ordering is given up.
+///
 /// # Examples
 ///
 /// ```
@@ -96,10 +105,20 @@ pub trait HostedService: Send + Sync + 'static {
 /// A long-running worker: the host runs `execute` on its own task from start until the host
 /// stops.
 ///
-/// `stopping` is a child of the host's stopping token: it is cancelled when the host begins to
-/// stop, and `execute` should then return `Ok(())` promptly. An error or a panic is a failure,
-/// handled by the worker's [`FailurePolicy`](crate::FailurePolicy); returning `Ok(())` early
-/// just ends the worker.
+/// `stopping` is this worker's own token. It is **not** cancelled when the host begins to stop
+/// (that is the [`ApplicationLifetime`](crate::ApplicationLifetime)'s `stopping` event, which
+/// fires first), but when the stop reaches this worker: services stop in reverse registration
+/// order, so every service registered after this one has stopped by then. `execute` should then
+/// finish what is queued and return `Ok(())` promptly, within the host's one shutdown deadline
+/// (a worker still running at the deadline is aborted and named in the host's result).
+///
+/// Choose the order by registering: a worker that consumes what a web server produces is
+/// registered *before* the server, so it keeps consuming while the server drains its in-flight
+/// requests, and is cancelled after. (As in .NET, where `BackgroundService.StopAsync` cancels
+/// the token of its `ExecuteAsync` at that service's turn.)
+///
+/// An error or a panic is a failure, handled by the worker's
+/// [`FailurePolicy`](crate::FailurePolicy); returning `Ok(())` early just ends the worker.
 ///
 /// # Examples
 ///

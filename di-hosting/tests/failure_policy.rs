@@ -246,22 +246,29 @@ async fn a_panic_is_restarted_like_an_error_and_a_recovered_worker_keeps_running
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_stop_during_the_backoff_ends_the_worker_without_a_failure() {
+async fn a_stop_during_the_backoff_reports_the_failure_no_restart_recovered() {
     let log = Log::default();
     let began = Instant::now();
     let result = quiet_host()
         .configure_options(|options| options.failure_policy = restart(60, 5, 600))
         .configure_services(|services| {
             let worker = Scripted::new(&log, vec![Step::FailAfter(1)]);
-            services.add_hosted_service_with(move || Arc::clone(&worker));
+            services
+                .add_hosted_service_with(move || Arc::clone(&worker))
+                .name("flaky");
         })
         .build()
         .run_until(tokio::time::sleep(Duration::from_secs(10)))
         .await;
 
-    result.expect("the failure was handled by a restart");
-    assert_eq!(secs(began), 10);
-    assert_eq!(log.events(), ["run 0 at 0"]);
+    let error = result.expect_err("the failure was never recovered");
+    assert_eq!(secs(began), 10, "the stop did not wait for the backoff");
+    assert_eq!(log.events(), ["run 0 at 0"], "no restart ran");
+    assert!(
+        matches!(error.failures(), [HostFailure::WorkerFailed { service, .. }] if service == "flaky"),
+        "{error:?}"
+    );
+    assert_eq!(error.exit_code(), 1);
 }
 
 #[tokio::test(start_paused = true)]

@@ -368,3 +368,61 @@ async fn a_panicking_hosted_service_factory_fails_the_start_and_the_provider_is_
     );
     assert_eq!(log.events(), ["pool disposed"]);
 }
+
+/// A start hook that honours its token: it returns `Ok` when the token fires.
+struct StartsUntilCancelled(Log);
+
+#[async_trait]
+impl di_hosting::HostedService for StartsUntilCancelled {
+    async fn start(&self, cancel: CancellationToken) -> Result<(), BoxError> {
+        cancel.cancelled().await;
+        self.0.push("polite.start returned");
+        Ok(())
+    }
+    async fn stop(&self, _cancel: CancellationToken) -> Result<(), BoxError> {
+        self.0.push("polite.stop");
+        Ok(())
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_start_that_returns_ok_when_the_startup_timeout_fires_still_fails_the_startup() {
+    let log = Log::default();
+    let (a, polite, c, worker) = (log.clone(), log.clone(), log.clone(), log.clone());
+    let began = Instant::now();
+    let error = quiet_host()
+        .configure_options(|options| options.startup_timeout = Some(Duration::from_secs(5)))
+        .configure_services(|services| {
+            services
+                .add_lifecycle_service_with(move || Arc::new(Recorder::new("a", &a)))
+                .name("a");
+            services
+                .add_lifecycle_service_with(move || Arc::new(StartsUntilCancelled(polite.clone())))
+                .name("polite");
+            services
+                .add_lifecycle_service_with(move || Arc::new(Recorder::new("c", &c)))
+                .name("c");
+            services.add_hosted_service_with(move || Arc::new(Waiter::new("worker", &worker)));
+        })
+        .build()
+        .start()
+        .await
+        .expect_err("the startup timed out");
+
+    assert_eq!(secs(began), 5);
+    assert!(
+        matches!(
+            error.failures(),
+            [HostFailure::StartTimeout { service, hook: LifecycleHook::Start, .. }] if service == "polite"
+        ),
+        "{error:?}"
+    );
+    assert!(
+        !log.events().contains(&"c.start".to_owned()),
+        "{:?}",
+        log.events()
+    );
+    assert!(log.matching("worker.").is_empty(), "{:?}", log.events());
+    // It did start (it returned `Ok`), so it is stopped, in reverse order, before `a`.
+    assert!(log.position("polite.stop") < log.position("a.stop"));
+}

@@ -311,10 +311,9 @@ async fn the_shutdown_deadline_counts_from_a_stop_requested_during_startup() {
         .collect();
     assert_eq!(late, ["start", "worker"]);
     assert_eq!(log.matching("start."), ["start.starting", "start.start"]);
-    assert_eq!(
-        log.matching("worker."),
-        ["worker.execute", "worker.cancelled"]
-    );
+    // The worker's turn to stop comes after the hanging start's, which used the whole deadline:
+    // it is aborted there without having been asked.
+    assert_eq!(log.matching("worker."), ["worker.execute"]);
 }
 
 /// A singleton whose disposal takes five seconds.

@@ -1,4 +1,4 @@
-//! Stopping: reverse order phase by phase, worker tokens cancelled first, one deadline across
+//! Stopping: reverse order phase by phase, each worker's token cancelled at its own turn, one deadline across
 //! every service, abort and naming of what is left, concurrent stop, stop errors.
 
 mod support;
@@ -54,7 +54,7 @@ async fn services_stop_in_reverse_order_phase_by_phase() {
     );
 }
 
-/// Keeps the token it was given, to check its parent.
+/// Keeps the token it was given.
 #[derive(Default)]
 struct TokenKeeper(Mutex<Option<CancellationToken>>);
 
@@ -68,39 +68,138 @@ impl BackgroundService for TokenKeeper {
 }
 
 #[tokio::test(start_paused = true)]
-async fn every_workers_token_is_a_child_of_the_hosts_stopping_token() {
-    let keepers = [
-        Arc::new(TokenKeeper::default()),
-        Arc::new(TokenKeeper::default()),
-    ];
-    let registered = keepers.clone();
+async fn a_stop_request_fires_stopping_at_once_but_cancels_no_worker_token_by_itself() {
+    let keeper = Arc::new(TokenKeeper::default());
+    let registered = Arc::clone(&keeper);
     let running = quiet_host()
         .configure_services(|services| {
-            for keeper in registered {
-                services.add_hosted_service_with(move || Arc::clone(&keeper));
-            }
+            services.add_hosted_service_with(move || Arc::clone(&registered));
         })
         .build()
         .start()
         .await
         .expect("the host starts");
     tokio::task::yield_now().await;
-    let tokens: Vec<CancellationToken> = keepers
-        .iter()
-        .map(|k| {
-            k.0.lock()
-                .expect("not poisoned")
-                .clone()
-                .expect("execute ran")
-        })
-        .collect();
-    assert!(tokens.iter().all(|token| !token.is_cancelled()));
+    let token = keeper
+        .0
+        .lock()
+        .expect("not poisoned")
+        .clone()
+        .expect("execute ran");
 
     running.lifetime().stop_application();
 
-    // Synchronously, before the host has run a single stop call.
-    assert!(tokens.iter().all(CancellationToken::is_cancelled));
+    // Synchronously: the event fired, the worker's turn has not come yet.
+    assert!(running.lifetime().is_stopping());
+    assert!(!token.is_cancelled());
     running.wait().await.expect("the host stops cleanly");
+    assert!(token.is_cancelled());
+}
+
+#[tokio::test(start_paused = true)]
+async fn each_workers_token_is_cancelled_at_its_own_turn_in_reverse_registration_order() {
+    let log = Log::default();
+    let (first, middle, last) = (log.clone(), log.clone(), log.clone());
+    let running = quiet_host()
+        .configure_services(|services| {
+            services.add_hosted_service_with(move || Arc::new(Waiter::new("first", &first)));
+            services.add_lifecycle_service_with(move || {
+                Arc::new(stopping_with(
+                    &middle,
+                    "middle",
+                    Behaviour::Sleep(Duration::from_secs(5)),
+                ))
+            });
+            services.add_hosted_service_with(move || Arc::new(Waiter::new("last", &last)));
+        })
+        .build()
+        .start()
+        .await
+        .expect("the host starts");
+    let began = Instant::now();
+    // Stamps each new event with the (paused, exact) second it was first seen at.
+    let timed = Log::default();
+    let stamp = {
+        let (log, timed) = (log.clone(), timed.clone());
+        move || {
+            let (events, seen) = (log.events(), timed.events().len());
+            for event in &events[seen..] {
+                timed.push(format!("{event} at {}", secs(began)));
+            }
+        }
+    };
+    let watcher = {
+        let stamp = stamp.clone();
+        tokio::spawn(async move {
+            for _ in 0..1_000 {
+                stamp();
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        })
+    };
+    tokio::task::yield_now().await;
+
+    running.stop().await.expect("the host stops cleanly");
+    stamp();
+    watcher.abort();
+
+    let stop_events: Vec<String> = timed
+        .events()
+        .into_iter()
+        .filter(|event| !event.contains("execute") && !event.contains(".start"))
+        .collect();
+    assert_eq!(
+        stop_events,
+        [
+            "middle.stopping at 0",
+            "last.cancelled at 0",
+            "middle.stop at 0",
+            "first.cancelled at 5",
+            "middle.stopped at 5",
+        ]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn concurrent_stop_cancels_every_worker_in_the_same_phase() {
+    let log = Log::default();
+    let (first, middle) = (log.clone(), log.clone());
+    let running = quiet_host()
+        .configure_options(|options| options.concurrent_stop = true)
+        .configure_services(|services| {
+            services.add_hosted_service_with(move || Arc::new(Waiter::new("first", &first)));
+            services.add_lifecycle_service_with(move || {
+                Arc::new(stopping_with(
+                    &middle,
+                    "middle",
+                    Behaviour::Sleep(Duration::from_secs(5)),
+                ))
+            });
+        })
+        .build()
+        .start()
+        .await
+        .expect("the host starts");
+    let began = Instant::now();
+    tokio::task::yield_now().await;
+
+    running.stop().await.expect("the host stops cleanly");
+
+    assert_eq!(secs(began), 5);
+    let middle_stop = log.position("middle.stop");
+    let cancelled = log.position("first.cancelled");
+    assert!(
+        log.position("middle.stopping") < cancelled,
+        "{:?}",
+        log.events()
+    );
+    // Both in the `stop` phase, neither waiting for the other.
+    assert!(
+        cancelled < log.position("middle.stopped"),
+        "{:?}",
+        log.events()
+    );
+    assert!(middle_stop < log.position("middle.stopped"));
 }
 
 #[tokio::test(start_paused = true)]
@@ -288,8 +387,11 @@ async fn several_stuck_workers_add_at_most_one_grace_period_after_the_deadline()
         ),
         "{error:#?}"
     );
+    // The last registered worker's turn came first; the others' turns came after the deadline,
+    // when they were aborted without being asked.
     assert_eq!(
-        log.matching("stuck-1."),
-        ["stuck-1.execute", "stuck-1.cancelled"]
+        log.matching("stuck-3."),
+        ["stuck-3.execute", "stuck-3.cancelled"]
     );
+    assert_eq!(log.matching("stuck-1."), ["stuck-1.execute"]);
 }

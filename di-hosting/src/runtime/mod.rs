@@ -2,8 +2,9 @@
 //! deadline, and listening for signals.
 //!
 //! Invariants:
-//! - Each worker's token is a child of the lifetime's stopping token, so requesting a stop
-//!   cancels every worker at once.
+//! - Requesting a stop fires the lifetime's `stopping` event at once, but each worker's own token
+//!   is cancelled only when the stop reaches that worker (reverse registration order, or all
+//!   together under `concurrent_stop`), so stop order is cancellation order.
 //! - Failures are pushed to one list ([`Shared`]) under a `std` mutex that is never held across
 //!   an `.await` or while user code runs.
 //! - The provider is disposed after everything else, once.

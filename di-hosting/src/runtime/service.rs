@@ -26,6 +26,10 @@ pub(super) struct ActiveService {
     /// The worker task of a background service, until it is stopped. Aborted when dropped, so
     /// a host (or a stop) abandoned midway never leaves a detached task behind.
     pub(super) task: Option<AbortOnDropHandle<()>>,
+    /// The `stopping` token of a background service: cancelled when the service's own turn to
+    /// stop comes (not when the host begins to stop), so a worker registered before a producer
+    /// keeps consuming until the producer has stopped.
+    pub(super) stopping: CancellationToken,
 }
 
 impl ActiveService {
@@ -43,6 +47,7 @@ impl ActiveService {
             policy: policy.unwrap_or_else(|| default_policy.clone()),
             started: false,
             task: None,
+            stopping: CancellationToken::new(),
         }
     }
 
@@ -80,7 +85,7 @@ impl ActiveService {
             name: Arc::clone(&self.name),
             worker: Arc::clone(worker),
             policy: self.policy.clone(),
-            stopping: shared.lifetime.stopping_token(),
+            stopping: self.stopping.clone(),
             shared: Arc::clone(shared),
         };
         let task = tokio::spawn(supervisor.run().instrument(self.span.clone()));
@@ -162,7 +167,7 @@ impl Runtime {
 impl Drop for Runtime {
     /// A runtime dropped before its stop ended (a dropped [`Host`](crate::Host) or
     /// [`RunningHost`](crate::RunningHost), or a `run()` or `stop()` future dropped midway)
-    /// cancels its workers' tokens (`stopping` fires), aborts their tasks by dropping their
+    /// fires `stopping`, cancels its workers' tokens, aborts their tasks by dropping their
     /// [`AbortOnDropHandle`]s, then fires `stopped`: whoever awaits the lifetime is released,
     /// as the host will never stop otherwise.
     fn drop(&mut self) {
@@ -172,6 +177,7 @@ impl Drop for Runtime {
         }
         lifetime.stop_application();
         for service in &mut self.services {
+            service.stopping.cancel();
             drop(service.task.take());
         }
         lifetime.notify_stopped();

@@ -26,8 +26,11 @@ const START_PHASES: [LifecycleHook; 3] = [
 /// How one start call ended.
 enum Outcome {
     Finished(Result<(), BoxError>),
-    /// Still running at the startup timeout.
-    StartupTimeout,
+    /// Still running at the startup timeout, or returned only when its token fired there;
+    /// `returned_ok` when it did return `Ok` (so it may hold resources and must be stopped).
+    StartupTimeout {
+        returned_ok: bool,
+    },
     /// Still running when the shutdown timeout passed after a stop request: abandoned.
     StopDeadline,
 }
@@ -42,6 +45,12 @@ async fn bounded_start(
     deadline: Option<Instant>,
     shared: &Shared,
 ) -> Outcome {
+    // Once the startup deadline has passed, startup has failed: no later call runs, and a call
+    // that returned when its token fired at the deadline (even with `Ok`) did not start in time.
+    let timed_out = || deadline.is_some_and(|at| Instant::now() >= at);
+    if timed_out() {
+        return Outcome::StartupTimeout { returned_ok: false };
+    }
     let call = until_deadline(service.call(hook, cancel.clone()), deadline, cancel);
     // `cancel` is a child of the stopping token: it fires on the stop request (or at the startup
     // timeout, and then `call` ends first).
@@ -54,7 +63,11 @@ async fn bounded_start(
     };
     tokio::select! {
         biased;
-        outcome = call => outcome.map_or(Outcome::StartupTimeout, Outcome::Finished),
+        outcome = call => match outcome {
+            Some(result) if !timed_out() => Outcome::Finished(result),
+            Some(result) => Outcome::StartupTimeout { returned_ok: result.is_ok() },
+            None => Outcome::StartupTimeout { returned_ok: false },
+        },
         () = stop_deadline => Outcome::StopDeadline,
     }
 }
@@ -201,11 +214,14 @@ impl Runtime {
                 hook,
                 source,
             },
-            Outcome::StartupTimeout => HostFailure::StartTimeout {
-                service: name,
-                hook,
-                timeout: self.options.startup_timeout.unwrap_or_default(),
-            },
+            Outcome::StartupTimeout { returned_ok } => {
+                service.started |= returned_ok && hook == LifecycleHook::Start;
+                HostFailure::StartTimeout {
+                    service: name,
+                    hook,
+                    timeout: self.options.startup_timeout.unwrap_or_default(),
+                }
+            }
             Outcome::StopDeadline => HostFailure::DeadlineExceeded {
                 timeout: self.options.shutdown_timeout,
                 still_running: vec![name],

@@ -1,7 +1,10 @@
-//! Stopping: cancel every worker's token, then run the `stopping`, `stop` and `stopped` phases
-//! in reverse order (or concurrently) within one shutdown deadline; abort and name what is left
-//! (every worker still running at the deadline is aborted at once, and all of them share one
-//! grace period to unwind); fire `stopped`; dispose the provider last, within the same deadline.
+//! Stopping: fire the lifetime's `stopping` event, then run the `stopping`, `stop` and `stopped`
+//! phases in reverse registration order (or concurrently) within one shutdown deadline. A
+//! background service's token is cancelled in the `stop` phase, at its own turn: a worker
+//! registered before a producer (a web server) keeps running until the producer has stopped.
+//! What is left at the deadline is aborted and named (every worker still running then is
+//! aborted at once, and all of them share one grace period to unwind); then `stopped` fires and
+//! the provider is disposed last, within the same deadline.
 
 use std::any::type_name;
 use std::time::Duration;
@@ -172,6 +175,10 @@ async fn stop_one(
     deadline: &Deadline,
 ) -> StopOutcome {
     if service.is_background() {
+        if hook == LifecycleHook::Stop {
+            // Its turn has come: only now is its token cancelled.
+            service.stopping.cancel();
+        }
         return match task {
             Some(task) => join_worker(service, task, deadline).await,
             None => StopOutcome::Done,

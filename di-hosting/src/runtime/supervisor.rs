@@ -53,7 +53,13 @@ impl Supervisor {
             error!(service = %self.name, error = %Chain(&failure), ?backoff, "background service failed; restarting");
             tokio::select! {
                 () = tokio::time::sleep(backoff) => {}
-                () = self.stopping.cancelled() => return,
+                () = self.stopping.cancelled() => {
+                    // The stop came before the restart: nothing recovered this failure, so the
+                    // host's result reports it.
+                    error!(service = %self.name, error = %Chain(&failure), "background service failed and the host stopped before its restart");
+                    self.shared.record(failure);
+                    return;
+                }
             }
         }
     }
