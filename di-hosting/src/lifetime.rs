@@ -72,9 +72,16 @@ impl ApplicationLifetime {
     /// assert!(lifetime.is_stopping());
     /// ```
     pub fn stop_application(&self) {
+        self.request_stop();
+    }
+
+    /// Requests a stop (see [`stop_application`](Self::stop_application)) and returns when the
+    /// first request was made.
+    pub(crate) fn request_stop(&self) -> Instant {
         // The instant first, so that whoever sees `stopping` fire also sees when it was asked.
-        self.stop_requested_at.get_or_init(Instant::now);
+        let requested = *self.stop_requested_at.get_or_init(Instant::now);
         self.stopping.cancel();
+        requested
     }
 
     /// Waits until every hosted service has started (never, when a stop is requested during

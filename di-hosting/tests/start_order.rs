@@ -426,3 +426,89 @@ async fn a_start_that_returns_ok_when_the_startup_timeout_fires_still_fails_the_
     // It did start (it returned `Ok`), so it is stopped, in reverse order, before `a`.
     assert!(log.position("polite.stop") < log.position("a.stop"));
 }
+
+/// Every hook of every phase takes one (virtual) second.
+struct SlowPhases(Log);
+
+#[async_trait]
+impl di_hosting::HostedService for SlowPhases {
+    async fn starting(&self, _cancel: CancellationToken) -> Result<(), BoxError> {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        Ok(())
+    }
+    async fn start(&self, _cancel: CancellationToken) -> Result<(), BoxError> {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        Ok(())
+    }
+    async fn started(&self, _cancel: CancellationToken) -> Result<(), BoxError> {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        Ok(())
+    }
+    async fn stop(&self, _cancel: CancellationToken) -> Result<(), BoxError> {
+        Ok(())
+    }
+}
+
+/// Logs the second at which each `execute` began.
+struct Stamped(Log, Instant);
+
+#[async_trait]
+impl BackgroundService for Stamped {
+    async fn execute(&self, stopping: CancellationToken) -> Result<(), BoxError> {
+        self.0.push(format!("execute at {}", secs(self.1)));
+        stopping.cancelled().await;
+        Ok(())
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_worker_is_spawned_once_in_the_start_phase_not_in_starting_or_started() {
+    let log = Log::default();
+    let (worker, slow) = (log.clone(), log.clone());
+    let began = Instant::now();
+    let running = quiet_host()
+        .configure_services(move |services| {
+            services.add_hosted_service_with(move || Arc::new(Stamped(worker.clone(), began)));
+            services.add_lifecycle_service_with(move || Arc::new(SlowPhases(slow.clone())));
+        })
+        .build()
+        .start()
+        .await
+        .expect("the host starts");
+    tokio::time::sleep(Duration::from_secs(5)).await;
+
+    running.stop().await.expect("the host stops cleanly");
+
+    // `starting` took 0..1 s, `start` 1..2 s, `started` 2..3 s.
+    assert_eq!(log.events(), ["execute at 1"]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn under_concurrent_start_one_failing_start_fails_the_startup_and_stops_the_others() {
+    let log = Log::default();
+    let (a, b) = (log.clone(), log.clone());
+    let error = quiet_host()
+        .configure_options(|options| options.concurrent_start = true)
+        .configure_services(|services| {
+            services
+                .add_lifecycle_service_with(move || Arc::new(recorder(&a, "a", Behaviour::Fail)))
+                .name("a");
+            services
+                .add_lifecycle_service_with(move || Arc::new(Recorder::new("b", &b)))
+                .name("b");
+        })
+        .build()
+        .start()
+        .await
+        .expect_err("a fails to start");
+
+    assert!(
+        matches!(error.failures(), [HostFailure::Start { service, .. }] if service == "a"),
+        "{error:?}"
+    );
+    assert!(log.matching("a.started").is_empty() && log.matching("b.started").is_empty());
+    assert_eq!(
+        log.matching("b.stop"),
+        ["b.stopping", "b.stop", "b.stopped"]
+    );
+}

@@ -36,12 +36,22 @@ impl Shared {
     /// The one shutdown deadline: the shutdown timeout after the stop request (a stop requested
     /// before the run began counts from the beginning of the run); `None` before a request.
     pub(crate) fn stop_deadline(&self) -> Option<Instant> {
-        let requested = self.lifetime.stop_requested_at()?;
+        self.lifetime
+            .stop_requested_at()
+            .map(|requested| self.deadline_after(requested))
+    }
+
+    /// Requests a stop (idempotent) and returns the one shutdown deadline.
+    pub(crate) fn request_stop(&self) -> Instant {
+        self.deadline_after(self.lifetime.request_stop())
+    }
+
+    fn deadline_after(&self, requested: Instant) -> Instant {
         let from = self
             .run_began
             .get()
             .map_or(requested, |&began| requested.max(began));
-        Some(from + self.shutdown_timeout)
+        from + self.shutdown_timeout
     }
 
     /// Records a failure for the host's result.

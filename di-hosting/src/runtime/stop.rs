@@ -52,13 +52,12 @@ struct Deadline {
 impl Runtime {
     /// Stops every started service within one deadline, then disposes the provider.
     pub(super) async fn shutdown(&mut self) {
-        self.shared.lifetime.stop_application();
+        // From the first stop request, which may have come long before (during a slow startup).
+        let at = self.shared.request_stop();
         let began = Instant::now();
         info!("host stopping");
-        // From the stop request, which may have come long before (during a slow startup).
-        let at = self.shared.stop_deadline();
         let deadline = Deadline {
-            at: at.unwrap_or(began + self.options.shutdown_timeout),
+            at,
             passed: CancellationToken::new(),
         };
         let mut late: Vec<String> = Vec::new();
