@@ -428,7 +428,7 @@ async fn a_start_that_returns_ok_when_the_startup_timeout_fires_still_fails_the_
 }
 
 /// Every hook of every phase takes one (virtual) second.
-struct SlowPhases(Log);
+struct SlowPhases;
 
 #[async_trait]
 impl di_hosting::HostedService for SlowPhases {
@@ -464,12 +464,12 @@ impl BackgroundService for Stamped {
 #[tokio::test(start_paused = true)]
 async fn a_worker_is_spawned_once_in_the_start_phase_not_in_starting_or_started() {
     let log = Log::default();
-    let (worker, slow) = (log.clone(), log.clone());
+    let worker = log.clone();
     let began = Instant::now();
     let running = quiet_host()
         .configure_services(move |services| {
             services.add_hosted_service_with(move || Arc::new(Stamped(worker.clone(), began)));
-            services.add_lifecycle_service_with(move || Arc::new(SlowPhases(slow.clone())));
+            services.add_lifecycle_service_with(move || Arc::new(SlowPhases));
         })
         .build()
         .start()
