@@ -243,3 +243,33 @@ async fn the_injected_lifetime_is_the_hosts_lifetime() {
         .expect("the lifetime is registered");
     assert!(Arc::ptr_eq(&injected, host.lifetime()));
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_lifetimes_tokens_are_cancelled_with_their_events() {
+    let lifetime = ApplicationLifetime::new();
+    let (started, stopping, stopped) = (
+        lifetime.started_token(),
+        lifetime.stopping_token(),
+        lifetime.stopped_token(),
+    );
+    let running = quiet_host()
+        .configure_services(|_| {})
+        .build()
+        .start()
+        .await
+        .expect("the host starts");
+    let host_lifetime = Arc::clone(running.lifetime());
+    let host_tokens = (
+        host_lifetime.started_token(),
+        host_lifetime.stopping_token(),
+        host_lifetime.stopped_token(),
+    );
+    assert!(host_tokens.0.is_cancelled());
+    assert!(!host_tokens.1.is_cancelled() && !host_tokens.2.is_cancelled());
+
+    running.stop().await.expect("the host stops cleanly");
+
+    assert!(host_tokens.1.is_cancelled() && host_tokens.2.is_cancelled());
+    // Another lifetime's tokens are its own.
+    assert!(!started.is_cancelled() && !stopping.is_cancelled() && !stopped.is_cancelled());
+}
