@@ -45,11 +45,15 @@
 #![doc(test(attr(deny(warnings))))]
 #![forbid(unsafe_code)]
 
+mod bind;
 mod builder;
+mod configuration;
+mod configuration_stage;
 mod error;
 mod exit;
 mod host;
 mod lifetime;
+mod logging;
 mod options;
 mod registration;
 mod running;
@@ -60,7 +64,11 @@ mod service;
 #[cfg(feature = "axum")]
 pub mod web;
 
+pub use bind::{OptionsMonitor, OptionsSnapshot, ValidationError};
 pub use builder::{HostBuilder, PendingHost};
+pub use configuration::{
+    Configuration, ConfigurationBuilder, ConfigurationError, HostEnvironment, ValueSource,
+};
 pub use error::{HostError, HostFailure, LifecycleHook};
 pub use exit::IntoExitCode;
 pub use host::Host;
