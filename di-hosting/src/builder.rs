@@ -241,6 +241,7 @@ impl HostBuilder {
         mut self,
         configure: impl FnOnce(&mut HostOptions, &Configuration) -> Result<(), ConfigurationError>
         + Send
+        + Sync
         + 'static,
     ) -> Self {
         self.configuration.hooks.push(Box::new(configure));

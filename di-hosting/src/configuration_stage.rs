@@ -13,8 +13,9 @@ use crate::logging;
 use crate::options::HostOptions;
 
 /// A hook that sets host options from the configuration.
-pub(crate) type OptionsHook =
-    Box<dyn FnOnce(&mut HostOptions, &Configuration) -> Result<(), ConfigurationError> + Send>;
+pub(crate) type OptionsHook = Box<
+    dyn FnOnce(&mut HostOptions, &Configuration) -> Result<(), ConfigurationError> + Send + Sync,
+>;
 
 /// What the host builder collected for the configuration stage.
 #[derive(Default)]
@@ -61,10 +62,12 @@ impl ConfigurationStage {
         let reloaders = self
             .bindings
             .install(&configuration, services, &mut problems);
-        if reloads && !reloaders.is_empty() && problems.is_empty() {
-            if let Some(watcher) = ConfigurationWatcher::start(sources.clone(), reloaders) {
-                services.add_instance(Arc::new(watcher));
-            }
+        if reloads
+            && !reloaders.is_empty()
+            && problems.is_empty()
+            && let Some(watcher) = ConfigurationWatcher::start(sources.clone(), reloaders)
+        {
+            services.add_instance(Arc::new(watcher));
         }
         services.add_instance(Arc::new(configuration));
         services.add_instance(Arc::clone(sources.environment()));

@@ -60,7 +60,7 @@ impl<T: DeserializeOwned + Send + Sync + 'static> TypedBinding<T> {
         ConfigurationError::Rejected {
             options,
             value: configuration.value_text(&key),
-            origin: configuration.source_of(&key),
+            origin: configuration.source_of(&key).map(Box::new),
             key,
             message: error.message().to_owned(),
         }

@@ -18,7 +18,7 @@ use crate::configuration::ValueSource;
 ///     options: "app::WorkerSettings",
 ///     key: "worker.batch_size".into(),
 ///     value: "\"eight\"".into(),
-///     origin: ValueSource::EnvironmentVariable { name: "JOBS_WORKER__BATCH_SIZE".into() },
+///     origin: Box::new(ValueSource::EnvironmentVariable { name: "JOBS_WORKER__BATCH_SIZE".into() }),
 ///     message: "expected u32".into(),
 /// };
 /// assert_eq!(
@@ -47,8 +47,8 @@ pub enum ConfigurationError {
         key: String,
         /// The value, as configured.
         value: String,
-        /// Where the value came from.
-        origin: ValueSource,
+        /// Where the value came from (boxed to keep the error small).
+        origin: Box<ValueSource>,
         /// What was expected.
         message: String,
     },
@@ -75,7 +75,7 @@ pub enum ConfigurationError {
         /// The value, as configured (`nothing` when no source sets it).
         value: String,
         /// Where the value came from; `None` when no source set it (the options type's default).
-        origin: Option<ValueSource>,
+        origin: Option<Box<ValueSource>>,
         /// The validator's message.
         message: String,
     },
@@ -116,7 +116,7 @@ pub enum ConfigurationError {
 }
 
 /// A rejected value's origin, or the options type's own default when no source set it.
-struct Origin<'a>(&'a Option<ValueSource>);
+struct Origin<'a>(&'a Option<Box<ValueSource>>);
 
 impl fmt::Display for Origin<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -19,16 +19,16 @@
 //! process environment and provenance names the exact variable or flag.
 
 mod builder;
-mod configuration;
 mod environment;
 mod error;
 mod layer;
+mod merged;
 mod source;
 mod sources;
 
 pub use builder::ConfigurationBuilder;
-pub use configuration::Configuration;
 pub use environment::HostEnvironment;
 pub use error::ConfigurationError;
+pub use merged::Configuration;
 pub use source::ValueSource;
 pub(crate) use sources::{Loaded, Sources};

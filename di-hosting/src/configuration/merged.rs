@@ -217,7 +217,7 @@ impl Configuration {
         ConfigurationError::InvalidValue {
             options,
             value: self.value_text(&key),
-            origin: self.source_of(&key).unwrap_or(ValueSource::Default),
+            origin: Box::new(self.source_of(&key).unwrap_or(ValueSource::Default)),
             key,
             message,
         }
