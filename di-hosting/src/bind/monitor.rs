@@ -31,7 +31,7 @@ use tokio::sync::watch;
 ///     .await?;
 /// let monitor = host.provider().get::<OptionsMonitor<Worker>>()?;
 /// assert_eq!(monitor.current().batch_size, 16);
-/// let mut changes = monitor.subscribe(); // `changes.changed().await` wakes on every reload
+/// let changes = monitor.subscribe(); // `changes.changed().await` wakes on every reload
 /// assert!(!changes.has_changed()?);
 /// # Ok(())
 /// # }

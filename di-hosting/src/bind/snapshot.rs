@@ -13,7 +13,6 @@ use std::sync::Arc;
 /// # Examples
 ///
 /// ```
-/// use std::sync::Arc;
 /// use di_hosting::{Host, OptionsSnapshot};
 ///
 /// #[derive(serde::Deserialize)]

@@ -25,7 +25,6 @@ use crate::configuration::{ConfigurationError, ValueSource};
 /// # Examples
 ///
 /// ```
-/// use std::sync::Arc;
 /// use di_hosting::{Configuration, Host, ValueSource};
 ///
 /// # #[tokio::main(flavor = "current_thread")]
