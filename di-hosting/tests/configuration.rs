@@ -507,3 +507,15 @@ async fn a_host_options_hook_that_fails_is_a_build_error() {
         "{error}"
     );
 }
+
+#[test]
+fn configuration_types_are_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    assert_send_sync::<Configuration>();
+    assert_send_sync::<HostEnvironment>();
+    assert_send_sync::<di_hosting::ConfigurationBuilder>();
+    assert_send_sync::<di_hosting::ConfigurationError>();
+    assert_send_sync::<di_hosting::OptionsMonitor<Worker>>();
+    assert_send_sync::<di_hosting::OptionsSnapshot<Worker>>();
+}
