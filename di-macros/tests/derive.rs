@@ -141,3 +141,22 @@ fn derived_types_plan_every_injected_field_as_a_graph_edge() {
     // scope factory and the default field are not registrations.
     assert_eq!(edges, 8);
 }
+
+#[derive(Injectable)]
+struct Generic<T: Send + Sync + 'static> {
+    inner: Arc<T>,
+    #[inject(key = "primary")]
+    keyed: Option<Arc<T>>,
+}
+
+#[test]
+fn generic_structs_inject_their_type_parameters() {
+    let mut services = services();
+    services.add_injectable::<Generic<Db>>(ServiceLifetime::Singleton);
+    let provider = services.build().expect("valid");
+
+    let generic = provider.get::<Generic<Db>>().expect("resolvable");
+
+    assert_eq!(generic.inner.0, "main");
+    assert_eq!(generic.keyed.as_ref().map(|db| db.0), Some("primary"));
+}
