@@ -519,3 +519,34 @@ fn configuration_types_are_send_and_sync() {
     assert_send_sync::<di_hosting::OptionsMonitor<Worker>>();
     assert_send_sync::<di_hosting::OptionsSnapshot<Worker>>();
 }
+
+#[tokio::test]
+async fn a_rejected_default_says_no_source_set_it() {
+    #[derive(Debug, Deserialize)]
+    struct Pool {
+        #[serde(default)]
+        size: u32,
+    }
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    let builder = builder(directory.path(), &[])
+        .add_options::<Pool>("pool")
+        .validate_options(|pool: &Pool| match pool.size {
+            0 => Err(ValidationError::field("size", "must be at least 1")),
+            _ => Ok(()),
+        });
+
+    let error = build_error(builder).await;
+
+    let message = error.to_string();
+    assert!(
+        message.contains(
+            "`pool.size` (set by no source: the options type's default) is rejected by the \
+             validation of `"
+        ),
+        "{message}"
+    );
+    assert!(
+        message.ends_with("::Pool`: must be at least 1"),
+        "{message}"
+    );
+}

@@ -64,8 +64,8 @@ pub enum ConfigurationError {
     },
     /// A validator rejected a value.
     #[error(
-        "`{key}` = {value} from {} is rejected by the validation of `{options}`: {message}",
-        Origin(origin)
+        "{} is rejected by the validation of `{options}`: {message}",
+        Setting { key, value, origin }
     )]
     Rejected {
         /// The options type.
@@ -115,14 +115,19 @@ pub enum ConfigurationError {
     },
 }
 
-/// A rejected value's origin, or the options type's own default when no source set it.
-struct Origin<'a>(&'a Option<Box<ValueSource>>);
+/// A rejected setting: its key, value and origin, or that no source set it.
+struct Setting<'a> {
+    key: &'a str,
+    value: &'a str,
+    origin: &'a Option<Box<ValueSource>>,
+}
 
-impl fmt::Display for Origin<'_> {
+impl fmt::Display for Setting<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Some(origin) => origin.fmt(f),
-            None => f.write_str("the default of the options type"),
+        let Self { key, value, origin } = self;
+        match origin {
+            Some(origin) => write!(f, "`{key}` = {value} from {origin}"),
+            None => write!(f, "`{key}` (set by no source: the options type's default)"),
         }
     }
 }
