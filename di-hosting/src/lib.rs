@@ -42,6 +42,44 @@
 //! running.stop().await
 //! # }
 //! ```
+//!
+//! # Configuration and options
+//!
+//! The host owns a layered [`Configuration`] (defaults in code, `appsettings.toml`,
+//! `appsettings.{Environment}.toml`, prefixed environment variables, the command line; see
+//! [`ConfigurationBuilder`]) and a [`HostEnvironment`]. [`HostBuilder::add_options`] binds a
+//! section to a `serde` type, injectable as `Arc<T>`, [`OptionsMonitor<T>`] and
+//! [`OptionsSnapshot<T>`]; bad values are build errors that name the key, the value and its
+//! [`ValueSource`].
+//!
+//! ```
+//! use std::sync::Arc;
+//! use di_hosting::{Host, ValidationError};
+//!
+//! #[derive(serde::Deserialize)]
+//! struct Worker { batch_size: u32 }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), di_hosting::HostError> {
+//! let host = Host::builder()
+//!     .configure_configuration(|configuration| {
+//!         configuration
+//!             .default_value("worker.batch_size", 16)
+//!             .env_prefix("JOBS")
+//!             .environment_variables([("JOBS_WORKER__BATCH_SIZE", "8")]);
+//!     })
+//!     .add_options::<Worker>("worker")
+//!     .validate_options(|worker: &Worker| match worker.batch_size {
+//!         0 => Err(ValidationError::field("batch_size", "must be at least 1")),
+//!         _ => Ok(()),
+//!     })
+//!     .build()
+//!     .await?;
+//! let worker: Arc<Worker> = host.provider().get::<Worker>().expect("bound");
+//! assert_eq!(worker.batch_size, 8);
+//! # Ok(())
+//! # }
+//! ```
 #![doc(test(attr(deny(warnings))))]
 #![forbid(unsafe_code)]
 
