@@ -49,6 +49,9 @@ mod plan;
 mod provider;
 mod registration;
 
+/// `#[derive(Injectable)]`: a struct whose fields are its dependencies (see [`di_macros`]).
+#[cfg(feature = "derive")]
+pub use di_macros::Injectable;
 pub use dispose::AsyncDispose;
 pub use error::{BoxError, BuildError, BuildProblem, ResolveError};
 pub use inject::{Dependency, Keyed};

@@ -5,14 +5,19 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use di_core::ServiceCollection;
+use serde::de::DeserializeOwned;
 
-use crate::error::{HostError, HostFailure};
+use crate::bind::ValidationError;
+use crate::configuration::{Configuration, ConfigurationBuilder, ConfigurationError};
+use crate::configuration_stage::{ConfigurationStage, build_provider};
+use crate::error::HostError;
 use crate::host::Host;
 use crate::lifetime::ApplicationLifetime;
 use crate::options::HostOptions;
 use crate::running::RunningHost;
 
-/// Configures a [`Host`]: its services and its options.
+/// Configures a [`Host`]: its services, its options, its configuration sources and the options
+/// types bound to configuration sections.
 ///
 /// # Examples
 ///
@@ -40,6 +45,32 @@ use crate::running::RunningHost;
 pub struct HostBuilder {
     services: ServiceCollection,
     options: HostOptions,
+    configuration: ConfigurationStage,
+}
+
+impl Host {
+    /// A builder with the usual sources and logging: `appsettings.toml` and
+    /// `appsettings.{Environment}.toml` from the working directory (reloaded on change),
+    /// environment variables prefixed with `app_prefix` (`JOBS` reads `JOBS_*`), and the
+    /// [default logging](HostBuilder::with_default_logging). Add command-line values with
+    /// [`configure_configuration`](HostBuilder::configure_configuration).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), di_hosting::HostError> {
+    /// di_hosting::Host::default_builder("JOBS").build().run().await
+    /// # }
+    /// ```
+    pub fn default_builder(app_prefix: &str) -> HostBuilder {
+        let directory = std::env::current_dir().unwrap_or_default();
+        Self::builder()
+            .configure_configuration(|configuration| {
+                configuration.content_root(directory).env_prefix(app_prefix);
+            })
+            .with_default_logging()
+    }
 }
 
 impl HostBuilder {
@@ -79,6 +110,175 @@ impl HostBuilder {
         self
     }
 
+    /// Chooses the configuration's sources (see [`ConfigurationBuilder`]). May be called
+    /// several times. `Host::builder()` reads no source by default.
+    ///
+    /// # Examples
+    ///
+    /// See [`Configuration`].
+    #[must_use]
+    pub fn configure_configuration(
+        mut self,
+        configure: impl FnOnce(&mut ConfigurationBuilder),
+    ) -> Self {
+        configure(&mut self.configuration.sources);
+        self
+    }
+
+    /// Binds the configuration section `section` (dotted, `""` for the root) to `T`.
+    ///
+    /// `T` is then injectable as `Arc<T>` (its value at build), `Arc<OptionsMonitor<T>>` (the
+    /// current value, following edits of the files) and `Arc<OptionsSnapshot<T>>` (scoped: one
+    /// value per scope). A section that cannot be converted to `T` is a build error naming
+    /// each bad key, its value and where it came from, reported with every other problem.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use di_hosting::Host;
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// struct Worker { batch_size: u32, #[serde(default)] verbose: bool }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let host = Host::builder()
+    ///     .configure_configuration(|configuration| {
+    ///         configuration
+    ///             .env_prefix("JOBS")
+    ///             .environment_variables([("JOBS_WORKER__BATCH_SIZE", "8")]);
+    ///     })
+    ///     .add_options::<Worker>("worker")
+    ///     .configure_services(|services| {
+    ///         services.add_singleton(|worker: Arc<Worker>| Arc::new(worker.batch_size * 2));
+    ///     })
+    ///     .build()
+    ///     .await?;
+    /// assert_eq!(*host.provider().get::<u32>()?, 16);
+    /// assert!(!host.provider().get::<Worker>()?.verbose);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn add_options<T: DeserializeOwned + Send + Sync + 'static>(
+        mut self,
+        section: &str,
+    ) -> Self {
+        self.configuration.bindings.add::<T>(section);
+        self
+    }
+
+    /// Adds a validator to the options `T` (bound with [`add_options`](Self::add_options)
+    /// first). Every validator runs at build and on every reload; a rejection at build is a
+    /// build error, one at reload keeps the last good value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use di_hosting::{Host, HostFailure, ValidationError};
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// struct Worker { batch_size: u32 }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let error = Host::builder()
+    ///     .configure_configuration(|configuration| {
+    ///         configuration.command_line_overrides(["worker.batch_size=0"]);
+    ///     })
+    ///     .add_options::<Worker>("worker")
+    ///     .validate_options(|worker: &Worker| match worker.batch_size {
+    ///         1..=1000 => Ok(()),
+    ///         _ => Err(ValidationError::field("batch_size", "must be between 1 and 1000")),
+    ///     })
+    ///     .build()
+    ///     .await
+    ///     .unwrap_err();
+    /// assert!(matches!(error.failures()[0], HostFailure::Configuration(_)));
+    /// assert!(error.to_string().contains(
+    ///     "`worker.batch_size` = \"0\" from command-line override `worker.batch_size=0`"
+    /// ));
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn validate_options<T, F>(mut self, validate: F) -> Self
+    where
+        T: DeserializeOwned + Send + Sync + 'static,
+        F: Fn(&T) -> Result<(), ValidationError> + Send + Sync + 'static,
+    {
+        self.configuration.bindings.validate(validate);
+        self
+    }
+
+    /// Sets [`HostOptions`] from the configuration once it is loaded (e.g. the shutdown
+    /// timeout); an error is a build error, reported with every other problem.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let host = di_hosting::Host::builder()
+    ///     .configure_configuration(|configuration| {
+    ///         configuration.default_value("shutdown_timeout_ms", 5_000);
+    ///     })
+    ///     .configure_options_from_configuration(|options, configuration| {
+    ///         options.shutdown_timeout =
+    ///             Duration::from_millis(configuration.get("shutdown_timeout_ms")?);
+    ///         Ok(())
+    ///     })
+    ///     .build()
+    ///     .await?;
+    /// assert_eq!(host.options().shutdown_timeout, Duration::from_secs(5));
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn configure_options_from_configuration(
+        mut self,
+        configure: impl FnOnce(&mut HostOptions, &Configuration) -> Result<(), ConfigurationError>
+        + Send
+        + Sync
+        + 'static,
+    ) -> Self {
+        self.configuration.hooks.push(Box::new(configure));
+        self
+    }
+
+    /// Installs a `tracing` subscriber at build, unless the application already installed a
+    /// global one: the filter is `RUST_LOG` (else the key `logging.filter`, else `info`); the
+    /// format is the key `logging.format` (`text` or `json`), else text in `Development` and
+    /// JSON lines elsewhere. [`Host::default_builder`] turns it on.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = di_hosting::Host::builder().with_default_logging();
+    /// # drop(builder);
+    /// ```
+    #[must_use]
+    pub fn with_default_logging(mut self) -> Self {
+        self.configuration.default_logging = true;
+        self
+    }
+
+    /// Installs no subscriber: the application configures `tracing` itself.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = di_hosting::Host::default_builder("APP").without_default_logging();
+    /// # drop(builder);
+    /// ```
+    #[must_use]
+    pub fn without_default_logging(mut self) -> Self {
+        self.configuration.default_logging = false;
+        self
+    }
+
     /// Finishes the configuration: `.await` it for the [`Host`], or call
     /// [`run`](PendingHost::run) on it directly.
     ///
@@ -89,21 +289,24 @@ impl HostBuilder {
         PendingHost { builder: self }
     }
 
-    /// Builds the container (async singletons are created here) with the host's own services:
-    /// `Arc<ApplicationLifetime>` and `Arc<HostOptions>`.
+    /// Loads the configuration and binds the options, then builds the container (async
+    /// singletons are created here) with the host's own services: `Arc<ApplicationLifetime>`,
+    /// `Arc<HostOptions>`, `Arc<Configuration>` and `Arc<HostEnvironment>`. Every problem of
+    /// both steps is returned at once.
     async fn into_host(self) -> Result<Host, HostError> {
         let Self {
             mut services,
-            options,
+            mut options,
+            configuration,
         } = self;
+        let problems = configuration.apply(&mut services, &mut options);
         let lifetime = Arc::new(ApplicationLifetime::new());
         let options = Arc::new(options);
         services.add_instance(Arc::clone(&lifetime));
         services.add_instance(Arc::clone(&options));
-        let provider = services
-            .build_async()
+        let provider = build_provider(services, problems)
             .await
-            .map_err(|error| HostError::from(HostFailure::Build(error)))?;
+            .map_err(HostError::new)?;
         Ok(Host::new(provider, options, lifetime))
     }
 }

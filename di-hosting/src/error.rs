@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use di_core::{BoxError, BuildError, ResolveError};
 
+use crate::configuration::ConfigurationError;
+
 /// A lifecycle call of a [`HostedService`](crate::HostedService).
 ///
 /// # Examples
@@ -60,6 +62,10 @@ impl fmt::Display for LifecycleHook {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum HostFailure {
+    /// The configuration is invalid: a file cannot be read, or bound options cannot be converted
+    /// or are rejected by their validation. One failure per problem.
+    #[error("the configuration is invalid")]
+    Configuration(#[source] ConfigurationError),
     /// The service collection is invalid or an async singleton failed to initialize.
     #[error("the host could not be built")]
     Build(#[source] BuildError),

@@ -42,14 +42,56 @@
 //! running.stop().await
 //! # }
 //! ```
+//!
+//! # Configuration and options
+//!
+//! The host owns a layered [`Configuration`] (defaults in code, `appsettings.toml`,
+//! `appsettings.{Environment}.toml`, prefixed environment variables, the command line; see
+//! [`ConfigurationBuilder`]) and a [`HostEnvironment`]. [`HostBuilder::add_options`] binds a
+//! section to a `serde` type, injectable as `Arc<T>`, [`OptionsMonitor<T>`] and
+//! [`OptionsSnapshot<T>`]; bad values are build errors that name the key, the value and its
+//! [`ValueSource`].
+//!
+//! ```
+//! use std::sync::Arc;
+//! use di_hosting::{Host, ValidationError};
+//!
+//! #[derive(serde::Deserialize)]
+//! struct Worker { batch_size: u32 }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), di_hosting::HostError> {
+//! let host = Host::builder()
+//!     .configure_configuration(|configuration| {
+//!         configuration
+//!             .default_value("worker.batch_size", 16)
+//!             .env_prefix("JOBS")
+//!             .environment_variables([("JOBS_WORKER__BATCH_SIZE", "8")]);
+//!     })
+//!     .add_options::<Worker>("worker")
+//!     .validate_options(|worker: &Worker| match worker.batch_size {
+//!         0 => Err(ValidationError::field("batch_size", "must be at least 1")),
+//!         _ => Ok(()),
+//!     })
+//!     .build()
+//!     .await?;
+//! let worker: Arc<Worker> = host.provider().get::<Worker>().expect("bound");
+//! assert_eq!(worker.batch_size, 8);
+//! # Ok(())
+//! # }
+//! ```
 #![doc(test(attr(deny(warnings))))]
 #![forbid(unsafe_code)]
 
+mod bind;
 mod builder;
+mod configuration;
+mod configuration_stage;
 mod error;
 mod exit;
 mod host;
 mod lifetime;
+mod logging;
 mod options;
 mod registration;
 mod running;
@@ -60,7 +102,11 @@ mod service;
 #[cfg(feature = "axum")]
 pub mod web;
 
+pub use bind::{OptionsMonitor, OptionsSnapshot, ValidationError};
 pub use builder::{HostBuilder, PendingHost};
+pub use configuration::{
+    Configuration, ConfigurationBuilder, ConfigurationError, HostEnvironment, ValueSource,
+};
 pub use error::{HostError, HostFailure, LifecycleHook};
 pub use exit::IntoExitCode;
 pub use host::Host;

@@ -1,0 +1,6 @@
+#[derive(di_core::Injectable)]
+enum Repo {
+    A,
+}
+
+fn main() {}
