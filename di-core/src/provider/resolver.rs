@@ -3,7 +3,6 @@
 use std::any::{TypeId, type_name};
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
 use crate::error::ResolveError;
 use crate::key::ServiceKey;
@@ -13,7 +12,7 @@ use crate::provider::index::Entry;
 use crate::provider::scope::ScopeState;
 use crate::provider::scope_factory::ScopeFactory;
 use crate::provider::service_provider::ProviderInner;
-use crate::provider::storage::DisposeFn;
+use crate::provider::storage::Slots;
 
 /// Resolves planned dependencies for one resolution, from the root provider or from a scope.
 ///
@@ -198,17 +197,18 @@ impl<'a> Resolver<'a> {
             SiteKind::Transient { create } => {
                 let instance = create(self)?;
                 if let Some(dispose) = site.dispose {
-                    self.track(&instance, dispose);
+                    self.owner().track(site.service, &instance, dispose)?;
                 }
                 Ok(instance)
             }
         }
     }
 
-    fn track<T: ?Sized + Send + Sync + 'static>(&self, instance: &Arc<T>, dispose: DisposeFn) {
+    /// The storage of what this resolver creates: the scope's, or the provider's at the root.
+    fn owner(&self) -> &'a Slots {
         match self.scope {
-            Some(scope) => scope.slots.track(instance, dispose),
-            None => self.provider.root.track(instance, dispose),
+            Some(scope) => &scope.slots,
+            None => &self.provider.root,
         }
     }
 
@@ -217,13 +217,10 @@ impl<'a> Resolver<'a> {
             service: type_name::<T>(),
             owner,
         };
-        if self
-            .scope
-            .is_some_and(|s| s.disposed.load(Ordering::Acquire))
-        {
+        if self.scope.is_some_and(|s| s.slots.is_closed()) {
             return Err(disposed("scope"));
         }
-        if self.provider.disposed.load(Ordering::Acquire) {
+        if self.provider.root.is_closed() {
             return Err(disposed("provider"));
         }
         Ok(())

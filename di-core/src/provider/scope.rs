@@ -2,21 +2,19 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::ResolveError;
 use crate::key::ServiceKey;
 use crate::provider::resolver::Resolver;
 use crate::provider::scope_factory::ScopeFactory;
 use crate::provider::service_provider::ProviderInner;
-use crate::provider::storage::Slots;
+use crate::provider::storage::{Owner, Slots};
 
 /// A scope's state, shared by its clones.
 pub(crate) struct ScopeState {
     /// Declared before `provider` so that it drops first: a scope's instances are released
     /// before the singletons of a provider it was the last to keep alive.
     pub(crate) slots: Slots,
-    pub(crate) disposed: AtomicBool,
     pub(crate) provider: Arc<ProviderInner>,
 }
 
@@ -49,13 +47,9 @@ pub struct Scope {
 
 impl Scope {
     pub(crate) fn new(provider: Arc<ProviderInner>) -> Self {
-        let slots = Slots::new(provider.scoped_slots);
+        let slots = Slots::new(provider.scoped_slots, Owner::Scope);
         Self {
-            state: Arc::new(ScopeState {
-                provider,
-                slots,
-                disposed: AtomicBool::new(false),
-            }),
+            state: Arc::new(ScopeState { provider, slots }),
         }
     }
 
@@ -68,7 +62,8 @@ impl Scope {
     /// # Errors
     ///
     /// [`ResolveError::NotRegistered`]; [`ResolveError::Factory`] if a factory failed;
-    /// [`ResolveError::Disposed`] after [`dispose`](Scope::dispose) or the provider's.
+    /// [`ResolveError::Disposed`] once [`dispose`](Scope::dispose) (or the provider's) began,
+    /// also when it began while a factory of this resolution was running.
     ///
     /// # Examples
     ///
@@ -171,6 +166,11 @@ impl Scope {
     /// A call made while another is running (or from inside a service's own `dispose`) returns
     /// at once without waiting for it.
     ///
+    /// A resolution whose factory was still running when disposal began does not hand its
+    /// instance out: the instance is disposed at once (by the disposal that is running, or by
+    /// the resolving thread if none is) and the resolution fails with
+    /// [`ResolveError::Disposed`](crate::ResolveError::Disposed).
+    ///
     /// # Panics
     ///
     /// Resumes the first panic of a service's [`AsyncDispose::dispose`](crate::AsyncDispose),
@@ -189,7 +189,6 @@ impl Scope {
     /// # Ok(()) }
     /// ```
     pub async fn dispose(&self) {
-        self.state.disposed.store(true, Ordering::Release);
         self.state.slots.dispose_all().await;
     }
 
@@ -211,14 +210,7 @@ impl Scope {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn try_dispose_now(&self) -> bool {
-        if self.is_disposed() {
-            return true;
-        }
-        if self.state.slots.has_disposables() {
-            return false;
-        }
-        self.state.disposed.store(true, Ordering::Release);
-        true
+        self.state.slots.close_unless_disposables()
     }
 
     /// Whether [`dispose`](Scope::dispose) was called.
@@ -231,7 +223,7 @@ impl Scope {
     /// # Ok::<(), di_core::BuildError>(())
     /// ```
     pub fn is_disposed(&self) -> bool {
-        self.state.disposed.load(Ordering::Acquire)
+        self.state.slots.is_closed()
     }
 }
 

@@ -1,7 +1,6 @@
 //! [`ServiceProvider`]: the root of resolution, owner of singletons.
 
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock, Weak};
 
 use crate::error::ResolveError;
@@ -25,7 +24,6 @@ pub(crate) struct ProviderInner {
     pub(crate) graph: GraphSource,
     /// The picture of `graph`, drawn on first request.
     pub(crate) graph_picture: OnceLock<ServiceGraph>,
-    pub(crate) disposed: AtomicBool,
     /// Handed to scope factories, so that injecting one never keeps the provider alive.
     pub(crate) this: Weak<ProviderInner>,
 }
@@ -88,7 +86,8 @@ impl ServiceProvider {
     ///
     /// [`ResolveError::NotRegistered`]; [`ResolveError::ScopedFromRoot`] if `T` is scoped or
     /// needs a scoped service; [`ResolveError::Factory`] if a factory failed;
-    /// [`ResolveError::Disposed`] after [`dispose`](ServiceProvider::dispose).
+    /// [`ResolveError::Disposed`] once [`dispose`](ServiceProvider::dispose) began, also when it
+    /// began while a factory of this resolution was running.
     ///
     /// # Examples
     ///
@@ -231,6 +230,11 @@ impl ServiceProvider {
     /// A call made while another is running (or from inside a service's own `dispose`) returns
     /// at once without waiting for it.
     ///
+    /// A resolution whose factory was still running when disposal began does not hand its
+    /// instance out: the instance is disposed at once (by the disposal that is running, or by
+    /// the resolving thread if none is) and the resolution fails with
+    /// [`ResolveError::Disposed`](crate::ResolveError::Disposed).
+    ///
     /// # Panics
     ///
     /// Resumes the first panic of a service's [`AsyncDispose::dispose`](crate::AsyncDispose),
@@ -247,7 +251,6 @@ impl ServiceProvider {
     /// # Ok(()) }
     /// ```
     pub async fn dispose(&self) {
-        self.inner.disposed.store(true, Ordering::Release);
         self.inner.root.dispose_all().await;
     }
 
@@ -261,7 +264,7 @@ impl ServiceProvider {
     /// # Ok::<(), di_core::BuildError>(())
     /// ```
     pub fn is_disposed(&self) -> bool {
-        self.inner.disposed.load(Ordering::Acquire)
+        self.inner.root.is_closed()
     }
 }
 
