@@ -47,7 +47,9 @@ mod key;
 mod lifetime;
 mod plan;
 mod provider;
+mod registered;
 mod registration;
+mod type_name;
 
 pub use dispose::AsyncDispose;
 pub use error::{BoxError, BuildError, BuildProblem, ResolveError};
@@ -56,6 +58,8 @@ pub use key::{ServiceKey, StaticKey};
 pub use lifetime::ServiceLifetime;
 pub use plan::{EdgeKind, GraphEdge, GraphNode, Planner, ServiceGraph, SiteRef};
 pub use provider::{Resolver, Scope, ScopeFactory, ServiceProvider};
+pub use registered::Registrations;
 pub use registration::{
     AsyncFactory, Factory, FactoryOutput, Injectable, ServiceCollection, ServiceRegistration,
 };
+pub use type_name::ShortTypeName;

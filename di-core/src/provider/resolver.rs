@@ -229,7 +229,8 @@ impl<'a> Resolver<'a> {
     /// Public entry: the last unkeyed registration of `T`.
     #[inline]
     pub(crate) fn get<T: ?Sized + Send + Sync + 'static>(&self) -> Result<Arc<T>, ResolveError> {
-        self.last(self.provider.index.unkeyed(TypeId::of::<T>()))
+        let entry = self.provider.index.unkeyed(TypeId::of::<T>());
+        self.last(entry, || self.not_registered::<T>(None))
     }
 
     /// Public entry: every unkeyed registration of `T`, in registration order.
@@ -244,7 +245,8 @@ impl<'a> Resolver<'a> {
         &self,
         key: &ServiceKey,
     ) -> Result<Arc<T>, ResolveError> {
-        self.last(self.provider.index.keyed(TypeId::of::<T>(), key))
+        let entry = self.provider.index.keyed(TypeId::of::<T>(), key);
+        self.last(entry, || self.not_registered::<T>(Some(key)))
     }
 
     /// Public entry: every registration of `T` under `key`, in registration order.
@@ -261,13 +263,32 @@ impl<'a> Resolver<'a> {
     fn last<T: ?Sized + Send + Sync + 'static>(
         &self,
         entry: Option<&Entry>,
+        missing: impl FnOnce() -> ResolveError,
     ) -> Result<Arc<T>, ResolveError> {
         self.check_live::<T>()?;
         match entry {
             Some(entry) => self.resolve_index(entry.last as usize),
-            None => Err(ResolveError::NotRegistered {
-                service: type_name::<T>(),
-            }),
+            None => Err(missing()),
+        }
+    }
+
+    /// The error of a lookup of `T` (under `key`) that found nothing, saying what is
+    /// registered for `T` instead.
+    #[cold]
+    #[inline(never)]
+    fn not_registered<T: ?Sized + 'static>(&self, key: Option<&ServiceKey>) -> ResolveError {
+        let service = type_name::<T>();
+        let registered = self.provider.index.registrations(TypeId::of::<T>());
+        match key {
+            None => ResolveError::NotRegistered {
+                service,
+                registered,
+            },
+            Some(key) => ResolveError::KeyedNotRegistered {
+                service,
+                key: key.clone(),
+                registered,
+            },
         }
     }
 
