@@ -257,6 +257,43 @@ impl<'a> Resolver<'a> {
         self.all(self.provider.index.keyed(TypeId::of::<T>(), key))
     }
 
+    /// Public entry: the last unkeyed registration of `T`, `None` if there is none.
+    pub(crate) fn try_get<T: ?Sized + Send + Sync + 'static>(
+        &self,
+    ) -> Result<Option<Arc<T>>, ResolveError> {
+        self.last_if_any(self.provider.index.unkeyed(TypeId::of::<T>()))
+    }
+
+    /// Public entry: the last registration of `T` under `key`, `None` if there is none.
+    pub(crate) fn try_get_keyed<T: ?Sized + Send + Sync + 'static>(
+        &self,
+        key: &ServiceKey,
+    ) -> Result<Option<Arc<T>>, ResolveError> {
+        self.last_if_any(self.provider.index.keyed(TypeId::of::<T>(), key))
+    }
+
+    /// Public entry: whether `T` has an unkeyed registration.
+    pub(crate) fn is_service<T: ?Sized + 'static>(&self) -> bool {
+        self.provider.index.unkeyed(TypeId::of::<T>()).is_some()
+    }
+
+    /// Public entry: whether `T` has a registration under `key`.
+    pub(crate) fn is_keyed_service<T: ?Sized + 'static>(&self, key: &ServiceKey) -> bool {
+        self.provider.index.keyed(TypeId::of::<T>(), key).is_some()
+    }
+
+    /// The last registration of an index entry if there is one; a disposed owner is reported
+    /// first.
+    fn last_if_any<T: ?Sized + Send + Sync + 'static>(
+        &self,
+        entry: Option<&Entry>,
+    ) -> Result<Option<Arc<T>>, ResolveError> {
+        self.check_live::<T>()?;
+        entry
+            .map(|entry| self.resolve_index(entry.last as usize))
+            .transpose()
+    }
+
     /// The last registration of an index entry; a disposed owner is reported first.
     // Always inlined: out of line, its frame was a tenth of resolving a created singleton.
     #[inline(always)]

@@ -143,6 +143,94 @@ impl Scope {
         self.resolver().get_all_keyed::<T>(&key.into())
     }
 
+    /// Resolves the last registration of `T` like [`get`](Scope::get), or returns
+    /// `None` when `T` has no (unkeyed) registration.
+    ///
+    /// # Errors
+    ///
+    /// As [`get`](Scope::get), except that "not registered" is `Ok(None)`: a factory
+    /// that fails, or a disposed scope or provider are still errors.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// struct Metrics;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_instance(Arc::new(7_u32));
+    /// let scope = services.build()?.create_scope();
+    /// assert_eq!(scope.try_get::<u32>()?.as_deref(), Some(&7));
+    /// assert!(scope.try_get::<Metrics>()?.is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn try_get<T: ?Sized + Send + Sync + 'static>(
+        &self,
+    ) -> Result<Option<Arc<T>>, ResolveError> {
+        self.resolver().try_get::<T>()
+    }
+
+    /// Resolves the last registration of `T` under `key` like
+    /// [`get_keyed`](Scope::get_keyed), or returns `None` when there is none.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_get`](Scope::try_get).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_keyed_instance("a", Arc::new(1_u32));
+    /// let scope = services.build()?.create_scope();
+    /// assert_eq!(scope.try_get_keyed::<u32>("a")?.as_deref(), Some(&1));
+    /// assert!(scope.try_get_keyed::<u32>("b")?.is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn try_get_keyed<T: ?Sized + Send + Sync + 'static>(
+        &self,
+        key: impl Into<ServiceKey>,
+    ) -> Result<Option<Arc<T>>, ResolveError> {
+        self.resolver().try_get_keyed::<T>(&key.into())
+    }
+
+    /// Whether `T` has an unkeyed registration, without resolving it (so without running a
+    /// factory).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// struct Request;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_scoped(|| Arc::new(Request));
+    /// services.add_keyed_instance("k", Arc::new(1_u8));
+    /// let scope = services.build()?.create_scope();
+    /// assert!(scope.is_service::<Request>());
+    /// assert!(!scope.is_service::<u8>(), "keyed registrations do not count");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_service<T: ?Sized + 'static>(&self) -> bool {
+        self.resolver().is_service::<T>()
+    }
+
+    /// Whether `T` has a registration under `key`, without resolving it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_keyed_instance("k", Arc::new(1_u8));
+    /// let scope = services.build()?.create_scope();
+    /// assert!(scope.is_keyed_service::<u8>("k"));
+    /// assert!(!scope.is_keyed_service::<u8>("other"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_keyed_service<T: ?Sized + 'static>(&self, key: impl Into<ServiceKey>) -> bool {
+        self.resolver().is_keyed_service::<T>(&key.into())
+    }
+
     /// A scope factory for the provider this scope belongs to; the scopes it makes are
     /// siblings of this one, not children.
     ///

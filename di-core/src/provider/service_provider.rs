@@ -171,6 +171,95 @@ impl ServiceProvider {
         self.resolver().get_all_keyed::<T>(&key.into())
     }
 
+    /// Resolves the last registration of `T` like [`get`](ServiceProvider::get), or returns
+    /// `None` when `T` has no (unkeyed) registration.
+    ///
+    /// # Errors
+    ///
+    /// As [`get`](ServiceProvider::get), except that "not registered" is `Ok(None)`: a factory
+    /// that fails, a scoped service asked from the root, or a disposed provider are still
+    /// errors.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// struct Metrics;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_instance(Arc::new(7_u32));
+    /// let provider = services.build()?;
+    /// assert_eq!(provider.try_get::<u32>()?.as_deref(), Some(&7));
+    /// assert!(provider.try_get::<Metrics>()?.is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn try_get<T: ?Sized + Send + Sync + 'static>(
+        &self,
+    ) -> Result<Option<Arc<T>>, ResolveError> {
+        self.resolver().try_get::<T>()
+    }
+
+    /// Resolves the last registration of `T` under `key` like
+    /// [`get_keyed`](ServiceProvider::get_keyed), or returns `None` when there is none.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_get`](ServiceProvider::try_get).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_keyed_instance("a", Arc::new(1_u32));
+    /// let provider = services.build()?;
+    /// assert_eq!(provider.try_get_keyed::<u32>("a")?.as_deref(), Some(&1));
+    /// assert!(provider.try_get_keyed::<u32>("b")?.is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn try_get_keyed<T: ?Sized + Send + Sync + 'static>(
+        &self,
+        key: impl Into<ServiceKey>,
+    ) -> Result<Option<Arc<T>>, ResolveError> {
+        self.resolver().try_get_keyed::<T>(&key.into())
+    }
+
+    /// Whether `T` has an unkeyed registration, without resolving it (so without running a
+    /// factory). Scoped services count, although they resolve only in a scope.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// struct Request;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_scoped(|| Arc::new(Request));
+    /// services.add_keyed_instance("k", Arc::new(1_u8));
+    /// let provider = services.build()?;
+    /// assert!(provider.is_service::<Request>());
+    /// assert!(!provider.is_service::<u8>(), "keyed registrations do not count");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_service<T: ?Sized + 'static>(&self) -> bool {
+        self.resolver().is_service::<T>()
+    }
+
+    /// Whether `T` has a registration under `key`, without resolving it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_keyed_instance("k", Arc::new(1_u8));
+    /// let provider = services.build()?;
+    /// assert!(provider.is_keyed_service::<u8>("k"));
+    /// assert!(!provider.is_keyed_service::<u8>("other"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_keyed_service<T: ?Sized + 'static>(&self, key: impl Into<ServiceKey>) -> bool {
+        self.resolver().is_keyed_service::<T>(&key.into())
+    }
+
     /// Creates a scope: scoped services resolved through it are shared within it and disposed
     /// with it. Scopes are flat siblings.
     ///
