@@ -48,8 +48,8 @@ pub enum ResolveError {
     KeyedNotRegistered {
         /// The requested type.
         service: &'static str,
-        /// The requested key.
-        key: ServiceKey,
+        /// The requested key (boxed, to keep every resolution's `Result` small).
+        key: Box<ServiceKey>,
         /// What is registered for the type instead: unkeyed registrations and other keys.
         registered: Registrations,
     },

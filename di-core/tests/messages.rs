@@ -84,7 +84,7 @@ fn a_keyed_lookup_of_a_type_registered_under_one_other_key_names_it() {
     else {
         panic!("expected a keyed not-registered error, got {error}");
     };
-    assert_eq!(key, &ServiceKey::new(Region::Eu));
+    assert_eq!(**key, ServiceKey::new(Region::Eu));
     assert_eq!(registered.keys(), [ServiceKey::new(Region::Us)]);
     assert_eq!(
         error.to_string(),

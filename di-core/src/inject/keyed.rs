@@ -107,7 +107,7 @@ impl<T: ?Sized + Send + Sync + 'static, K: StaticKey> Dependency for Keyed<T, K>
             // Unreachable after a successful build, which rejects missing dependencies.
             None => Err(ResolveError::KeyedNotRegistered {
                 service: std::any::type_name::<T>(),
-                key: K::key(),
+                key: Box::new(K::key()),
                 registered: Registrations::default(),
             }),
         }

@@ -323,7 +323,7 @@ impl<'a> Resolver<'a> {
             },
             Some(key) => ResolveError::KeyedNotRegistered {
                 service,
-                key: key.clone(),
+                key: Box::new(key.clone()),
                 registered,
             },
         }

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use once_cell::sync::OnceCell;
 
-use super::cells::Cells;
+use super::cells::{Cell, Cells};
 use super::erased::{DisposeFn, ErasedInstance};
 use crate::error::ResolveError;
 
@@ -135,6 +135,20 @@ impl Slots {
         if let Some(created) = cell.get() {
             return Ok(downcast::<S>(created));
         }
+        self.create(cell, slot, service, dispose, create)
+    }
+
+    /// The creation path of [`get_or_create`](Slots::get_or_create), out of line: inlined, it
+    /// made the resolution of transients (which never take it) dearer by 4–18 instructions.
+    #[inline(never)]
+    fn create<S: ?Sized + Send + Sync + 'static>(
+        &self,
+        cell: &Cell<Created>,
+        slot: usize,
+        service: &'static str,
+        dispose: Option<DisposeFn>,
+        create: impl FnOnce() -> Result<Arc<S>, ResolveError>,
+    ) -> Result<Arc<S>, ResolveError> {
         let mut created_here = false;
         let created = cell.get_or_try_init(service, || {
             self.ensure_open(service)?;
@@ -142,9 +156,8 @@ impl Slots {
             created_here = true;
             Ok(self.created(slot, Box::new(instance), dispose))
         })?;
-        let instance = downcast::<S>(created);
         self.published(service, created_here)?;
-        Ok(instance)
+        Ok(downcast::<S>(created))
     }
 
     /// The instance in `slot`, if it was created.
@@ -165,6 +178,7 @@ impl Slots {
     /// # Errors
     ///
     /// [`ResolveError::Disposed`] if disposal began: the transient was then disposed already.
+    #[inline(never)]
     pub(crate) fn track<S: ?Sized + Send + Sync + 'static>(
         &self,
         service: &'static str,
@@ -192,16 +206,23 @@ impl Slots {
 
     /// Called after an instance was published (or, by a waiter, found published): if disposal
     /// began meanwhile, the publisher makes sure a disposal pass sees it, and every caller fails.
+    #[inline]
     fn published(&self, service: &'static str, by_me: bool) -> Result<(), ResolveError> {
         // Pairs with the fence in `close`; see the type's docs.
         fence(Ordering::SeqCst);
-        if !self.closed.load(Ordering::Relaxed) {
-            return Ok(());
+        if self.closed.load(Ordering::Relaxed) {
+            return Err(self.published_late(service, by_me));
         }
+        Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn published_late(&self, service: &'static str, by_me: bool) -> ResolveError {
         if by_me {
             self.dispose_late();
         }
-        Err(self.disposed_error(service))
+        self.disposed_error(service)
     }
 
     pub(crate) fn disposed_error(&self, service: &'static str) -> ResolveError {
