@@ -2,6 +2,10 @@
 
 use std::fmt;
 
+use crate::key::ServiceKey;
+use crate::registered::Registrations;
+use crate::type_name::ShortTypeName as Short;
+
 /// A boxed error returned by a fallible factory.
 ///
 /// # Examples
@@ -30,15 +34,30 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ResolveError {
-    /// No registration provides the requested type (or type and key).
-    #[error("no service of type `{service}` is registered")]
+    /// No unkeyed registration provides the requested type.
+    #[error("no service of type `{}` is registered{}", Short::new(service), registered.hint(service))]
     NotRegistered {
         /// The requested type.
         service: &'static str,
+        /// What is registered for the type instead (keyed registrations only, if any).
+        registered: Registrations,
+    },
+    /// No registration provides the requested type under the requested key. Keyed lookups
+    /// never fall back to unkeyed registrations.
+    #[error("no service of type `{}` is registered with key {key:?}{}", Short::new(service), registered.hint(service))]
+    KeyedNotRegistered {
+        /// The requested type.
+        service: &'static str,
+        /// The requested key (boxed, to keep every resolution's `Result` small).
+        key: Box<ServiceKey>,
+        /// What is registered for the type instead: unkeyed registrations and other keys.
+        registered: Registrations,
     },
     /// A scoped service, or a service that needs one, was requested from the root provider.
     #[error(
-        "cannot resolve `{service}` from the root provider: it requires the scoped service `{scoped}`; create a scope first"
+        "cannot resolve `{}` from the root provider: it requires the scoped service `{}`; create a scope first",
+        Short::new(service),
+        Short::new(scoped)
     )]
     ScopedFromRoot {
         /// The requested type.
@@ -47,7 +66,7 @@ pub enum ResolveError {
         scoped: &'static str,
     },
     /// A factory returned an error.
-    #[error("the factory of `{service}` failed")]
+    #[error("the factory of `{}` failed", Short::new(service))]
     Factory {
         /// The service whose factory failed.
         service: &'static str,
@@ -56,7 +75,10 @@ pub enum ResolveError {
         source: BoxError,
     },
     /// The scope (or the provider behind it) was disposed.
-    #[error("cannot resolve `{service}`: the {owner} has been disposed")]
+    #[error(
+        "cannot resolve `{}`: the {owner} has been disposed",
+        Short::new(service)
+    )]
     Disposed {
         /// The requested type.
         service: &'static str,
@@ -66,7 +88,7 @@ pub enum ResolveError {
     /// An async singleton was resolved before `build_async` created it (only possible from
     /// another async singleton's factory arguments during the build, which the build orders
     /// to prevent).
-    #[error("async singleton `{service}` is not initialized yet")]
+    #[error("async singleton `{}` is not initialized yet", Short::new(service))]
     NotInitialized {
         /// The async singleton.
         service: &'static str,
@@ -74,7 +96,8 @@ pub enum ResolveError {
     /// A factory asked, on its own thread, for the very instance it is creating (through an
     /// injected scope factory), which would otherwise deadlock.
     #[error(
-        "`{service}` was requested while its own factory was running (a cycle through a scope factory)"
+        "`{}` was requested while its own factory was running (a cycle through a scope factory)",
+        Short::new(service)
     )]
     Reentrant {
         /// The service whose factory re-entered.
@@ -109,8 +132,11 @@ pub enum BuildProblem {
         service: &'static str,
         /// The type that is missing.
         dependency: &'static str,
-        /// The key of the missing registration, for keyed arguments.
+        /// The key of the missing registration (debug-formatted), for keyed arguments.
         key: Option<String>,
+        /// What is registered for the missing type instead: other keys, or unkeyed
+        /// registrations for a keyed argument.
+        registered: Registrations,
     },
     /// Services depend on each other in a circle.
     Cycle {
@@ -140,19 +166,24 @@ impl fmt::Display for BuildProblem {
             Self::MissingDependency {
                 service,
                 dependency,
-                key: None,
-            } => write!(
-                f,
-                "no service of type `{dependency}` is registered, but `{service}` requires it"
-            ),
-            Self::MissingDependency {
-                service,
-                dependency,
-                key: Some(key),
-            } => write!(
-                f,
-                "no service of type `{dependency}` is registered with key {key}, but `{service}` requires it"
-            ),
+                key,
+                registered,
+            } => {
+                write!(
+                    f,
+                    "no service of type `{}` is registered",
+                    Short::new(dependency)
+                )?;
+                if let Some(key) = key {
+                    write!(f, " with key {key}")?;
+                }
+                write!(
+                    f,
+                    ", but `{}` requires it{}",
+                    Short::new(service),
+                    registered.hint(dependency)
+                )
+            }
             Self::Cycle { path } => write!(f, "dependency cycle: {}", Path(path)),
             Self::CaptiveDependency {
                 singleton,
@@ -161,11 +192,14 @@ impl fmt::Display for BuildProblem {
             } => write!(
                 f,
                 "singleton `{singleton}` depends on scoped service `{scoped}` ({}); make `{singleton}` scoped or inject a `ScopeFactory`",
-                Path(path)
+                Path(path),
+                singleton = Short::new(singleton),
+                scoped = Short::new(scoped),
             ),
             Self::AsyncRequiresBuildAsync { service } => write!(
                 f,
-                "`{service}` has an async factory; build the provider with `build_async().await`"
+                "`{}` has an async factory; build the provider with `build_async().await`",
+                Short::new(service)
             ),
         }
     }
@@ -179,7 +213,7 @@ impl fmt::Display for Path<'_> {
             if i > 0 {
                 f.write_str(" -> ")?;
             }
-            write!(f, "`{name}`")?;
+            write!(f, "`{}`", Short::new(name))?;
         }
         Ok(())
     }
@@ -206,14 +240,15 @@ impl fmt::Display for Path<'_> {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {
-    /// Validation found problems; all of them are listed.
-    #[error("the service collection is invalid ({} problem{}):{}", problems.len(), if problems.len() == 1 { "" } else { "s" }, Numbered(problems))]
+    /// Validation found problems; all of them are listed: one on the same line, several
+    /// numbered, one per line.
+    #[error("the service collection is invalid{}", Numbered(problems))]
     Invalid {
         /// Every problem found, in registration order.
         problems: Vec<BuildProblem>,
     },
     /// An async singleton's factory failed during `build_async`.
-    #[error("async singleton `{service}` failed to initialize")]
+    #[error("async singleton `{}` failed to initialize", Short::new(service))]
     AsyncInitialization {
         /// The async singleton.
         service: &'static str,
@@ -250,6 +285,10 @@ struct Numbered<'a>(&'a [BuildProblem]);
 
 impl fmt::Display for Numbered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let [problem] = self.0 {
+            return write!(f, ": {problem}");
+        }
+        write!(f, " ({} problems):", self.0.len())?;
         for (i, problem) in self.0.iter().enumerate() {
             write!(f, "\n  {}. {problem}", i + 1)?;
         }

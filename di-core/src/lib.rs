@@ -47,7 +47,9 @@ mod key;
 mod lifetime;
 mod plan;
 mod provider;
+mod registered;
 mod registration;
+mod type_name;
 
 /// `#[derive(Injectable)]`: a struct whose fields are its dependencies (see [`di_macros`]).
 #[cfg(feature = "derive")]
@@ -59,6 +61,8 @@ pub use key::{ServiceKey, StaticKey};
 pub use lifetime::ServiceLifetime;
 pub use plan::{EdgeKind, GraphEdge, GraphNode, Planner, ServiceGraph, SiteRef};
 pub use provider::{Resolver, Scope, ScopeFactory, ServiceProvider};
+pub use registered::Registrations;
 pub use registration::{
     AsyncFactory, Factory, FactoryOutput, Injectable, ServiceCollection, ServiceRegistration,
 };
+pub use type_name::ShortTypeName;

@@ -59,7 +59,10 @@ fn a_string_key_and_an_enum_key_with_the_same_text_are_different_keys() {
 
     let by_text = provider.get_keyed::<Db>("Eu");
 
-    assert!(matches!(by_text, Err(ResolveError::NotRegistered { .. })));
+    assert!(matches!(
+        by_text,
+        Err(ResolveError::KeyedNotRegistered { .. })
+    ));
 }
 
 #[test]
@@ -72,7 +75,7 @@ fn keyed_lookup_never_falls_back_to_an_unkeyed_registration() {
     let keyed_all = provider.get_all_keyed::<Db>("primary");
 
     assert!(
-        matches!(keyed, Err(ResolveError::NotRegistered { service }) if service == type_name::<Db>())
+        matches!(keyed, Err(ResolveError::KeyedNotRegistered { service, .. }) if service == type_name::<Db>())
     );
     assert!(keyed_all.is_ok_and(|all| all.is_empty()));
 }
@@ -202,17 +205,28 @@ fn a_missing_keyed_argument_is_a_build_error_naming_the_key() {
 
     let error = services.build().expect_err("no `primary` Db");
 
+    let [
+        BuildProblem::MissingDependency {
+            service,
+            dependency,
+            key,
+            registered,
+        },
+    ] = error.problems()
+    else {
+        panic!("expected one missing dependency, got {error:?}");
+    };
     assert_eq!(
-        error.problems(),
-        [BuildProblem::MissingDependency {
-            service: type_name::<Repo>(),
-            dependency: type_name::<Db>(),
-            key: Some(String::from("\"primary\"")),
-        }]
+        (*service, *dependency),
+        (type_name::<Repo>(), type_name::<Db>())
     );
-    let text = error.to_string();
-    assert!(text.contains("primary"), "{text}");
-    assert!(text.contains(type_name::<Repo>()), "{text}");
+    assert_eq!(key.as_deref(), Some("\"primary\""));
+    assert!(registered.has_unkeyed() && registered.keys().is_empty());
+    assert_eq!(
+        error.to_string(),
+        "the service collection is invalid: no service of type `keyed::Db` is registered with \
+         key \"primary\", but `keyed::Repo` requires it; `keyed::Db` is registered without a key"
+    );
 }
 
 #[test]

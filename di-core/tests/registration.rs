@@ -507,7 +507,7 @@ fn unregistered_type_is_a_not_registered_error_naming_it() {
     let error = provider.get::<Db>().expect_err("nothing is registered");
 
     assert!(
-        matches!(error, ResolveError::NotRegistered { service } if service == type_name::<Db>())
+        matches!(error, ResolveError::NotRegistered { service, .. } if service == type_name::<Db>())
     );
     assert!(error.to_string().contains(type_name::<Db>()));
 }

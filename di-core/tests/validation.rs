@@ -7,8 +7,8 @@ use std::cell::Cell;
 use std::sync::Arc;
 
 use di_core::{
-    BuildError, BuildProblem, Dependency, Planner, ResolveError, Resolver, ScopeFactory,
-    ServiceCollection, ServiceKey, SiteRef,
+    BuildError, BuildProblem, Dependency, Planner, Registrations, ResolveError, Resolver,
+    ScopeFactory, ServiceCollection, ServiceKey, SiteRef,
 };
 
 struct A;
@@ -52,6 +52,7 @@ fn missing_dependency_is_a_build_error_naming_it_and_who_requires_it() {
             service: type_name::<A>(),
             dependency: type_name::<B>(),
             key: None,
+            registered: Registrations::default(),
         }]
     );
     assert!(text.contains(&format!("`{}`", type_name::<A>())), "{text}");

@@ -2,6 +2,7 @@
 
 use std::error::Error as _;
 use std::fmt;
+use std::fmt::Write as _;
 use std::time::Duration;
 
 use di_core::{BoxError, BuildError, ResolveError};
@@ -308,12 +309,31 @@ impl fmt::Display for HostError {
             if count == 1 { "" } else { "s" }
         )?;
         for (i, failure) in self.failures.iter().enumerate() {
-            write!(f, "\n  {}. {failure}", i + 1)?;
+            write!(f, "\n  {}. ", i + 1)?;
+            // A cause's own lines (a build error's numbered problems) are indented under
+            // this failure, not numbered as if they were the host's failures.
+            let mut item = Indented(f);
+            write!(item, "{failure}")?;
             let mut source = failure.source();
             while let Some(cause) = source {
-                write!(f, ": {cause}")?;
+                write!(item, ": {cause}")?;
                 source = cause.source();
             }
+        }
+        Ok(())
+    }
+}
+
+/// Writes through to a formatter, indenting every line after the first under a list item.
+struct Indented<'a, 'b>(&'a mut fmt::Formatter<'b>);
+
+impl fmt::Write for Indented<'_, '_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        let mut lines = text.split('\n');
+        self.0.write_str(lines.next().unwrap_or_default())?;
+        for line in lines {
+            self.0.write_str("\n     ")?;
+            self.0.write_str(line)?;
         }
         Ok(())
     }

@@ -230,9 +230,55 @@ async fn a_workers_dependencies_are_validated_when_the_host_is_built() {
     assert!(matches!(
         &build.problems()[0],
         BuildProblem::MissingDependency { service, dependency, .. }
-            if service.contains("Hosted<") && service.contains("NeedsMissing") && dependency.ends_with("::Missing")
+            if *service == std::any::type_name::<NeedsMissing>() && dependency.ends_with("::Missing")
     ));
+    assert_eq!(
+        error.to_string(),
+        "the host failed (1 failure)\n  \
+         1. the host could not be built: the service collection is invalid: no service of type \
+         `start_order::Missing` is registered, but `start_order::NeedsMissing` requires it"
+    );
     assert_eq!(error.exit_code(), 1);
+}
+
+struct AlsoMissing;
+
+struct NeedsBoth;
+
+impl Injectable for NeedsBoth {
+    type Dependencies = (Arc<Missing>, Arc<AlsoMissing>);
+
+    fn inject(_missing: Self::Dependencies) -> Self {
+        NeedsBoth
+    }
+}
+
+#[async_trait]
+impl BackgroundService for NeedsBoth {
+    async fn execute(&self, _stopping: CancellationToken) -> Result<(), BoxError> {
+        Ok(())
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_build_errors_problems_are_listed_under_its_failure_not_as_host_failures() {
+    let error = quiet_host()
+        .configure_services(|services| {
+            services.add_hosted_service::<NeedsBoth>();
+        })
+        .build()
+        .await
+        .expect_err("the worker's dependencies are missing");
+
+    assert_eq!(
+        error.to_string(),
+        "the host failed (1 failure)\n  \
+         1. the host could not be built: the service collection is invalid (2 problems):\n       \
+         1. no service of type `start_order::Missing` is registered, but \
+         `start_order::NeedsBoth` requires it\n       \
+         2. no service of type `start_order::AlsoMissing` is registered, but \
+         `start_order::NeedsBoth` requires it"
+    );
 }
 
 struct Config {

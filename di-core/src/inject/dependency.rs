@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::error::ResolveError;
 use crate::plan::{Planner, SiteRef};
 use crate::provider::{Resolver, ScopeFactory};
+use crate::registered::Registrations;
 
 /// A type that can be a factory argument: it declares what it needs at build time and fetches it
 /// at resolution time.
@@ -85,6 +86,7 @@ impl<T: ?Sized + Send + Sync + 'static> Dependency for Arc<T> {
             // Unreachable after a successful build, which rejects missing dependencies.
             None => Err(ResolveError::NotRegistered {
                 service: type_name::<T>(),
+                registered: Registrations::default(),
             }),
         }
     }

@@ -10,6 +10,7 @@ use crate::inject::Dependency;
 use crate::key::StaticKey;
 use crate::plan::{Planner, SiteRef};
 use crate::provider::Resolver;
+use crate::registered::Registrations;
 
 /// A dependency on the registration of `T` under the key `K` (a [`StaticKey`]).
 ///
@@ -103,8 +104,11 @@ impl<T: ?Sized + Send + Sync + 'static, K: StaticKey> Dependency for Keyed<T, K>
     fn resolve(state: &Self::State, resolver: &Resolver<'_>) -> Result<Self, ResolveError> {
         match state {
             Some(site) => resolver.resolve(site).map(Self::new),
-            None => Err(ResolveError::NotRegistered {
+            // Unreachable after a successful build, which rejects missing dependencies.
+            None => Err(ResolveError::KeyedNotRegistered {
                 service: std::any::type_name::<T>(),
+                key: Box::new(K::key()),
+                registered: Registrations::default(),
             }),
         }
     }

@@ -1,6 +1,5 @@
 //! `ServiceCollection::build` and `build_async`: index, plan, validate, freeze.
 
-use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, OnceLock};
 
 use crate::error::{BuildError, BuildProblem};
@@ -10,7 +9,7 @@ use crate::plan::planner::Planner;
 use crate::plan::site::{ErasedSite, PlannedSite, SiteCell, SiteConfig};
 use crate::plan::validate::{Adjacency, validate};
 use crate::provider::{
-    AsyncInit, DisposeFn, ProviderInner, Resolver, ServiceIndex, ServiceProvider, Slots,
+    AsyncInit, DisposeFn, Owner, ProviderInner, Resolver, ServiceIndex, ServiceProvider, Slots,
 };
 use crate::registration::{Descriptor, ServiceCollection};
 
@@ -171,11 +170,10 @@ fn freeze(
     let inner = Arc::new_cyclic(|this| ProviderInner {
         sites: sites.into_boxed_slice(),
         index,
-        root: Slots::new(root_slots),
+        root: Slots::new(root_slots, Owner::Provider),
         scoped_slots,
         graph,
         graph_picture: OnceLock::new(),
-        disposed: AtomicBool::new(false),
         this: this.clone(),
     });
     Ok((ServiceProvider::from_inner(inner), pending))

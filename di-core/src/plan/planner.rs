@@ -242,11 +242,12 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn missing<T: ?Sized>(&mut self, key: Option<&ServiceKey>) {
+    fn missing<T: ?Sized + 'static>(&mut self, key: Option<&ServiceKey>) {
         self.problems.push(BuildProblem::MissingDependency {
             service: self.service(),
             dependency: type_name::<T>(),
             key: key.map(|k| format!("{k:?}")),
+            registered: self.index.registrations(TypeId::of::<T>()),
         });
     }
 }

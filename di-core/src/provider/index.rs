@@ -7,6 +7,7 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 use rustc_hash::FxBuildHasher;
 
 use crate::key::ServiceKey;
+use crate::registered::Registrations;
 use crate::registration::Descriptor;
 
 /// The call sites of one service type (or type and key), in registration order.
@@ -135,6 +136,22 @@ impl ServiceIndex {
 
     pub(crate) fn keyed(&self, type_id: TypeId, key: &ServiceKey) -> Option<&Entry> {
         self.keyed.get(type_id)?.get(key)
+    }
+
+    /// What is registered for `type_id`, keys in the order of their first registration: for
+    /// the message of a lookup that found nothing.
+    #[cold]
+    pub(crate) fn registrations(&self, type_id: TypeId) -> Registrations {
+        let mut keys: Vec<(&ServiceKey, u32)> = self
+            .keyed
+            .get(type_id)
+            .map(|by_key| by_key.iter().map(|(k, e)| (k, e.all[0])).collect())
+            .unwrap_or_default();
+        keys.sort_unstable_by_key(|&(_, first)| first);
+        Registrations::new(
+            self.unkeyed(type_id).is_some(),
+            keys.into_iter().map(|(k, _)| k.clone()).collect(),
+        )
     }
 }
 

@@ -10,12 +10,18 @@
 //!   scope for scoped services). Concurrent first resolutions block on that one slot only, so
 //!   the factory runs exactly once; a factory that panics leaves the slot empty and the next
 //!   resolution runs it again.
+//! - Nothing escapes disposal: a creation that finishes after its owner (scope or provider)
+//!   began disposing is disposed at once and its resolution fails with
+//!   [`ResolveError::Disposed`](crate::ResolveError::Disposed) (see `storage/disposal.rs`).
+//!   The check costs nothing on the path of an instance already created.
 //!
 //! # Deadlock safety
 //!
 //! No lock is held while user code runs. The only waits are on a slot that another thread is
 //! filling; since `build()` rejects cycles, the slots a factory waits on form a DAG and waits
-//! cannot form a ring. The disposal list's mutex is only held to push or take the list.
+//! cannot form a ring. The transient list's mutex is only held to push or take the list. The
+//! disposal lock is held by a disposal pass while it runs `dispose`s, but it is only ever
+//! *tried*: nobody waits for it (a call that finds it taken asks the holder for another pass).
 
 mod call_site;
 mod index;
@@ -32,4 +38,4 @@ pub use scope::Scope;
 pub use scope_factory::ScopeFactory;
 pub(crate) use service_provider::ProviderInner;
 pub use service_provider::ServiceProvider;
-pub(crate) use storage::{DisposeFn, ErasedInstance, Slots, dispose_erased};
+pub(crate) use storage::{DisposeFn, ErasedInstance, Owner, Slots, dispose_erased};

@@ -3,7 +3,6 @@
 use std::any::{TypeId, type_name};
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
 use crate::error::ResolveError;
 use crate::key::ServiceKey;
@@ -13,7 +12,7 @@ use crate::provider::index::Entry;
 use crate::provider::scope::ScopeState;
 use crate::provider::scope_factory::ScopeFactory;
 use crate::provider::service_provider::ProviderInner;
-use crate::provider::storage::DisposeFn;
+use crate::provider::storage::Slots;
 
 /// Resolves planned dependencies for one resolution, from the root provider or from a scope.
 ///
@@ -198,17 +197,18 @@ impl<'a> Resolver<'a> {
             SiteKind::Transient { create } => {
                 let instance = create(self)?;
                 if let Some(dispose) = site.dispose {
-                    self.track(&instance, dispose);
+                    self.owner().track(site.service, &instance, dispose)?;
                 }
                 Ok(instance)
             }
         }
     }
 
-    fn track<T: ?Sized + Send + Sync + 'static>(&self, instance: &Arc<T>, dispose: DisposeFn) {
+    /// The storage of what this resolver creates: the scope's, or the provider's at the root.
+    fn owner(&self) -> &'a Slots {
         match self.scope {
-            Some(scope) => scope.slots.track(instance, dispose),
-            None => self.provider.root.track(instance, dispose),
+            Some(scope) => &scope.slots,
+            None => &self.provider.root,
         }
     }
 
@@ -217,13 +217,10 @@ impl<'a> Resolver<'a> {
             service: type_name::<T>(),
             owner,
         };
-        if self
-            .scope
-            .is_some_and(|s| s.disposed.load(Ordering::Acquire))
-        {
+        if self.scope.is_some_and(|s| s.slots.is_closed()) {
             return Err(disposed("scope"));
         }
-        if self.provider.disposed.load(Ordering::Acquire) {
+        if self.provider.root.is_closed() {
             return Err(disposed("provider"));
         }
         Ok(())
@@ -232,7 +229,8 @@ impl<'a> Resolver<'a> {
     /// Public entry: the last unkeyed registration of `T`.
     #[inline]
     pub(crate) fn get<T: ?Sized + Send + Sync + 'static>(&self) -> Result<Arc<T>, ResolveError> {
-        self.last(self.provider.index.unkeyed(TypeId::of::<T>()))
+        let entry = self.provider.index.unkeyed(TypeId::of::<T>());
+        self.last(entry, || self.not_registered::<T>(None))
     }
 
     /// Public entry: every unkeyed registration of `T`, in registration order.
@@ -247,7 +245,8 @@ impl<'a> Resolver<'a> {
         &self,
         key: &ServiceKey,
     ) -> Result<Arc<T>, ResolveError> {
-        self.last(self.provider.index.keyed(TypeId::of::<T>(), key))
+        let entry = self.provider.index.keyed(TypeId::of::<T>(), key);
+        self.last(entry, || self.not_registered::<T>(Some(key)))
     }
 
     /// Public entry: every registration of `T` under `key`, in registration order.
@@ -258,19 +257,75 @@ impl<'a> Resolver<'a> {
         self.all(self.provider.index.keyed(TypeId::of::<T>(), key))
     }
 
+    /// Public entry: the last unkeyed registration of `T`, `None` if there is none.
+    pub(crate) fn try_get<T: ?Sized + Send + Sync + 'static>(
+        &self,
+    ) -> Result<Option<Arc<T>>, ResolveError> {
+        self.last_if_any(self.provider.index.unkeyed(TypeId::of::<T>()))
+    }
+
+    /// Public entry: the last registration of `T` under `key`, `None` if there is none.
+    pub(crate) fn try_get_keyed<T: ?Sized + Send + Sync + 'static>(
+        &self,
+        key: &ServiceKey,
+    ) -> Result<Option<Arc<T>>, ResolveError> {
+        self.last_if_any(self.provider.index.keyed(TypeId::of::<T>(), key))
+    }
+
+    /// Public entry: whether `T` has an unkeyed registration.
+    pub(crate) fn is_service<T: ?Sized + 'static>(&self) -> bool {
+        self.provider.index.unkeyed(TypeId::of::<T>()).is_some()
+    }
+
+    /// Public entry: whether `T` has a registration under `key`.
+    pub(crate) fn is_keyed_service<T: ?Sized + 'static>(&self, key: &ServiceKey) -> bool {
+        self.provider.index.keyed(TypeId::of::<T>(), key).is_some()
+    }
+
+    /// The last registration of an index entry if there is one; a disposed owner is reported
+    /// first.
+    fn last_if_any<T: ?Sized + Send + Sync + 'static>(
+        &self,
+        entry: Option<&Entry>,
+    ) -> Result<Option<Arc<T>>, ResolveError> {
+        self.check_live::<T>()?;
+        entry
+            .map(|entry| self.resolve_index(entry.last as usize))
+            .transpose()
+    }
+
     /// The last registration of an index entry; a disposed owner is reported first.
     // Always inlined: out of line, its frame was a tenth of resolving a created singleton.
     #[inline(always)]
     fn last<T: ?Sized + Send + Sync + 'static>(
         &self,
         entry: Option<&Entry>,
+        missing: impl FnOnce() -> ResolveError,
     ) -> Result<Arc<T>, ResolveError> {
         self.check_live::<T>()?;
         match entry {
             Some(entry) => self.resolve_index(entry.last as usize),
-            None => Err(ResolveError::NotRegistered {
-                service: type_name::<T>(),
-            }),
+            None => Err(missing()),
+        }
+    }
+
+    /// The error of a lookup of `T` (under `key`) that found nothing, saying what is
+    /// registered for `T` instead.
+    #[cold]
+    #[inline(never)]
+    fn not_registered<T: ?Sized + 'static>(&self, key: Option<&ServiceKey>) -> ResolveError {
+        let service = type_name::<T>();
+        let registered = self.provider.index.registrations(TypeId::of::<T>());
+        match key {
+            None => ResolveError::NotRegistered {
+                service,
+                registered,
+            },
+            Some(key) => ResolveError::KeyedNotRegistered {
+                service,
+                key: Box::new(key.clone()),
+                registered,
+            },
         }
     }
 

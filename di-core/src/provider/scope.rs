@@ -2,21 +2,19 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::ResolveError;
 use crate::key::ServiceKey;
 use crate::provider::resolver::Resolver;
 use crate::provider::scope_factory::ScopeFactory;
 use crate::provider::service_provider::ProviderInner;
-use crate::provider::storage::Slots;
+use crate::provider::storage::{Owner, Slots};
 
 /// A scope's state, shared by its clones.
 pub(crate) struct ScopeState {
     /// Declared before `provider` so that it drops first: a scope's instances are released
     /// before the singletons of a provider it was the last to keep alive.
     pub(crate) slots: Slots,
-    pub(crate) disposed: AtomicBool,
     pub(crate) provider: Arc<ProviderInner>,
 }
 
@@ -49,13 +47,9 @@ pub struct Scope {
 
 impl Scope {
     pub(crate) fn new(provider: Arc<ProviderInner>) -> Self {
-        let slots = Slots::new(provider.scoped_slots);
+        let slots = Slots::new(provider.scoped_slots, Owner::Scope);
         Self {
-            state: Arc::new(ScopeState {
-                provider,
-                slots,
-                disposed: AtomicBool::new(false),
-            }),
+            state: Arc::new(ScopeState { provider, slots }),
         }
     }
 
@@ -68,7 +62,8 @@ impl Scope {
     /// # Errors
     ///
     /// [`ResolveError::NotRegistered`]; [`ResolveError::Factory`] if a factory failed;
-    /// [`ResolveError::Disposed`] after [`dispose`](Scope::dispose) or the provider's.
+    /// [`ResolveError::Disposed`] once [`dispose`](Scope::dispose) (or the provider's) began,
+    /// also when it began while a factory of this resolution was running.
     ///
     /// # Examples
     ///
@@ -148,6 +143,94 @@ impl Scope {
         self.resolver().get_all_keyed::<T>(&key.into())
     }
 
+    /// Resolves the last registration of `T` like [`get`](Scope::get), or returns
+    /// `None` when `T` has no (unkeyed) registration.
+    ///
+    /// # Errors
+    ///
+    /// As [`get`](Scope::get), except that "not registered" is `Ok(None)`: a factory
+    /// that fails, or a disposed scope or provider are still errors.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// struct Metrics;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_instance(Arc::new(7_u32));
+    /// let scope = services.build()?.create_scope();
+    /// assert_eq!(scope.try_get::<u32>()?.as_deref(), Some(&7));
+    /// assert!(scope.try_get::<Metrics>()?.is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn try_get<T: ?Sized + Send + Sync + 'static>(
+        &self,
+    ) -> Result<Option<Arc<T>>, ResolveError> {
+        self.resolver().try_get::<T>()
+    }
+
+    /// Resolves the last registration of `T` under `key` like
+    /// [`get_keyed`](Scope::get_keyed), or returns `None` when there is none.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_get`](Scope::try_get).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_keyed_instance("a", Arc::new(1_u32));
+    /// let scope = services.build()?.create_scope();
+    /// assert_eq!(scope.try_get_keyed::<u32>("a")?.as_deref(), Some(&1));
+    /// assert!(scope.try_get_keyed::<u32>("b")?.is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn try_get_keyed<T: ?Sized + Send + Sync + 'static>(
+        &self,
+        key: impl Into<ServiceKey>,
+    ) -> Result<Option<Arc<T>>, ResolveError> {
+        self.resolver().try_get_keyed::<T>(&key.into())
+    }
+
+    /// Whether `T` has an unkeyed registration, without resolving it (so without running a
+    /// factory).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// struct Request;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_scoped(|| Arc::new(Request));
+    /// services.add_keyed_instance("k", Arc::new(1_u8));
+    /// let scope = services.build()?.create_scope();
+    /// assert!(scope.is_service::<Request>());
+    /// assert!(!scope.is_service::<u8>(), "keyed registrations do not count");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_service<T: ?Sized + 'static>(&self) -> bool {
+        self.resolver().is_service::<T>()
+    }
+
+    /// Whether `T` has a registration under `key`, without resolving it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_keyed_instance("k", Arc::new(1_u8));
+    /// let scope = services.build()?.create_scope();
+    /// assert!(scope.is_keyed_service::<u8>("k"));
+    /// assert!(!scope.is_keyed_service::<u8>("other"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_keyed_service<T: ?Sized + 'static>(&self, key: impl Into<ServiceKey>) -> bool {
+        self.resolver().is_keyed_service::<T>(&key.into())
+    }
+
     /// A scope factory for the provider this scope belongs to; the scopes it makes are
     /// siblings of this one, not children.
     ///
@@ -171,6 +254,11 @@ impl Scope {
     /// A call made while another is running (or from inside a service's own `dispose`) returns
     /// at once without waiting for it.
     ///
+    /// A resolution whose factory was still running when disposal began does not hand its
+    /// instance out: the instance is disposed at once (by the disposal that is running, or by
+    /// the resolving thread if none is) and the resolution fails with
+    /// [`ResolveError::Disposed`](crate::ResolveError::Disposed).
+    ///
     /// # Panics
     ///
     /// Resumes the first panic of a service's [`AsyncDispose::dispose`](crate::AsyncDispose),
@@ -189,7 +277,6 @@ impl Scope {
     /// # Ok(()) }
     /// ```
     pub async fn dispose(&self) {
-        self.state.disposed.store(true, Ordering::Release);
         self.state.slots.dispose_all().await;
     }
 
@@ -211,14 +298,7 @@ impl Scope {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn try_dispose_now(&self) -> bool {
-        if self.is_disposed() {
-            return true;
-        }
-        if self.state.slots.has_disposables() {
-            return false;
-        }
-        self.state.disposed.store(true, Ordering::Release);
-        true
+        self.state.slots.close_unless_disposables()
     }
 
     /// Whether [`dispose`](Scope::dispose) was called.
@@ -231,7 +311,7 @@ impl Scope {
     /// # Ok::<(), di_core::BuildError>(())
     /// ```
     pub fn is_disposed(&self) -> bool {
-        self.state.disposed.load(Ordering::Acquire)
+        self.state.slots.is_closed()
     }
 }
 

@@ -61,7 +61,7 @@ impl ScopeFactory {
             .provider
             .upgrade()
             .ok_or(ResolveError::ProviderDropped)?;
-        if provider.disposed.load(std::sync::atomic::Ordering::Acquire) {
+        if provider.root.is_closed() {
             return Err(ResolveError::Disposed {
                 service: "Scope",
                 owner: "provider",

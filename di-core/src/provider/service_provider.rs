@@ -1,7 +1,6 @@
 //! [`ServiceProvider`]: the root of resolution, owner of singletons.
 
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock, Weak};
 
 use crate::error::ResolveError;
@@ -25,7 +24,6 @@ pub(crate) struct ProviderInner {
     pub(crate) graph: GraphSource,
     /// The picture of `graph`, drawn on first request.
     pub(crate) graph_picture: OnceLock<ServiceGraph>,
-    pub(crate) disposed: AtomicBool,
     /// Handed to scope factories, so that injecting one never keeps the provider alive.
     pub(crate) this: Weak<ProviderInner>,
 }
@@ -88,7 +86,8 @@ impl ServiceProvider {
     ///
     /// [`ResolveError::NotRegistered`]; [`ResolveError::ScopedFromRoot`] if `T` is scoped or
     /// needs a scoped service; [`ResolveError::Factory`] if a factory failed;
-    /// [`ResolveError::Disposed`] after [`dispose`](ServiceProvider::dispose).
+    /// [`ResolveError::Disposed`] once [`dispose`](ServiceProvider::dispose) began, also when it
+    /// began while a factory of this resolution was running.
     ///
     /// # Examples
     ///
@@ -172,6 +171,95 @@ impl ServiceProvider {
         self.resolver().get_all_keyed::<T>(&key.into())
     }
 
+    /// Resolves the last registration of `T` like [`get`](ServiceProvider::get), or returns
+    /// `None` when `T` has no (unkeyed) registration.
+    ///
+    /// # Errors
+    ///
+    /// As [`get`](ServiceProvider::get), except that "not registered" is `Ok(None)`: a factory
+    /// that fails, a scoped service asked from the root, or a disposed provider are still
+    /// errors.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// struct Metrics;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_instance(Arc::new(7_u32));
+    /// let provider = services.build()?;
+    /// assert_eq!(provider.try_get::<u32>()?.as_deref(), Some(&7));
+    /// assert!(provider.try_get::<Metrics>()?.is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn try_get<T: ?Sized + Send + Sync + 'static>(
+        &self,
+    ) -> Result<Option<Arc<T>>, ResolveError> {
+        self.resolver().try_get::<T>()
+    }
+
+    /// Resolves the last registration of `T` under `key` like
+    /// [`get_keyed`](ServiceProvider::get_keyed), or returns `None` when there is none.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_get`](ServiceProvider::try_get).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_keyed_instance("a", Arc::new(1_u32));
+    /// let provider = services.build()?;
+    /// assert_eq!(provider.try_get_keyed::<u32>("a")?.as_deref(), Some(&1));
+    /// assert!(provider.try_get_keyed::<u32>("b")?.is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn try_get_keyed<T: ?Sized + Send + Sync + 'static>(
+        &self,
+        key: impl Into<ServiceKey>,
+    ) -> Result<Option<Arc<T>>, ResolveError> {
+        self.resolver().try_get_keyed::<T>(&key.into())
+    }
+
+    /// Whether `T` has an unkeyed registration, without resolving it (so without running a
+    /// factory). Scoped services count, although they resolve only in a scope.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// struct Request;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_scoped(|| Arc::new(Request));
+    /// services.add_keyed_instance("k", Arc::new(1_u8));
+    /// let provider = services.build()?;
+    /// assert!(provider.is_service::<Request>());
+    /// assert!(!provider.is_service::<u8>(), "keyed registrations do not count");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_service<T: ?Sized + 'static>(&self) -> bool {
+        self.resolver().is_service::<T>()
+    }
+
+    /// Whether `T` has a registration under `key`, without resolving it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_keyed_instance("k", Arc::new(1_u8));
+    /// let provider = services.build()?;
+    /// assert!(provider.is_keyed_service::<u8>("k"));
+    /// assert!(!provider.is_keyed_service::<u8>("other"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_keyed_service<T: ?Sized + 'static>(&self, key: impl Into<ServiceKey>) -> bool {
+        self.resolver().is_keyed_service::<T>(&key.into())
+    }
+
     /// Creates a scope: scoped services resolved through it are shared within it and disposed
     /// with it. Scopes are flat siblings.
     ///
@@ -231,6 +319,11 @@ impl ServiceProvider {
     /// A call made while another is running (or from inside a service's own `dispose`) returns
     /// at once without waiting for it.
     ///
+    /// A resolution whose factory was still running when disposal began does not hand its
+    /// instance out: the instance is disposed at once (by the disposal that is running, or by
+    /// the resolving thread if none is) and the resolution fails with
+    /// [`ResolveError::Disposed`](crate::ResolveError::Disposed).
+    ///
     /// # Panics
     ///
     /// Resumes the first panic of a service's [`AsyncDispose::dispose`](crate::AsyncDispose),
@@ -247,7 +340,6 @@ impl ServiceProvider {
     /// # Ok(()) }
     /// ```
     pub async fn dispose(&self) {
-        self.inner.disposed.store(true, Ordering::Release);
         self.inner.root.dispose_all().await;
     }
 
@@ -261,7 +353,7 @@ impl ServiceProvider {
     /// # Ok::<(), di_core::BuildError>(())
     /// ```
     pub fn is_disposed(&self) -> bool {
-        self.inner.disposed.load(Ordering::Acquire)
+        self.inner.root.is_closed()
     }
 }
 

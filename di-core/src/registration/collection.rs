@@ -68,6 +68,34 @@ pub struct ServiceRegistration<'a, S: ?Sized> {
     service: PhantomData<fn() -> Arc<S>>,
 }
 
+impl<S: ?Sized> ServiceRegistration<'_, S> {
+    /// Names the service in error messages and in the [graph](crate::ServiceProvider::graph)
+    /// instead of its type's name: for a library that registers a wrapper type on behalf of a
+    /// type its user wrote, so that messages name the user's type.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use di_core::ServiceCollection;
+    ///
+    /// struct Db;
+    /// struct Job;
+    /// struct Wrapped(Arc<Job>);
+    /// let mut services = ServiceCollection::new();
+    /// services
+    ///     .add_singleton(|_db: Arc<Db>| Arc::new(Wrapped(Arc::new(Job))))
+    ///     .display_name("app::Job");
+    /// let error = services.build().unwrap_err().to_string();
+    /// assert!(error.ends_with("but `app::Job` requires it"), "{error}");
+    /// # let _ = |wrapped: Wrapped| wrapped.0;
+    /// ```
+    pub fn display_name(self, name: &'static str) -> Self {
+        self.descriptor.service = name;
+        self
+    }
+}
+
 impl<S: ?Sized + AsyncDispose + 'static> ServiceRegistration<'_, S> {
     /// Has the container call [`AsyncDispose::dispose`] on every instance this registration
     /// creates, when the owning scope or provider is disposed.

@@ -213,9 +213,9 @@ impl HostedServiceExt for ServiceCollection {
     }
 }
 
-/// A registered hosted service of type `S`: its own singleton type, so that its factory's
-/// arguments are planned and validated under a name that shows `S`, and so that two
-/// registrations of one type stay two services.
+/// A registered hosted service of type `S`: its own singleton type, so that two registrations
+/// of one type stay two services. Registered under the display name of `S`, so that messages
+/// about its factory's arguments name `S`.
 struct Hosted<S>(Arc<S>);
 
 /// Registers `Hosted<S>` built by `factory`, and the entry the host finds it by.
@@ -229,11 +229,14 @@ where
     Args: Dependency,
     ServiceOf<F, Args>: Sized,
 {
-    services.add_singleton(
-        move |args: Args| -> Result<Arc<Hosted<ServiceOf<F, Args>>>, BoxError> {
-            Ok(Arc::new(Hosted(factory.call(args).into_service()?)))
-        },
-    );
+    // Messages and the graph name the user's type, not the wrapper.
+    services
+        .add_singleton(
+            move |args: Args| -> Result<Arc<Hosted<ServiceOf<F, Args>>>, BoxError> {
+                Ok(Arc::new(Hosted(factory.call(args).into_service()?)))
+            },
+        )
+        .display_name(type_name::<ServiceOf<F, Args>>());
     let settings = Arc::new(Mutex::new(EntrySettings {
         name: Cow::Borrowed(type_name::<ServiceOf<F, Args>>()),
         policy: None,

@@ -11,15 +11,19 @@ use crate::dispose::AsyncDispose;
 pub(crate) type ErasedInstance = Box<dyn Any + Send + Sync>;
 
 /// Calls [`AsyncDispose::dispose`] on an erased instance; monomorphized per service at
-/// registration.
-pub(crate) type DisposeFn = for<'a> fn(&'a (dyn Any + Send + Sync)) -> BoxFuture<'a, ()>;
+/// registration. The future owns a reference to the instance, so that a disposal started by a
+/// synchronous resolution can outlive the call that started it.
+pub(crate) type DisposeFn = fn(&(dyn Any + Send + Sync)) -> BoxFuture<'static, ()>;
 
 /// The [`DisposeFn`] of `S`.
 pub(crate) fn dispose_erased<S: ?Sized + AsyncDispose + 'static>(
     instance: &(dyn Any + Send + Sync),
-) -> BoxFuture<'_, ()> {
+) -> BoxFuture<'static, ()> {
     match instance.downcast_ref::<Arc<S>>() {
-        Some(service) => service.dispose(),
+        Some(service) => {
+            let service = Arc::clone(service);
+            Box::pin(async move { service.dispose().await })
+        }
         None => Box::pin(async {}),
     }
 }

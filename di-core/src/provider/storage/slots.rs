@@ -1,30 +1,28 @@
 //! [`Slots`]: the instances one owner created, cached by slot, released newest first.
 
 use std::any::type_name;
-use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering, fence};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use futures::FutureExt;
 use once_cell::sync::OnceCell;
 
-use super::cells::Cells;
+use super::cells::{Cell, Cells};
 use super::erased::{DisposeFn, ErasedInstance};
 use crate::error::ResolveError;
 
 /// An instance the owner created, and when.
-struct Created {
-    instance: ErasedInstance,
-    dispose: Option<DisposeFn>,
+pub(super) struct Created {
+    pub(super) instance: ErasedInstance,
+    pub(super) dispose: Option<DisposeFn>,
     /// Creation order among everything the owner created (slots and tracked transients).
-    seq: u64,
+    pub(super) seq: u64,
     /// The slot created just before this one, plus one (0: none): the creation chain, walked
     /// newest first at disposal without allocating. `u32` (slots are registrations) so that
     /// the flag below fits in the padding: a larger `Created` makes every scope dearer to copy
     /// and pushes a 16-cell page out of the allocator's per-thread cache.
-    prev: u32,
+    pub(super) prev: u32,
     /// Whether its `dispose` was started: at most once, even across interrupted disposals.
-    disposal_started: AtomicBool,
+    pub(super) disposal_started: AtomicBool,
 }
 
 impl Created {
@@ -41,30 +39,68 @@ impl Created {
     }
 }
 
+/// Who owns a [`Slots`]: named in the error of a resolution that finds it disposed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Owner {
+    /// The provider: singletons and what the root created.
+    Provider,
+    /// A scope: scoped services and what the scope created.
+    Scope,
+}
+
+impl Owner {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::Provider => "provider",
+            Self::Scope => "scope",
+        }
+    }
+}
+
 /// Cache slots sized at build time, plus the disposable transients the owner created.
 /// Dropping releases instances in reverse creation order.
+///
+/// # Disposal racing creation
+///
+/// Disposal first *closes* the owner (`closed`), then walks what was published. A creation
+/// publishes its instance (fills the cell, or tracks the transient), then reads `closed`. Both
+/// sides put a sequentially consistent fence between their write and their read, so at least
+/// one of them sees the other: either disposal finds the instance, or the creation finds the
+/// owner closed, asks for another disposal pass ([`Slots::dispose_late`]) and fails with
+/// [`ResolveError::Disposed`]. Each instance's `disposal_started` flag makes it disposed once
+/// when both do.
 pub(crate) struct Slots {
-    cells: Cells<Created>,
+    pub(super) cells: Cells<Created>,
     next_seq: AtomicU64,
     /// The newest filled slot, plus one (0: none).
-    newest: AtomicUsize,
-    transients: Mutex<Vec<Created>>,
+    pub(super) newest: AtomicUsize,
+    pub(super) transients: Mutex<Vec<Created>>,
     /// The disposable transients handed over to disposal, oldest first. Owned here rather than
     /// by the disposal future, so that a future dropped midway loses nothing and the next
-    /// `dispose_all` resumes; allocated by the first disposal only.
-    disposal: OnceCell<Box<futures::lock::Mutex<Vec<Created>>>>,
+    /// `dispose_all` resumes; allocated by the first disposal only. Locked by whoever runs a
+    /// disposal pass.
+    pub(super) disposal: OnceCell<Box<futures::lock::Mutex<Vec<Created>>>>,
+    /// Set once disposal began: nothing may be handed out from here any more.
+    pub(super) closed: AtomicBool,
+    /// Set when a disposal pass is wanted: whoever holds `disposal` runs another pass after
+    /// releasing it, so a request made while a pass runs is never lost.
+    pub(super) pass_wanted: AtomicBool,
+    pub(super) owner: Owner,
 }
 
 impl Slots {
     /// Storage for `len` slots. Only the first few are inline; the others are allocated when
     /// first used, so creating a scope costs the same whatever the number of registrations.
-    pub(crate) fn new(len: usize) -> Self {
+    pub(crate) fn new(len: usize, owner: Owner) -> Self {
         Self {
             cells: Cells::new(len),
             next_seq: AtomicU64::new(0),
             newest: AtomicUsize::new(0),
             transients: Mutex::new(Vec::new()),
             disposal: OnceCell::new(),
+            closed: AtomicBool::new(false),
+            pass_wanted: AtomicBool::new(false),
+            owner,
         }
     }
 
@@ -85,7 +121,8 @@ impl Slots {
     }
 
     /// The instance in `slot`, created by `create` if the slot is empty. Concurrent callers wait
-    /// for one creation; if `create` fails or panics the slot stays empty.
+    /// for one creation; if `create` fails or panics the slot stays empty. A creation that
+    /// finishes after disposal began is disposed at once and fails.
     #[inline]
     pub(crate) fn get_or_create<S: ?Sized + Send + Sync + 'static>(
         &self,
@@ -94,10 +131,32 @@ impl Slots {
         dispose: Option<DisposeFn>,
         create: impl FnOnce() -> Result<Arc<S>, ResolveError>,
     ) -> Result<Arc<S>, ResolveError> {
-        let created = self.cells.get(slot).get_or_try_init(service, || {
+        let cell = self.cells.get(slot);
+        if let Some(created) = cell.get() {
+            return Ok(downcast::<S>(created));
+        }
+        self.create(cell, slot, service, dispose, create)
+    }
+
+    /// The creation path of [`get_or_create`](Slots::get_or_create), out of line: inlined, it
+    /// made the resolution of transients (which never take it) dearer by 4–18 instructions.
+    #[inline(never)]
+    fn create<S: ?Sized + Send + Sync + 'static>(
+        &self,
+        cell: &Cell<Created>,
+        slot: usize,
+        service: &'static str,
+        dispose: Option<DisposeFn>,
+        create: impl FnOnce() -> Result<Arc<S>, ResolveError>,
+    ) -> Result<Arc<S>, ResolveError> {
+        let mut created_here = false;
+        let created = cell.get_or_try_init(service, || {
+            self.ensure_open(service)?;
             let instance = create()?;
+            created_here = true;
             Ok(self.created(slot, Box::new(instance), dispose))
         })?;
+        self.published(service, created_here)?;
         Ok(downcast::<S>(created))
     }
 
@@ -115,11 +174,17 @@ impl Slots {
     }
 
     /// Records a disposable transient so it is disposed with its owner.
+    ///
+    /// # Errors
+    ///
+    /// [`ResolveError::Disposed`] if disposal began: the transient was then disposed already.
+    #[inline(never)]
     pub(crate) fn track<S: ?Sized + Send + Sync + 'static>(
         &self,
+        service: &'static str,
         instance: &Arc<S>,
         dispose: DisposeFn,
-    ) {
+    ) -> Result<(), ResolveError> {
         let created = Created::new(
             Box::new(Arc::clone(instance)),
             Some(dispose),
@@ -127,55 +192,43 @@ impl Slots {
             0,
         );
         lock(&self.transients).push(created);
+        self.published(service, true)
     }
 
-    /// Whether anything the owner created has an async `dispose` to run.
-    pub(crate) fn has_disposables(&self) -> bool {
-        if !lock(&self.transients).is_empty() {
-            return true;
+    /// Fails when the owner was closed, before a factory runs for nothing.
+    #[inline]
+    fn ensure_open(&self, service: &'static str) -> Result<(), ResolveError> {
+        if self.closed.load(Ordering::Acquire) {
+            return Err(self.disposed_error(service));
         }
-        let mut chain = Chain {
-            slots: self,
-            next: self.newest.load(Ordering::Acquire),
-        };
-        chain.any(|created| created.dispose.is_some())
+        Ok(())
     }
 
-    /// Disposes every disposable instance not disposed yet, newest first. A panicking
-    /// `dispose` does not stop the others; the first panic is resumed once all have run.
-    ///
-    /// Resumable: if the returned future is dropped midway, the next call disposes what is
-    /// left (an interrupted `dispose` is not started again). A call made while another is
-    /// running returns at once, as re-entrant calls (a `dispose` disposing its own owner) must.
-    pub(crate) async fn dispose_all(&self) {
-        let disposal = self.disposal.get_or_init(Box::default);
-        let Some(mut handed_over) = disposal.try_lock() else {
-            return;
-        };
-        handed_over.append(&mut lock(&self.transients));
-        handed_over.sort_unstable_by_key(|c| c.seq);
-        let chain = Chain {
-            slots: self,
-            next: self.newest.load(Ordering::Acquire),
-        };
-        let mut first_panic = None;
-        for created in NewestFirst::new(chain, handed_over.iter().rev()) {
-            let Some(dispose) = created.dispose else {
-                continue;
-            };
-            if created.disposal_started.swap(true, Ordering::AcqRel) {
-                continue;
-            }
-            let outcome = AssertUnwindSafe(dispose(&*created.instance))
-                .catch_unwind()
-                .await;
-            if let Err(panic) = outcome {
-                first_panic.get_or_insert(panic);
-            }
+    /// Called after an instance was published (or, by a waiter, found published): if disposal
+    /// began meanwhile, the publisher makes sure a disposal pass sees it, and every caller fails.
+    #[inline]
+    fn published(&self, service: &'static str, by_me: bool) -> Result<(), ResolveError> {
+        // Pairs with the fence in `close`; see the type's docs.
+        fence(Ordering::SeqCst);
+        if self.closed.load(Ordering::Relaxed) {
+            return Err(self.published_late(service, by_me));
         }
-        drop(handed_over);
-        if let Some(panic) = first_panic {
-            std::panic::resume_unwind(panic);
+        Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn published_late(&self, service: &'static str, by_me: bool) -> ResolveError {
+        if by_me {
+            self.dispose_late();
+        }
+        self.disposed_error(service)
+    }
+
+    pub(crate) fn disposed_error(&self, service: &'static str) -> ResolveError {
+        ResolveError::Disposed {
+            service,
+            owner: self.owner.name(),
         }
     }
 }
@@ -208,52 +261,6 @@ impl Drop for Slots {
     }
 }
 
-/// The filled slots, newest first.
-struct Chain<'a> {
-    slots: &'a Slots,
-    next: usize,
-}
-
-impl<'a> Iterator for Chain<'a> {
-    type Item = &'a Created;
-
-    fn next(&mut self) -> Option<&'a Created> {
-        let slot = self.next.checked_sub(1)?;
-        let created = self.slots.cells.existing(slot)?.get()?;
-        self.next = created.prev as usize;
-        Some(created)
-    }
-}
-
-/// Merges two newest-first sequences of created instances by creation order.
-struct NewestFirst<'a, A: Iterator<Item = &'a Created>, B: Iterator<Item = &'a Created>> {
-    a: std::iter::Peekable<A>,
-    b: std::iter::Peekable<B>,
-}
-
-impl<'a, A: Iterator<Item = &'a Created>, B: Iterator<Item = &'a Created>> NewestFirst<'a, A, B> {
-    fn new(a: A, b: B) -> Self {
-        Self {
-            a: a.peekable(),
-            b: b.peekable(),
-        }
-    }
-}
-
-impl<'a, A: Iterator<Item = &'a Created>, B: Iterator<Item = &'a Created>> Iterator
-    for NewestFirst<'a, A, B>
-{
-    type Item = &'a Created;
-
-    fn next(&mut self) -> Option<&'a Created> {
-        match (self.a.peek(), self.b.peek()) {
-            (Some(a), Some(b)) if b.seq > a.seq => self.b.next(),
-            (Some(_), _) => self.a.next(),
-            (None, _) => self.b.next(),
-        }
-    }
-}
-
 #[inline]
 fn downcast<S: ?Sized + Send + Sync + 'static>(created: &Created) -> Arc<S> {
     match created.instance.downcast_ref::<Arc<S>>() {
@@ -262,7 +269,7 @@ fn downcast<S: ?Sized + Send + Sync + 'static>(created: &Created) -> Arc<S> {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(super) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 

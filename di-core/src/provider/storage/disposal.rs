@@ -1,0 +1,199 @@
+//! Disposal of a [`Slots`]: closing it, and the passes that dispose what it created, newest
+//! first, each instance once.
+//!
+//! A pass runs under the `disposal` lock. It is either awaited ([`Slots::dispose_all`], from
+//! `dispose().await`) or run by a synchronous resolution whose instance was published after the
+//! owner closed ([`Slots::dispose_late`]). Whoever wants a pass sets `pass_wanted` and tries the
+//! lock; the holder, after releasing it, looks at `pass_wanted` again. So a late instance is
+//! disposed by the pass that is running, or by its finder when none is.
+
+use std::any::Any;
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{Ordering, fence};
+
+use futures::FutureExt;
+
+use super::detached;
+use super::slots::{Created, Slots, lock};
+
+impl Slots {
+    /// Closes the owner: every later resolution fails, and every later creation is disposed
+    /// at once. Returns whether it was open.
+    pub(crate) fn close(&self) -> bool {
+        let was_open = !self.closed.swap(true, Ordering::AcqRel);
+        // Pairs with the fence in `published`; see the docs of `Slots`.
+        fence(Ordering::SeqCst);
+        was_open
+    }
+
+    /// Whether [`close`](Slots::close) was called.
+    #[inline]
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
+    /// Closes the owner if nothing it created has an async `dispose` to run (or if it was
+    /// closed already), and says whether it is closed.
+    pub(crate) fn close_unless_disposables(&self) -> bool {
+        if self.is_closed() {
+            return true;
+        }
+        if self.has_disposables() {
+            return false;
+        }
+        self.close();
+        // A disposable published between the check and the close: its creation may have seen
+        // the owner open, so dispose it here (each instance is disposed once either way).
+        if self.has_disposables() {
+            self.dispose_late();
+        }
+        true
+    }
+
+    /// Whether anything the owner created has an async `dispose` to run.
+    pub(crate) fn has_disposables(&self) -> bool {
+        if !lock(&self.transients).is_empty() {
+            return true;
+        }
+        self.chain().any(|created| created.dispose.is_some())
+    }
+
+    /// Closes the owner and disposes every disposable instance not disposed yet, newest first.
+    /// A panicking `dispose` does not stop the others; the first panic is resumed once all
+    /// have run.
+    ///
+    /// Resumable: if the returned future is dropped midway, the next call disposes what is
+    /// left (an interrupted `dispose` is not started again). A call made while a pass is
+    /// running returns at once, as re-entrant calls (a `dispose` disposing its own owner) must;
+    /// the running pass then makes one more pass.
+    pub(crate) async fn dispose_all(&self) {
+        self.close();
+        let disposal = self.disposal.get_or_init(Box::default);
+        let mut first_panic = None;
+        self.pass_wanted.store(true, Ordering::SeqCst);
+        while self.pass_wanted.load(Ordering::SeqCst) {
+            let Some(mut handed_over) = disposal.try_lock() else {
+                break;
+            };
+            self.pass_wanted.store(false, Ordering::SeqCst);
+            self.hand_over(&mut handed_over);
+            for created in self.newest_first(&handed_over) {
+                let Some(dispose) = claim(created) else {
+                    continue;
+                };
+                let outcome = AssertUnwindSafe(dispose(&*created.instance))
+                    .catch_unwind()
+                    .await;
+                if let Err(panic) = outcome {
+                    first_panic.get_or_insert(panic);
+                }
+            }
+        }
+        if let Some(panic) = first_panic {
+            std::panic::resume_unwind(panic);
+        }
+    }
+
+    /// Disposes, without awaiting, what was created after the owner closed: called by the
+    /// resolution that published such an instance. If a pass is running, it is asked for one
+    /// more and this returns at once; otherwise this runs the pass: each `dispose` is polled
+    /// here and, if it does not finish at once, is driven to its end by its own wake-ups
+    /// ([`detached`]), so no runtime is needed and none is blocked.
+    ///
+    /// # Panics
+    ///
+    /// Resumes the first panic of a `dispose` polled here, after the others were started.
+    pub(crate) fn dispose_late(&self) {
+        let disposal = self.disposal.get_or_init(Box::default);
+        let mut first_panic: Option<Box<dyn Any + Send>> = None;
+        self.pass_wanted.store(true, Ordering::SeqCst);
+        while self.pass_wanted.load(Ordering::SeqCst) {
+            let Some(mut handed_over) = disposal.try_lock() else {
+                break;
+            };
+            self.pass_wanted.store(false, Ordering::SeqCst);
+            self.hand_over(&mut handed_over);
+            for created in self.newest_first(&handed_over) {
+                if let Some(dispose) = claim(created)
+                    && let Some(panic) = detached::run(dispose(&*created.instance))
+                {
+                    first_panic.get_or_insert(panic);
+                }
+            }
+        }
+        if let Some(panic) = first_panic {
+            std::panic::resume_unwind(panic);
+        }
+    }
+
+    /// Moves the tracked transients to the list a pass walks, in creation order.
+    fn hand_over(&self, handed_over: &mut Vec<Created>) {
+        handed_over.append(&mut lock(&self.transients));
+        handed_over.sort_unstable_by_key(|c| c.seq);
+    }
+
+    /// The filled slots, newest first.
+    fn chain(&self) -> Chain<'_> {
+        Chain {
+            slots: self,
+            next: self.newest.load(Ordering::Acquire),
+        }
+    }
+
+    /// Everything created, newest first: the filled slots interleaved with `transients`.
+    fn newest_first<'a>(&'a self, transients: &'a [Created]) -> impl Iterator<Item = &'a Created> {
+        NewestFirst::new(self.chain(), transients.iter().rev())
+    }
+}
+
+/// The `dispose` of `created` if it has one and nobody started it yet; marks it started.
+fn claim(created: &Created) -> Option<super::DisposeFn> {
+    let dispose = created.dispose?;
+    (!created.disposal_started.swap(true, Ordering::AcqRel)).then_some(dispose)
+}
+
+/// The filled slots, newest first.
+struct Chain<'a> {
+    slots: &'a Slots,
+    next: usize,
+}
+
+impl<'a> Iterator for Chain<'a> {
+    type Item = &'a Created;
+
+    fn next(&mut self) -> Option<&'a Created> {
+        let slot = self.next.checked_sub(1)?;
+        let created = self.slots.cells.existing(slot)?.get()?;
+        self.next = created.prev as usize;
+        Some(created)
+    }
+}
+
+/// Merges two newest-first sequences of created instances by creation order.
+struct NewestFirst<'a, A: Iterator<Item = &'a Created>, B: Iterator<Item = &'a Created>> {
+    a: std::iter::Peekable<A>,
+    b: std::iter::Peekable<B>,
+}
+
+impl<'a, A: Iterator<Item = &'a Created>, B: Iterator<Item = &'a Created>> NewestFirst<'a, A, B> {
+    fn new(a: A, b: B) -> Self {
+        Self {
+            a: a.peekable(),
+            b: b.peekable(),
+        }
+    }
+}
+
+impl<'a, A: Iterator<Item = &'a Created>, B: Iterator<Item = &'a Created>> Iterator
+    for NewestFirst<'a, A, B>
+{
+    type Item = &'a Created;
+
+    fn next(&mut self) -> Option<&'a Created> {
+        match (self.a.peek(), self.b.peek()) {
+            (Some(a), Some(b)) if b.seq > a.seq => self.b.next(),
+            (Some(_), _) => self.a.next(),
+            (None, _) => self.b.next(),
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! [`Registrations`]: what is registered for a type that a lookup did not find.
+
+use std::fmt;
+
+use crate::key::ServiceKey;
+use crate::type_name::ShortTypeName;
+
+/// What is registered for a type that a lookup did not find: whether it has unkeyed
+/// registrations, and its keys. "Not registered" errors show it, so that a lookup under the
+/// wrong key (or without one) says what would have been found.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use di_core::{ResolveError, ServiceCollection, ServiceKey};
+///
+/// struct Db;
+/// let mut services = ServiceCollection::new();
+/// services.add_singleton(|| Arc::new(Db));
+/// services.add_keyed_singleton("primary", || Arc::new(Db));
+/// let provider = services.build()?;
+/// let Err(ResolveError::KeyedNotRegistered { registered, .. }) = provider.get_keyed::<Db>("replica") else {
+///     panic!("no `replica` key");
+/// };
+/// assert!(registered.has_unkeyed());
+/// assert_eq!(registered.keys(), [ServiceKey::from("primary")]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Registrations(Option<Box<Known>>);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Known {
+    unkeyed: bool,
+    keys: Vec<ServiceKey>,
+}
+
+impl Registrations {
+    /// `unkeyed` and `keys` (in registration order); nothing allocated when both are empty.
+    pub(crate) fn new(unkeyed: bool, keys: Vec<ServiceKey>) -> Self {
+        if !unkeyed && keys.is_empty() {
+            return Self(None);
+        }
+        Self(Some(Box::new(Known { unkeyed, keys })))
+    }
+
+    /// Whether the type has at least one registration without a key.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(!di_core::Registrations::default().has_unkeyed());
+    /// ```
+    pub fn has_unkeyed(&self) -> bool {
+        self.0.as_ref().is_some_and(|known| known.unkeyed)
+    }
+
+    /// The keys the type is registered under, each once, in the order of their first
+    /// registration.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(di_core::Registrations::default().keys().is_empty());
+    /// ```
+    pub fn keys(&self) -> &[ServiceKey] {
+        self.0.as_ref().map_or(&[], |known| &known.keys)
+    }
+
+    /// Whether nothing at all is registered for the type.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(di_core::Registrations::default().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// The clause a "not registered" message ends with: `` ; `T` is registered without a key
+    /// and with the key "a"``, or nothing when nothing is registered.
+    pub(crate) fn hint<'a>(&'a self, service: &'a str) -> Hint<'a> {
+        Hint {
+            registered: self,
+            service,
+        }
+    }
+}
+
+/// See [`Registrations::hint`].
+pub(crate) struct Hint<'a> {
+    registered: &'a Registrations,
+    service: &'a str,
+}
+
+impl fmt::Display for Hint<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(known) = &self.registered.0 else {
+            return Ok(());
+        };
+        write!(f, "; `{}` is registered", ShortTypeName::new(self.service))?;
+        if known.unkeyed {
+            f.write_str(" without a key")?;
+            if !known.keys.is_empty() {
+                f.write_str(" and")?;
+            }
+        }
+        match known.keys.as_slice() {
+            [] => Ok(()),
+            [key] => write!(f, " with the key {key:?}"),
+            keys => {
+                f.write_str(" with the keys ")?;
+                for (i, key) in keys.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{key:?}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
