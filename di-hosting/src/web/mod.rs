@@ -50,6 +50,8 @@
 //! [`WebServer::with_request_scopes`]: crate::web::WebServer::with_request_scopes
 //! [`WebServerExt::add_web_server`]: crate::web::WebServerExt::add_web_server
 
+mod activity;
+mod connection;
 mod error_response;
 mod inject;
 mod middleware;
@@ -61,6 +63,7 @@ mod scope_layer;
 mod scoped_body;
 mod serve;
 mod server;
+mod tracked;
 
 pub use error_response::JsonError;
 pub use inject::{Inject, InjectAll, InjectKeyed, InjectOptional};
