@@ -173,14 +173,17 @@ impl Activity {
 
     /// When to check [`expired`](Self::expired) next: never later than a timeout could expire.
     pub(crate) fn next_check(&self, now: Instant, timeouts: &Timeouts) -> Instant {
-        // A request head may begin at any time from now: its deadline is no earlier than this.
+        // The phase may change at any time from now (a head begins, a request ends): the
+        // deadline of the next phase is no earlier than these.
         let head_could_expire = after(now, timeouts.header_read);
+        let idle_could_expire = after(now, timeouts.idle);
         if self.requests.load(SeqCst) != 0 {
-            return head_could_expire.min(after(now, timeouts.idle));
+            return head_could_expire.min(idle_could_expire);
         }
         let head = self.head_since.load(SeqCst);
         if head != NONE {
-            return after(self.instant(head), timeouts.header_read);
+            let head = after(self.instant(head), timeouts.header_read);
+            return head.min(idle_could_expire);
         }
         let idle = after(self.instant(self.idle_since.load(SeqCst)), timeouts.idle);
         idle.min(head_could_expire)
@@ -278,6 +281,21 @@ mod tests {
             read + Duration::from_secs(10)
         );
         assert_eq!(activity.expired(read, &TIMEOUTS), None);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn reading_a_head_is_checked_again_before_a_shorter_idle_timeout_could_expire() {
+        let short_idle = Timeouts {
+            idle: Duration::from_secs(1),
+            ..TIMEOUTS
+        };
+        let activity = Activity::new();
+        let now = Instant::now();
+
+        let check = activity.next_check(now, &short_idle);
+
+        assert_eq!(activity.phase(), Phase::ReadingHead);
+        assert_eq!(check, now + Duration::from_secs(1));
     }
 
     #[test]
