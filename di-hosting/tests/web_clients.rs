@@ -109,7 +109,9 @@ fn router(gate: Arc<Gate>) -> Router {
             "/upload",
             post(move |body: Body| async move {
                 upload.enter();
-                let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap_or_default();
+                let bytes = axum::body::to_bytes(body, 1 << 20)
+                    .await
+                    .unwrap_or_default();
                 format!("{} bytes", bytes.len())
             }),
         )
@@ -127,7 +129,10 @@ async fn start(
         .configure_services(move |services| {
             services.add_web_server(move || {
                 let address = "127.0.0.1:0".parse().expect("an address");
-                Arc::new(configure(WebServer::new(address, router(Arc::clone(&gate)))))
+                Arc::new(configure(WebServer::new(
+                    address,
+                    router(Arc::clone(&gate)),
+                )))
             });
         })
         .build()
@@ -224,10 +229,8 @@ async fn running_handler_is_awaited_at_stop_and_its_response_delivered_completel
     let log = Captured::default();
     let _log = log.install();
     let (gate, mut entered) = Gate::new();
-    let (running, address) = start(Arc::clone(&gate), |server| {
-        server.body_drain_limit(SHORT)
-    })
-    .await;
+    let (running, address) =
+        start(Arc::clone(&gate), |server| server.body_drain_limit(SHORT)).await;
     let client = tokio::spawn(async move {
         let mut stream = TcpStream::connect(address).await.expect("connects");
         let head = "GET /gated HTTP/1.1\r\nHost: test\r\n\r\n";
@@ -369,7 +372,10 @@ async fn idle_keep_alive_connection_is_closed_by_the_idle_timeout() {
 
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert!(answer.ends_with("hello"), "{answer}");
-    assert!(!answer.contains("connection: close"), "kept alive: {answer}");
+    assert!(
+        !answer.contains("connection: close"),
+        "kept alive: {answer}"
+    );
     let closed = log.text().matches("idle for the idle timeout").count();
     assert_eq!(closed, 1, "{}", log.text());
 }
@@ -401,6 +407,9 @@ async fn client_past_the_connection_limit_is_served_once_a_connection_closes() {
     assert_eq!(text.matches("at its connection limit").count(), 2, "{text}");
     let warnings = log.warnings();
     assert_eq!(warnings.len(), 1, "{warnings:#?}");
-    assert!(warnings[0].contains("at its connection limit"), "{warnings:#?}");
+    assert!(
+        warnings[0].contains("at its connection limit"),
+        "{warnings:#?}"
+    );
     assert_eq!(text.matches("failed to accept").count(), 0, "{text}");
 }
