@@ -25,6 +25,8 @@ use tokio::sync::{Notify, mpsc};
 const WATCHDOG: Duration = Duration::from_secs(20);
 const SHUTDOWN_DEADLINE: Duration = Duration::from_secs(300);
 const SHORT: Duration = Duration::from_millis(200);
+/// More than the loopback socket buffers hold: the server is still sending when the stop begins.
+const BIG: usize = 32 << 20;
 
 /// Collects what the subscriber writes, for the current test's thread.
 #[derive(Clone, Default)]
@@ -97,6 +99,7 @@ fn router(gate: Arc<Gate>) -> Router {
     let upload = Arc::clone(&gate);
     Router::new()
         .route("/", get(|| async { "hello" }))
+        .route("/big", get(|| async { vec![b'x'; BIG] }))
         .route(
             "/gated",
             get(move || async move {
@@ -263,6 +266,39 @@ async fn running_handler_is_awaited_at_stop_and_its_response_delivered_completel
         answer.ends_with("\r\n\r\nreleased after the stop began"),
         "{answer}"
     );
+    assert!(stopped.is_ok(), "{stopped:?}");
+    assert_eq!(log.warnings(), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn large_response_still_being_sent_at_stop_is_delivered_completely() {
+    let log = Captured::default();
+    let _log = log.install();
+    let (gate, _entered) = Gate::new();
+    let (running, address) = start(gate, |server| {
+        server.body_drain_limit(Duration::from_secs(60))
+    })
+    .await;
+    let mut reader = TcpStream::connect(address).await.expect("connects");
+    let head = "GET /big HTTP/1.1\r\nHost: test\r\n\r\n";
+    reader.write_all(head.as_bytes()).await.expect("writes");
+    let mut start_of_answer = [0; 16];
+    tokio::time::timeout(WATCHDOG, reader.read_exact(&mut start_of_answer))
+        .await
+        .expect("watchdog")
+        .expect("the answer begins");
+
+    let stop = tokio::spawn(running.stop());
+    until_refused(address).await;
+    let rest = read_all(&mut reader).await;
+    let stopped = tokio::time::timeout(WATCHDOG, stop)
+        .await
+        .expect("watchdog")
+        .expect("the stop task");
+
+    let body = rest.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+    assert_eq!(body.len(), BIG);
+    assert!(body.bytes().all(|byte| byte == b'x'));
     assert!(stopped.is_ok(), "{stopped:?}");
     assert_eq!(log.warnings(), Vec::<String>::new());
 }
