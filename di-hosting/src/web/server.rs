@@ -74,16 +74,17 @@ struct Running {
 ///   [`local_addr`](WebServer::local_addr).
 /// - **stop** stops accepting connections, then treats each open connection by what it is
 ///   doing:
-///   - idle, or still sending a request head: closed at once;
-///   - a handler running (its request body complete): awaited, for as long as it takes, and
-///     its response is sent;
-///   - a request body still arriving, or a response still being sent: given the
-///     [body drain limit](WebServer::body_drain_limit) (default 5 s), then cut;
-///   - HTTP/2: a graceful `GOAWAY`; in-flight streams are treated as above.
+///   - idle, or sending a request head (even one byte of it): closed at once;
+///   - a handler running, its request body complete: awaited for as long as it takes; its
+///     response is sent (with `connection: close`);
+///   - a request body still arriving, or a response still being written to the client: given
+///     the [body drain limit](WebServer::body_drain_limit) (default 5 s), then cut;
+///   - HTTP/2: a graceful `GOAWAY`; its streams are treated as above, and an idle connection
+///     gets the drain limit to close.
 ///
 ///   A client that was cut is not a failure: stop returns `Ok` and logs one warning with the
 ///   number and remote addresses of the cut connections. Only handlers still running when the
-///   host's shutdown deadline passes are aborted there (and the host reports the overrun).
+///   host's shutdown deadline passes are aborted, and the host reports the missed deadline.
 ///
 /// While running, the server protects itself from slow and idle clients (all settings have a
 /// builder method):
@@ -91,7 +92,7 @@ struct Running {
 /// | setting | default | what happens |
 /// |---|---|---|
 /// | [`header_read_timeout`](WebServer::header_read_timeout) | 30 s | a connection whose request head is incomplete this long after its first byte (or after the connection opened) is closed |
-/// | [`idle_timeout`](WebServer::idle_timeout) | 60 s | a connection with no request for this long is closed |
+/// | [`idle_timeout`](WebServer::idle_timeout) | 60 s | a keep-alive connection with no request for this long is closed |
 /// | [`max_connections`](WebServer::max_connections) | 512 | at the limit, new clients wait in the listen backlog until a connection closes |
 /// | [`body_drain_limit`](WebServer::body_drain_limit) | 5 s | at stop, see above |
 ///
@@ -323,6 +324,7 @@ impl fmt::Debug for WebServer {
         f.debug_struct("WebServer")
             .field("address", &self.address)
             .field("local_addr", &self.local_addr())
+            .field("limits", &self.limits)
             .finish_non_exhaustive()
     }
 }
