@@ -26,6 +26,7 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpStream;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::AbortOnDropHandle;
 use tower::Service;
 
 use crate::web::activity::{Activity, Expired, Phase, Timeouts, after};
@@ -65,26 +66,42 @@ where
     let service = TowerToHyperService::new(Tracked::new(service, Arc::clone(&activity)));
     let connection = builder.serve_connection_with_upgrades(io, service);
     tokio::pin!(connection);
-    loop {
-        let check = activity.next_check(Instant::now(), &timeouts);
-        tokio::select! {
-            result = connection.as_mut() => return ended(remote, result),
-            () = shutdown.cancelled() => break,
-            () = tokio::time::sleep_until(check) => {
-                if let Some(expired) = activity.expired(Instant::now(), &timeouts) {
-                    let reason = match expired {
-                        Expired::HeaderRead => "no complete request head within the header read timeout",
-                        Expired::Idle => "idle for the idle timeout",
-                    };
-                    tracing::debug!(%remote, reason, "the web server closed a connection");
-                    return Outcome::Closed;
-                }
-            }
-        }
+    // The timeouts run on their own task, which cancels `expiry` (a child of `shutdown`): the
+    // connection's task, woken at every read and write, then polls one token, not a timer.
+    let expiry = shutdown.child_token();
+    let mut timeouts_task = AbortOnDropHandle::new(tokio::spawn(expire(
+        Arc::clone(&activity),
+        timeouts,
+        expiry.clone(),
+    )));
+    tokio::select! {
+        result = connection.as_mut() => return ended(remote, result),
+        () = expiry.cancelled() => {}
+    }
+    if !shutdown.is_cancelled() {
+        let reason = match (&mut timeouts_task).await {
+            Ok(Expired::HeaderRead) => "no complete request head within the header read timeout",
+            Ok(Expired::Idle) => "idle for the idle timeout",
+            Err(_) => "its timeouts task failed",
+        };
+        tracing::debug!(%remote, reason, "the web server closed a connection");
+        return Outcome::Closed;
     }
     activity.start_draining();
     connection.as_mut().graceful_shutdown();
     drain(connection, remote, &activity, timeouts).await
+}
+
+/// Returns which timeout expired, after cancelling `expiry`.
+async fn expire(activity: Arc<Activity>, timeouts: Timeouts, expiry: CancellationToken) -> Expired {
+    loop {
+        let check = activity.next_check(Instant::now(), &timeouts);
+        tokio::time::sleep_until(check).await;
+        if let Some(expired) = activity.expired(Instant::now(), &timeouts) {
+            expiry.cancel();
+            return expired;
+        }
+    }
 }
 
 /// Waits for a connection to finish after its graceful shutdown began; see the module docs.
