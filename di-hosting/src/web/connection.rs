@@ -9,6 +9,10 @@
 //! - a handler running (its request body complete): awaited, as long as it takes;
 //! - a request body still arriving, a response still being sent, or an HTTP/2 connection still
 //!   closing: given the body drain limit, then cut.
+//!
+//! The header-read and idle timeouts run on a second task per connection, which sleeps until
+//! the next moment one of them could expire: a timer polled in the connection's own `select!`
+//! would be polled at every read and write.
 
 use std::convert::Infallible;
 use std::future::Future;
