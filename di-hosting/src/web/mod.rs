@@ -10,8 +10,10 @@
 //! - [`trace_layer`], [`timeout_layer`], [`body_limit_layer`] and [`json_error_bodies`] are the
 //!   middleware a real service has.
 //! - [`WebServer`] is a hosted service that serves a router under the host's lifecycle: it
-//!   binds at start and shuts down gracefully within the host's shutdown deadline; register it
-//!   with [`WebServerExt::add_web_server`].
+//!   binds at start; at stop it closes idle connections and partial request heads at once,
+//!   awaits running handlers, and cuts bodies still in transfer after a short drain limit, so
+//!   no client can hold the stop. Header-read and idle timeouts and a connection limit protect
+//!   it while it runs. Register it with [`WebServerExt::add_web_server`].
 //!
 //! # Examples
 //!
@@ -50,6 +52,8 @@
 //! [`WebServer::with_request_scopes`]: crate::web::WebServer::with_request_scopes
 //! [`WebServerExt::add_web_server`]: crate::web::WebServerExt::add_web_server
 
+mod activity;
+mod connection;
 mod error_response;
 mod inject;
 mod middleware;
@@ -61,6 +65,7 @@ mod scope_layer;
 mod scoped_body;
 mod serve;
 mod server;
+mod tracked;
 
 pub use error_response::JsonError;
 pub use inject::{Inject, InjectAll, InjectKeyed, InjectOptional};

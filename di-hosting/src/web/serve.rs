@@ -1,40 +1,63 @@
-//! The accept loop of [`WebServer`](crate::web::WebServer): one task per connection, a graceful
-//! drain on shutdown and a hard cut of what is left at the deadline.
+//! The accept loop of [`WebServer`](crate::web::WebServer): one task per connection, at most
+//! `max_connections` of them, a drain on shutdown and a hard cut of what is left at the deadline.
 //!
+//! A permit of the connection semaphore is acquired *before* `accept`: at the limit the loop
+//! simply waits (new clients wait in the listen backlog) instead of accepting and refusing.
 //! Connections run on tasks owned by a `JoinSet`, not detached, so that the cut really ends
 //! them: a stuck client can never keep the server (or the host's stop) waiting.
 
 use std::convert::Infallible;
+use std::fmt::Write as _;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use di_core::BoxError;
 use http::{Request, Response};
-use hyper::body::Incoming;
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::{TokioExecutor, TokioTimer};
 use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
-use hyper_util::service::TowerToHyperService;
-use tokio::net::{TcpListener, TcpStream};
-use tokio::task::JoinSet;
+use tokio::net::TcpListener;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::task::{JoinError, JoinSet};
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tower::Service;
+
+use crate::web::activity::Timeouts;
+use crate::web::connection::{Outcome, serve_connection};
+use crate::web::tracked::RequestBody;
 
 /// How long the loop pauses after a failed `accept` (such as running out of file descriptors)
 /// before trying again, so that it does not spin.
 const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(50);
 
+/// At most one warning about the connection limit per this period (the others are `debug`).
+const LIMIT_WARNING_PERIOD: Duration = Duration::from_secs(60);
+
+/// How many addresses the stop's warning lists.
+const LISTED_ADDRESSES: usize = 20;
+
+/// The per-server limits (see the builder methods of `WebServer`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    pub(crate) timeouts: Timeouts,
+    pub(crate) max_connections: usize,
+}
+
+type Connections = JoinSet<(SocketAddr, Outcome)>;
+
 /// Serves `service` (the router, possibly inside the request scope layer) on `listener` until
-/// `shutdown` fires, then stops accepting, lets open connections finish their in-flight
-/// requests, and aborts those still open when `cut` fires.
+/// `shutdown` fires, then stops accepting, drains the open connections (see `connection.rs`),
+/// and aborts those still open when `cut` fires.
 pub(crate) async fn serve<S, B>(
     listener: TcpListener,
     service: S,
+    limits: Limits,
     shutdown: CancellationToken,
     cut: CancellationToken,
 ) where
-    S: Service<Request<Incoming>, Response = Response<B>, Error = Infallible>
+    S: Service<Request<RequestBody>, Response = Response<B>, Error = Infallible>
         + Clone
         + Send
         + 'static,
@@ -42,49 +65,57 @@ pub(crate) async fn serve<S, B>(
     B: http_body::Body<Data = Bytes> + Send + 'static,
     B::Error: Into<BoxError>,
 {
-    let graceful = GracefulShutdown::new();
     let mut connections = JoinSet::new();
-    loop {
-        tokio::select! {
-            () = shutdown.cancelled() => break,
-            accepted = listener.accept() => match accepted {
-                Ok((stream, remote)) => {
-                    let watcher = graceful.watcher();
-                    let service = service.clone();
-                    connections.spawn(serve_connection(stream, remote, service, watcher));
-                }
-                Err(error) => {
-                    tracing::warn!(%error, "the web server failed to accept a connection");
-                    tokio::time::sleep(ACCEPT_ERROR_PAUSE).await;
-                }
-            },
-            Some(_) = connections.join_next(), if !connections.is_empty() => {}
-        }
-    }
+    let mut cuts = Vec::new();
+    accept_until_shutdown(
+        &listener,
+        &service,
+        limits,
+        &mut connections,
+        &mut cuts,
+        &shutdown,
+    )
+    .await;
     drop(listener);
     tracing::debug!(
         open = connections.len(),
         "the web server stopped accepting connections"
     );
     tokio::select! {
-        () = graceful.shutdown() => {}
+        () = join_all(&mut connections, &mut cuts) => {}
         () = cut.cancelled() => {
             tracing::warn!(
                 open = connections.len(),
                 "the shutdown deadline passed: cutting the remaining connections"
             );
+            connections.shutdown().await;
         }
     }
-    connections.shutdown().await;
+    report(&cuts);
 }
 
-async fn serve_connection<S, B>(
-    stream: TcpStream,
-    remote: SocketAddr,
-    service: S,
-    watcher: hyper_util::server::graceful::Watcher,
+/// The connection builder: hyper's timer set (HTTP/2 needs it), and hyper's own HTTP/1
+/// header-read timeout off, because it also runs while an idle keep-alive connection waits and
+/// not while the protocol is detected: `connection.rs` times both phases itself.
+fn builder() -> auto::Builder<TokioExecutor> {
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(None);
+    builder.http2().timer(TokioTimer::new());
+    builder
+}
+
+async fn accept_until_shutdown<S, B>(
+    listener: &TcpListener,
+    service: &S,
+    limits: Limits,
+    connections: &mut Connections,
+    cuts: &mut Vec<(SocketAddr, Outcome)>,
+    shutdown: &CancellationToken,
 ) where
-    S: Service<Request<Incoming>, Response = Response<B>, Error = Infallible>
+    S: Service<Request<RequestBody>, Response = Response<B>, Error = Infallible>
         + Clone
         + Send
         + 'static,
@@ -92,10 +123,137 @@ async fn serve_connection<S, B>(
     B: http_body::Body<Data = Bytes> + Send + 'static,
     B::Error: Into<BoxError>,
 {
-    let builder = auto::Builder::new(TokioExecutor::new());
-    let service = TowerToHyperService::new(service);
-    let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
-    if let Err(error) = watcher.watch(connection).await {
-        tracing::debug!(%remote, %error, "a connection ended with an error");
+    let builder = Arc::new(builder());
+    let permits = Arc::new(Semaphore::new(limits.max_connections));
+    let mut permit: Option<OwnedSemaphorePermit> = None;
+    let mut alarms = Alarms::default();
+    loop {
+        if permit.is_none() {
+            permit = Arc::clone(&permits).try_acquire_owned().ok();
+            match permit {
+                Some(_) => alarms.limited = false,
+                None => alarms.at_limit(limits.max_connections),
+            }
+        }
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            Some(joined) = connections.join_next(), if !connections.is_empty() => reap(joined, cuts),
+            acquired = Arc::clone(&permits).acquire_owned(), if permit.is_none() => {
+                permit = acquired.ok();
+                alarms.limited = false;
+            }
+            accepted = listener.accept(), if permit.is_some() => match accepted {
+                Ok((stream, remote)) => {
+                    alarms.accepted();
+                    let permit = permit.take();
+                    let (service, builder) = (service.clone(), Arc::clone(&builder));
+                    let (timeouts, stop) = (limits.timeouts, shutdown.clone());
+                    connections.spawn(async move {
+                        let outcome =
+                            serve_connection(stream, remote, service, &builder, timeouts, stop).await;
+                        drop(permit);
+                        (remote, outcome)
+                    });
+                }
+                Err(error) => {
+                    alarms.accept_failed(&error);
+                    tokio::time::sleep(ACCEPT_ERROR_PAUSE).await;
+                }
+            },
+        }
     }
+}
+
+/// Keeps accept failures and the connection limit from flooding the log.
+#[derive(Default)]
+struct Alarms {
+    /// Failed `accept`s since the last success.
+    failures: u64,
+    /// Whether the loop is waiting for a connection to close.
+    limited: bool,
+    last_limit_warning: Option<Instant>,
+}
+
+impl Alarms {
+    fn accept_failed(&mut self, error: &std::io::Error) {
+        self.failures += 1;
+        if self.failures == 1 {
+            tracing::warn!(
+                %error,
+                "the web server failed to accept a connection; it retries every 50 ms"
+            );
+        } else {
+            tracing::debug!(%error, failures = self.failures, "accepting still fails");
+        }
+    }
+
+    fn accepted(&mut self) {
+        if self.failures > 0 {
+            tracing::info!(
+                failures = self.failures,
+                "the web server accepts connections again"
+            );
+            self.failures = 0;
+        }
+    }
+
+    fn at_limit(&mut self, max_connections: usize) {
+        if std::mem::replace(&mut self.limited, true) {
+            return;
+        }
+        let now = Instant::now();
+        if self
+            .last_limit_warning
+            .is_some_and(|last| now < last + LIMIT_WARNING_PERIOD)
+        {
+            tracing::debug!(max_connections, "the web server is at its connection limit");
+            return;
+        }
+        self.last_limit_warning = Some(now);
+        tracing::warn!(
+            max_connections,
+            "the web server is at its connection limit: new clients wait until a connection closes"
+        );
+    }
+}
+
+fn reap(joined: Result<(SocketAddr, Outcome), JoinError>, cuts: &mut Vec<(SocketAddr, Outcome)>) {
+    match joined {
+        Ok((_, Outcome::Closed)) => {}
+        Ok(cut) => cuts.push(cut),
+        Err(error) if error.is_panic() => {
+            tracing::error!(%error, "a connection task of the web server panicked");
+        }
+        Err(_) => {}
+    }
+}
+
+async fn join_all(connections: &mut Connections, cuts: &mut Vec<(SocketAddr, Outcome)>) {
+    while let Some(joined) = connections.join_next().await {
+        reap(joined, cuts);
+    }
+}
+
+/// One warning naming the connections cut at stop, if any.
+fn report(cuts: &[(SocketAddr, Outcome)]) {
+    if cuts.is_empty() {
+        return;
+    }
+    let mut listed = String::new();
+    for (remote, outcome) in cuts.iter().take(LISTED_ADDRESSES) {
+        let what = match outcome {
+            Outcome::CutInHead => "request head",
+            Outcome::CutInTransfer | Outcome::Closed => "body past the drain limit",
+        };
+        let separator = if listed.is_empty() { "" } else { ", " };
+        let _ = write!(listed, "{separator}{remote} ({what})");
+    }
+    if cuts.len() > LISTED_ADDRESSES {
+        let _ = write!(listed, " and {} more", cuts.len() - LISTED_ADDRESSES);
+    }
+    tracing::warn!(
+        cut = cuts.len(),
+        connections = %listed,
+        "the web server stopped without waiting for slow clients: it cut their connections"
+    );
 }

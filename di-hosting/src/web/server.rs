@@ -4,6 +4,7 @@ use std::fmt;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use axum::Router;
@@ -14,8 +15,19 @@ use tokio_util::sync::CancellationToken;
 use tower::Layer;
 
 use crate::service::HostedService;
+use crate::web::activity::Timeouts;
 use crate::web::scope_layer::RequestScopeLayer;
-use crate::web::serve::serve;
+use crate::web::serve::{Limits, serve};
+
+/// The defaults of the builder settings (documented there).
+const DEFAULT_LIMITS: Limits = Limits {
+    timeouts: Timeouts {
+        header_read: Duration::from_secs(30),
+        idle: Duration::from_secs(60),
+        body_drain: Duration::from_secs(5),
+    },
+    max_connections: 512,
+};
 
 /// Why the [`WebServer`] could not start or stop cleanly.
 ///
@@ -55,14 +67,38 @@ struct Running {
     task: JoinHandle<()>,
 }
 
-/// A hosted service that serves an axum [`Router`] on a TCP address.
+/// A hosted service that serves an axum [`Router`] on a TCP address (HTTP/1.1 and HTTP/2).
 ///
 /// - **start** binds the address (a bind failure is a start failure: the host does not start)
 ///   and serves on a background task; port `0` picks a free port, see
 ///   [`local_addr`](WebServer::local_addr).
-/// - **stop** stops accepting connections and lets in-flight requests finish; connections still
-///   open when the host's shutdown deadline passes are cut, so a stuck client cannot hang the
-///   stop.
+/// - **stop** stops accepting connections, then treats each open connection by what it is
+///   doing:
+///   - idle, or sending a request head (even one byte of it): closed at once;
+///   - a handler running, its request body complete: awaited for as long as it takes; its
+///     response is sent (with `connection: close`);
+///   - a request body still arriving, or a response still being written to the client: given
+///     the [body drain limit](WebServer::body_drain_limit) (default 5 s), then cut;
+///   - HTTP/2: a graceful `GOAWAY`; its streams are treated as above, and an idle connection
+///     gets the drain limit to close.
+///
+///   A client that was cut is not a failure: stop returns `Ok` and logs one warning with the
+///   number and remote addresses of the cut connections. Only handlers still running when the
+///   host's shutdown deadline passes are aborted, and the host reports the missed deadline.
+///
+/// While running, the server protects itself from slow and idle clients (all settings have a
+/// builder method):
+///
+/// | setting | default | what happens |
+/// |---|---|---|
+/// | [`header_read_timeout`](WebServer::header_read_timeout) | 30 s | a connection whose request head is incomplete this long after its first byte (or after the connection opened) is closed |
+/// | [`idle_timeout`](WebServer::idle_timeout) | 60 s | a keep-alive connection with no request for this long is closed |
+/// | [`max_connections`](WebServer::max_connections) | 512 | at the limit, new clients wait in the listen backlog until a connection closes |
+/// | [`body_drain_limit`](WebServer::body_drain_limit) | 5 s | at stop, see above |
+///
+/// Requests that hyper rejects before the router runs (a malformed request line or header
+/// `400`, a header section over hyper's limit `431`, a URI too long `414`) are answered by
+/// hyper with an empty body: hyper 1 offers no hook to change these responses.
 ///
 /// Give each request a scope with [`with_request_scopes`](WebServer::with_request_scopes)
 /// (the cheapest way: the scope layer wraps the whole router, and the response body is not
@@ -102,6 +138,7 @@ pub struct WebServer {
     router: Router,
     /// Wraps the whole router when set (see `with_request_scopes`).
     scopes: Option<RequestScopeLayer>,
+    limits: Limits,
     local_addr: Mutex<Option<SocketAddr>>,
     running: Mutex<Option<Running>>,
 }
@@ -126,6 +163,7 @@ impl WebServer {
             // as `axum::serve` does, instead of on every request.
             router: router.with_state(()),
             scopes: None,
+            limits: DEFAULT_LIMITS,
             local_addr: Mutex::new(None),
             running: Mutex::new(None),
         }
@@ -166,6 +204,100 @@ impl WebServer {
         self
     }
 
+    /// How long a client may take to send a complete request head (default 30 s), counted from
+    /// its first byte, or from the moment the connection opened for its first request. Past
+    /// it, the connection is closed without a response. This is what makes a client that
+    /// dribbles a head byte by byte ("slowloris") harmless.
+    ///
+    /// `Duration::MAX` disables it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use axum::Router;
+    /// use di_hosting::web::WebServer;
+    ///
+    /// let server = WebServer::new("127.0.0.1:0".parse()?, Router::new())
+    ///     .header_read_timeout(Duration::from_secs(10));
+    /// # drop(server);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.timeouts.header_read = timeout;
+        self
+    }
+
+    /// How long a keep-alive connection may stay open with no request (default 60 s) before the
+    /// server closes it. A request head that has begun is under
+    /// [`header_read_timeout`](WebServer::header_read_timeout) instead.
+    ///
+    /// `Duration::MAX` disables it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use axum::Router;
+    /// use di_hosting::web::WebServer;
+    ///
+    /// let server = WebServer::new("127.0.0.1:0".parse()?, Router::new())
+    ///     .idle_timeout(Duration::from_secs(120));
+    /// # drop(server);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.timeouts.idle = timeout;
+        self
+    }
+
+    /// The most connections served at once (default 512, below the usual limit of 1,024 open
+    /// files per process). At the limit the server keeps serving the connections it has and
+    /// accepts the next one once one of them closes; meanwhile new clients wait in the
+    /// operating system's listen backlog. `0` counts as `1`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use axum::Router;
+    /// use di_hosting::web::WebServer;
+    ///
+    /// let server = WebServer::new("127.0.0.1:0".parse()?, Router::new()).max_connections(10_000);
+    /// # drop(server);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.limits.max_connections = max.clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
+        self
+    }
+
+    /// At stop, how long a connection may still spend transferring (default 5 s): a request
+    /// body still arriving, a response still being sent, an HTTP/2 connection still closing.
+    /// Past it, the connection is cut and the stop goes on. Handlers that are running are not
+    /// under this limit, only under the host's shutdown deadline; keep the limit below that
+    /// deadline.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use axum::Router;
+    /// use di_hosting::web::WebServer;
+    ///
+    /// let server = WebServer::new("127.0.0.1:0".parse()?, Router::new())
+    ///     .body_drain_limit(Duration::from_secs(2));
+    /// # drop(server);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn body_drain_limit(mut self, limit: Duration) -> Self {
+        self.limits.timeouts.body_drain = limit;
+        self
+    }
+
     /// The address the server is bound to, once started (the actual port when configured with
     /// port `0`).
     ///
@@ -192,6 +324,7 @@ impl fmt::Debug for WebServer {
         f.debug_struct("WebServer")
             .field("address", &self.address)
             .field("local_addr", &self.local_addr())
+            .field("limits", &self.limits)
             .finish_non_exhaustive()
     }
 }
@@ -208,10 +341,13 @@ impl HostedService for WebServer {
         let shutdown = CancellationToken::new();
         let cut = CancellationToken::new();
         let router = self.router.clone();
-        let (stop, deadline) = (shutdown.clone(), cut.clone());
+        let (stop, deadline, limits) = (shutdown.clone(), cut.clone(), self.limits);
         let task = match &self.scopes {
-            Some(scopes) => tokio::spawn(serve(listener, scopes.layer(router), stop, deadline)),
-            None => tokio::spawn(serve(listener, router, stop, deadline)),
+            Some(scopes) => {
+                let service = scopes.layer(router);
+                tokio::spawn(serve(listener, service, limits, stop, deadline))
+            }
+            None => tokio::spawn(serve(listener, router, limits, stop, deadline)),
         };
         *self
             .local_addr
