@@ -104,3 +104,24 @@ pub(crate) fn exit_at_once(signal: Signal) -> ! {
     error!(%signal, "second signal received during the stop; exiting at once");
     std::process::exit(signal.exit_code())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Signal;
+
+    #[test]
+    fn each_signal_exits_with_128_plus_its_number_and_displays_its_name() {
+        let seen: Vec<(String, i32)> = [Signal::Interrupt, Signal::Terminate, Signal::Quit]
+            .into_iter()
+            .map(|signal| (signal.to_string(), signal.exit_code()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("SIGINT".to_owned(), 130),
+                ("SIGTERM".to_owned(), 143),
+                ("SIGQUIT".to_owned(), 131)
+            ]
+        );
+    }
+}
