@@ -156,3 +156,30 @@ async fn the_startup_line_is_not_logged_when_nothing_listens_for_signals() {
     assert_eq!(captured.count("host started"), 1);
     assert_eq!(captured.count("press Ctrl+C"), 0);
 }
+
+#[tokio::test(start_paused = true)]
+async fn an_aborted_async_worker_is_named_once_and_not_reported_as_stuck_in_blocking_code() {
+    let (captured, _guard) = capture();
+    let log = Log::default();
+    let error = quiet_host()
+        .configure_options(|options| options.shutdown_timeout = std::time::Duration::from_secs(5))
+        .configure_services(|services| {
+            services
+                .add_hosted_service_with(move || {
+                    Arc::new(Waiter {
+                        on_stop: Behaviour::Hang,
+                        ..Waiter::new("w", &log)
+                    })
+                })
+                .name("hanger");
+        })
+        .build()
+        .run_until(std::future::ready(()))
+        .await;
+
+    assert!(error.is_err());
+    let line = captured.line("aborted the background services still running");
+    assert!(line.contains("hanger"), "{line}");
+    // An aborted async task ends at once: it is not the blocking-code case.
+    assert_eq!(captured.count("did not end"), 0, "{:#?}", captured.lines());
+}
