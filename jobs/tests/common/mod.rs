@@ -91,7 +91,7 @@ impl Workspace {
     pub(crate) async fn start_with_stdout(
         &mut self,
         env: &[(&str, &str)],
-        stdout: File,
+        stdout: impl Into<Stdio>,
     ) -> JobsProcess {
         let (mut command, log) = self.command(env);
         let child = command
@@ -162,6 +162,11 @@ pub(crate) struct JobsProcess {
 }
 
 impl JobsProcess {
+    /// The process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
