@@ -49,7 +49,10 @@ async fn with_every_slot_busy_stats_and_the_log_say_so_and_stop_releases_both_jo
     let exit = app.wait_exit().await;
 
     assert_eq!(stats["worker"], json!({"slots": 1, "busy": 1, "free": 0}));
-    assert_eq!((stats["running"].as_i64(), stats["pending"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(
+        (stats["running"].as_i64(), stats["pending"].as_i64()),
+        (Some(1), Some(1))
+    );
     assert_eq!(job["status"], "pending");
     assert_eq!(exit.code(), Some(0), "log:\n{}", app.log());
     let db = workspace.database().await;

@@ -19,7 +19,10 @@ async fn non_json_submissions_answer_415_and_store_nothing() {
         &[("content-type", "multipart/form-data; boundary=x")],
         &[("content-type", "application/xml")],
         &[],
-        &[("content-type", "application/json"), ("content-encoding", "gzip")],
+        &[
+            ("content-type", "application/json"),
+            ("content-encoding", "gzip"),
+        ],
     ];
 
     for headers in cases {
@@ -40,11 +43,17 @@ async fn json_with_a_charset_or_identity_encoding_is_accepted() {
     let body = json!({"kind": "sha256", "payload": "abc"}).to_string();
 
     let (charset, _, _) = app
-        .post_with(&[("content-type", "application/json; charset=utf-8")], body.clone())
+        .post_with(
+            &[("content-type", "application/json; charset=utf-8")],
+            body.clone(),
+        )
         .await;
     let (identity, _, _) = app
         .post_with(
-            &[("content-type", "application/json"), ("content-encoding", "identity")],
+            &[
+                ("content-type", "application/json"),
+                ("content-encoding", "identity"),
+            ],
             body,
         )
         .await;

@@ -5,6 +5,7 @@ use std::time::Duration;
 use serde_json::Value;
 use sqlx::Row;
 
+use crate::repo::database::WriteTransaction;
 use crate::repo::error::StoreError;
 use crate::repo::repository::{JobRepository, millis, now_millis};
 use crate::repo::rows::claimed_from_row;
@@ -91,29 +92,14 @@ impl JobRepository {
         limit: u32,
     ) -> Result<Vec<ClaimedJob>, StoreError> {
         let now = now_millis();
-        if limit == 0 || !self.has_due(now).await? {
+        let due = self.due(now).await?;
+        if limit == 0 || !(due.pending || due.expired) {
             return Ok(Vec::new());
         }
         let mut write = self.db.begin_write().await?;
-        sqlx::query(
-            "UPDATE executions SET outcome = 'lost_lease', ended_at = ?1
-             WHERE outcome IS NULL AND EXISTS (
-                 SELECT 1 FROM jobs WHERE jobs.id = executions.job_id
-                     AND jobs.lease_token = executions.token
-                     AND jobs.status = 'running' AND jobs.lease_expires_at <= ?1)",
-        )
-        .bind(now)
-        .execute(&mut *write.tx)
-        .await?;
-        sqlx::query(
-            "UPDATE jobs SET status = 'failed', lease_owner = NULL, lease_expires_at = NULL,
-                 lease_token = NULL, updated_at = ?1,
-                 last_error = 'the worker holding the job stopped responding on its last attempt'
-             WHERE status = 'running' AND lease_expires_at <= ?1 AND attempts >= max_attempts",
-        )
-        .bind(now)
-        .execute(&mut *write.tx)
-        .await?;
+        if due.expired {
+            expire_leases(&mut write, now).await?;
+        }
         let rows = sqlx::query(
             "UPDATE jobs SET status = 'running', lease_owner = ?1, lease_expires_at = ?2,
                  lease_token = random(), attempts = attempts + 1, updated_at = ?3
@@ -130,39 +116,56 @@ impl JobRepository {
         .bind(i64::from(limit))
         .fetch_all(&mut *write.tx)
         .await?;
-        let mut claimed = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let mut job = claimed_from_row(row)?;
-            job.execution = sqlx::query(
-                "INSERT INTO executions (job_id, attempt, owner, token, started_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )
-            .bind(job.id)
-            .bind(i64::from(job.attempt))
-            .bind(owner)
-            .bind(job.token)
-            .bind(now)
-            .execute(&mut *write.tx)
-            .await?
-            .last_insert_rowid();
-            claimed.push(job);
+        let mut claimed: Vec<ClaimedJob> = rows
+            .iter()
+            .map(claimed_from_row)
+            .collect::<Result<_, _>>()?;
+        if claimed.is_empty() {
+            write.commit().await?;
+            return Ok(claimed);
+        }
+        claimed.sort_by_key(|job| job.id);
+        let ids = serde_json::to_string(&claimed.iter().map(|job| job.id).collect::<Vec<_>>())
+            .map_err(|error| StoreError::Database(sqlx::Error::Encode(Box::new(error))))?;
+        // One statement for the whole batch: the rows just claimed, read back in this
+        // transaction, become open executions.
+        let executions = sqlx::query(
+            "INSERT INTO executions (job_id, attempt, owner, token, started_at)
+             SELECT id, attempts, lease_owner, lease_token, ?2 FROM jobs
+             WHERE id IN (SELECT value FROM json_each(?1))
+             RETURNING id, job_id",
+        )
+        .bind(ids)
+        .bind(now)
+        .fetch_all(&mut *write.tx)
+        .await?;
+        for row in &executions {
+            let job: i64 = row.try_get("job_id")?;
+            if let Ok(at) = claimed.binary_search_by_key(&job, |claimed| claimed.id) {
+                claimed[at].execution = row.try_get("id")?;
+            }
         }
         write.commit().await?;
-        claimed.sort_by_key(|job| job.id);
         Ok(claimed)
     }
 
-    /// Whether any job is due at `now` (a read: no write lock is taken when the queue is idle).
-    async fn has_due(&self, now: i64) -> Result<bool, StoreError> {
+    /// Whether any job is due at `now`, and whether any lease expired (a read: no write lock
+    /// is taken when the queue is idle). Claims use the same `now`, so a lease seen unexpired
+    /// here is not taken over by the claim.
+    async fn due(&self, now: i64) -> Result<Due, StoreError> {
         let row = sqlx::query(
             "SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'pending' AND run_at <= ?1)
-                 OR EXISTS (SELECT 1 FROM jobs WHERE status = 'running' AND lease_expires_at <= ?1)
-                 AS due",
+                     AS pending,
+                 EXISTS (SELECT 1 FROM jobs WHERE status = 'running' AND lease_expires_at <= ?1)
+                     AS expired",
         )
         .bind(now)
         .fetch_one(self.db.pool())
         .await?;
-        Ok(row.try_get::<bool, _>("due")?)
+        Ok(Due {
+            pending: row.try_get("pending")?,
+            expired: row.try_get("expired")?,
+        })
     }
 
     /// Extends the lease of every job `owner` is running; returns how many were renewed.
@@ -199,4 +202,37 @@ impl JobRepository {
         .await?;
         Ok(done.rows_affected())
     }
+}
+
+/// What a claim has to do.
+struct Due {
+    /// Pending jobs are due.
+    pending: bool,
+    /// Leases expired: their executions are lost and their jobs due again (or failed).
+    expired: bool,
+}
+
+/// Marks the executions whose lease expired `lost_lease`, and fails the jobs whose lease
+/// expired on their last attempt.
+async fn expire_leases(write: &mut WriteTransaction<'_>, now: i64) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE executions SET outcome = 'lost_lease', ended_at = ?1
+         WHERE outcome IS NULL AND EXISTS (
+             SELECT 1 FROM jobs WHERE jobs.id = executions.job_id
+                 AND jobs.lease_token = executions.token
+                 AND jobs.status = 'running' AND jobs.lease_expires_at <= ?1)",
+    )
+    .bind(now)
+    .execute(&mut *write.tx)
+    .await?;
+    sqlx::query(
+        "UPDATE jobs SET status = 'failed', lease_owner = NULL, lease_expires_at = NULL,
+             lease_token = NULL, updated_at = ?1,
+             last_error = 'the worker holding the job stopped responding on its last attempt'
+         WHERE status = 'running' AND lease_expires_at <= ?1 AND attempts >= max_attempts",
+    )
+    .bind(now)
+    .execute(&mut *write.tx)
+    .await?;
+    Ok(())
 }
