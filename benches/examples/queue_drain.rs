@@ -29,6 +29,9 @@ const INSERT: &str =
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
+/// Environment variables of the `jobs` processes.
+type Env = &'static [(&'static str, &'static str)];
+
 /// How many times each case runs; the table shows the median.
 const RUNS: usize = 3;
 
@@ -57,7 +60,7 @@ async fn main() -> Result<()> {
         jobs,
         seconds,
     );
-    let settings: [(usize, &[(&str, &str)], &str); 6] = [
+    let settings: [(usize, Env, &str); 6] = [
         (1, &[], "defaults (concurrency 32, batch 16)"),
         (
             1,

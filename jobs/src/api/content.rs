@@ -1,14 +1,12 @@
 //! The request body must be JSON, unencoded.
 
+use crate::api::errors::{ApiError, error};
 use axum::http::header::{CONTENT_ENCODING, CONTENT_TYPE};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
-
-use crate::api::errors::error;
 
 /// `Ok` for `Content-Type: application/json` (any parameters, such as `charset`) and no
 /// `Content-Encoding` but `identity`; otherwise the `415` to answer.
-pub(crate) fn require_json(headers: &HeaderMap) -> Result<(), Response> {
+pub(crate) fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
     for value in headers.get_all(CONTENT_ENCODING) {
         let text = value.to_str().unwrap_or("(not text)");
         let encoded = text
@@ -35,7 +33,7 @@ pub(crate) fn require_json(headers: &HeaderMap) -> Result<(), Response> {
     }
 }
 
-fn unsupported(got: &str) -> Response {
+fn unsupported(got: &str) -> ApiError {
     error(
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
         format!("expected `Content-Type: application/json`, {got}"),
@@ -45,6 +43,7 @@ fn unsupported(got: &str) -> Response {
 #[cfg(test)]
 mod tests {
     use axum::http::HeaderValue;
+    use axum::response::IntoResponse;
 
     use super::*;
 
@@ -55,7 +54,7 @@ mod tests {
         }
         match require_json(&headers) {
             Ok(()) => 200,
-            Err(response) => response.status().as_u16(),
+            Err(answer) => answer.into_response().status().as_u16(),
         }
     }
 

@@ -10,27 +10,38 @@ use di_hosting::web::JsonError;
 
 use crate::repo::StoreError;
 
-/// An error response `{"error": message}`.
-pub(crate) fn error(status: StatusCode, message: impl Into<String>) -> Response {
-    JsonError::new(status, message).into_response()
+/// An error answer (boxed, as a `Response` is large).
+#[derive(Debug)]
+pub(crate) struct ApiError(Box<Response>);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        *self.0
+    }
+}
+
+/// An error answer `{"error": message}`.
+pub(crate) fn error(status: StatusCode, message: impl Into<String>) -> ApiError {
+    ApiError(Box::new(JsonError::new(status, message).into_response()))
 }
 
 /// The response to a storage failure: `503` with `Retry-After` when the database is busy
 /// (a transient state: nothing was stored), the opaque, logged `500` otherwise.
-pub(crate) fn store_error(failure: &StoreError, busy_wait: Duration) -> Response {
+pub(crate) fn store_error(failure: &StoreError, busy_wait: Duration) -> ApiError {
     if failure.is_busy() {
         tracing::warn!(error = %failure, "answering 503: the database is busy");
-        let mut response = error(
+        let mut answer = error(
             StatusCode::SERVICE_UNAVAILABLE,
             "the database is busy; nothing was stored, retry later",
         );
-        response
+        answer
+            .0
             .headers_mut()
             .insert(RETRY_AFTER, retry_after_seconds(busy_wait).into());
-        response
+        answer
     } else {
         tracing::error!(error = %failure, source = ?std::error::Error::source(failure), "a request failed");
-        JsonError::internal().into_response()
+        ApiError(Box::new(JsonError::internal().into_response()))
     }
 }
 
@@ -47,7 +58,7 @@ mod tests {
 
     #[test]
     fn busy_answers_503_with_retry_after_in_whole_seconds() {
-        let response = store_error(&StoreError::Busy, Duration::from_millis(2500));
+        let response = store_error(&StoreError::Busy, Duration::from_millis(2500)).into_response();
 
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(response.headers()[RETRY_AFTER], "3");
@@ -62,7 +73,7 @@ mod tests {
     fn other_failures_answer_500() {
         let failure = StoreError::Database(sqlx::Error::RowNotFound);
 
-        let response = store_error(&failure, Duration::from_secs(2));
+        let response = store_error(&failure, Duration::from_secs(2)).into_response();
 
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
         assert!(response.headers().get(RETRY_AFTER).is_none());

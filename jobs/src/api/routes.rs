@@ -20,7 +20,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::api::content::require_json;
-use crate::api::errors::{error, store_error};
+use crate::api::errors::{ApiError, error, store_error};
 use crate::config::{JobsConfig, MAX_BODY_BYTES};
 use crate::execution::Execution;
 use crate::job::{InvalidJob, Job, JobStatus, NewJob};
@@ -55,14 +55,14 @@ pub fn router(scopes: ScopeFactory, config: &JobsConfig) -> Router {
         .layer(trace_layer())
 }
 
-type Answer = Result<Response, Response>;
+type Answer = Result<Response, ApiError>;
 
-fn unprocessable(invalid: &InvalidJob) -> Response {
+fn unprocessable(invalid: &InvalidJob) -> ApiError {
     error(StatusCode::UNPROCESSABLE_ENTITY, invalid.to_string())
 }
 
 /// Maps a storage failure to its answer (`503` + `Retry-After` when busy).
-fn stored<T>(result: Result<T, StoreError>, config: &JobsConfig) -> Result<T, Response> {
+fn stored<T>(result: Result<T, StoreError>, config: &JobsConfig) -> Result<T, ApiError> {
     result.map_err(|failure| store_error(&failure, config.db_busy))
 }
 
@@ -163,10 +163,10 @@ async fn healthz(
     Inject(repo): Inject<JobRepository>,
 ) -> Response {
     if lifetime.is_stopping() {
-        return error(StatusCode::SERVICE_UNAVAILABLE, "stopping");
+        return error(StatusCode::SERVICE_UNAVAILABLE, "stopping").into_response();
     }
     if !lifetime.is_started() {
-        return error(StatusCode::SERVICE_UNAVAILABLE, "starting");
+        return error(StatusCode::SERVICE_UNAVAILABLE, "starting").into_response();
     }
     match repo.check_writable().await {
         Ok(()) => Json(json!({ "status": "running", "database": "ok" })).into_response(),

@@ -55,10 +55,11 @@ mod tests {
     use super::*;
 
     fn config(base_ms: u64, max_ms: u64) -> JobsConfig {
-        let mut config = JobsConfig::default();
-        config.backoff_base = Duration::from_millis(base_ms);
-        config.backoff_max = Duration::from_millis(max_ms);
-        config
+        JobsConfig {
+            backoff_base: Duration::from_millis(base_ms),
+            backoff_max: Duration::from_millis(max_ms),
+            ..JobsConfig::default()
+        }
     }
 
     #[test]
