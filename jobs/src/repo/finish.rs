@@ -114,7 +114,7 @@ impl JobRepository {
     /// # let repo = jobs::JobRepository::new(std::sync::Arc::new(db));
     /// # let lease = std::time::Duration::from_secs(30);
     /// use jobs::{Completion, Finish};
-    /// # for n in 0..2 {
+    /// # for _ in 0..2 {
     /// #     let new = jobs::NewJob::from_json(&serde_json::json!({"kind": "sha256", "payload": "x"}), 3)?;
     /// #     repo.insert(&new).await?;
     /// # }

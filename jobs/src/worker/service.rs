@@ -3,8 +3,10 @@
 //! The claim loop takes the free slots (at most `JOBS_BATCH_SIZE` per claim), claims that many
 //! due jobs in one transaction and spawns each job on its own task holding one slot. So a long
 //! job occupies one slot, never the worker: a job submitted while others run starts within one
-//! poll interval as long as a slot is free. When every slot stays busy for a poll interval,
-//! the worker logs it once (and `/stats` shows `"free": 0`) and waits for a slot.
+//! poll interval as long as a slot is free. When every slot is busy, the worker waits until half
+//! a batch of slots is free or a poll interval has passed (so short jobs are claimed in batches);
+//! when every slot stays busy for a poll interval it logs it once (and `/stats` shows
+//! `"free": 0`).
 //!
 //! A finished job hands its [`Finish`](crate::Finish) through a bounded channel to one
 //! completion writer, which records as many as are waiting in one transaction; then it frees
@@ -159,17 +161,18 @@ impl JobWorker {
         }
     }
 
-    /// Waits for a free slot; says so once per episode when all stay busy for a poll interval.
+    /// Waits, with every slot busy, until half a batch of slots is free — so that short jobs
+    /// are claimed in batches, not one by one — or a poll interval has passed with at least one
+    /// free. Says so once per episode when every slot stays busy for a poll interval.
     async fn wait_for_a_slot(&self, stopping: &CancellationToken, told_full: &mut bool) {
+        let half_a_batch = self.config.batch_size.min(self.slots.total()).div_ceil(2);
         tokio::select! {
             () = stopping.cancelled() => return,
-            () = self.slots.freed() => {
-                // Let the other jobs finishing at the same moment free their slots too, so the
-                // next claim takes a batch rather than one job.
-                tokio::task::yield_now().await;
-                return;
-            }
+            () = self.slots.freed(half_a_batch) => return,
             () = tokio::time::sleep(self.config.poll_interval) => {}
+        }
+        if self.slots.free() > 0 {
+            return;
         }
         if !*told_full {
             *told_full = true;
@@ -181,7 +184,7 @@ impl JobWorker {
         }
         tokio::select! {
             () = stopping.cancelled() => {}
-            () = self.slots.freed() => {}
+            () = self.slots.freed(1) => {}
         }
     }
 

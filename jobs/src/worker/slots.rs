@@ -66,10 +66,13 @@ impl WorkerSlots {
             .collect()
     }
 
-    /// Waits until a slot is free (without taking it).
-    pub(crate) async fn freed(&self) {
-        // The semaphore is never closed, so `acquire` only fails if it were.
-        let _ = self.semaphore.acquire().await;
+    /// Waits until at least `count` slots are free at once (without taking them).
+    pub(crate) async fn freed(&self, count: u32) {
+        // The semaphore is never closed, so `acquire_many` only fails if it were.
+        let _ = self
+            .semaphore
+            .acquire_many(count.clamp(1, self.total.max(1)))
+            .await;
     }
 }
 
