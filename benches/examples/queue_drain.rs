@@ -323,9 +323,15 @@ mod floors {
             "UPDATE jobs SET status = 'running', lease_owner = ?1, lease_expires_at = ?2,
                  lease_token = random(), attempts = attempts + 1, updated_at = ?3
              WHERE id IN (
-                 SELECT id FROM jobs
-                 WHERE (status = 'pending' AND run_at <= ?3)
-                    OR (status = 'running' AND lease_expires_at <= ?3)
+                 SELECT id FROM (
+                     SELECT id, run_at FROM (
+                         SELECT id, run_at FROM jobs WHERE status = 'pending' AND run_at <= ?3
+                         ORDER BY run_at, id LIMIT ?4)
+                     UNION ALL
+                     SELECT id, run_at FROM (
+                         SELECT id, run_at FROM jobs
+                         WHERE status = 'running' AND lease_expires_at <= ?3
+                         ORDER BY lease_expires_at LIMIT ?4))
                  ORDER BY run_at, id LIMIT ?4)
              RETURNING id, lease_token, payload",
         )

@@ -100,13 +100,22 @@ impl JobRepository {
         if due.expired {
             expire_leases(&mut write, now).await?;
         }
+        // Each branch of the claim's subquery walks its own index and stops at `limit`, so a
+        // claim costs the same with 10 or 100,000 jobs waiting (an `OR` of the two would sort
+        // every due job).
         let rows = sqlx::query(
             "UPDATE jobs SET status = 'running', lease_owner = ?1, lease_expires_at = ?2,
                  lease_token = random(), attempts = attempts + 1, updated_at = ?3
              WHERE id IN (
-                 SELECT id FROM jobs
-                 WHERE (status = 'pending' AND run_at <= ?3)
-                    OR (status = 'running' AND lease_expires_at <= ?3)
+                 SELECT id FROM (
+                     SELECT id, run_at FROM (
+                         SELECT id, run_at FROM jobs WHERE status = 'pending' AND run_at <= ?3
+                         ORDER BY run_at, id LIMIT ?4)
+                     UNION ALL
+                     SELECT id, run_at FROM (
+                         SELECT id, run_at FROM jobs
+                         WHERE status = 'running' AND lease_expires_at <= ?3
+                         ORDER BY lease_expires_at LIMIT ?4))
                  ORDER BY run_at, id LIMIT ?4)
              RETURNING id, kind, payload, attempts, max_attempts, lease_token",
         )
