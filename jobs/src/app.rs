@@ -11,18 +11,19 @@ use tokio_util::sync::CancellationToken;
 
 use crate::api;
 use crate::config::JobsConfig;
-use crate::db::Database;
-use crate::repo::JobRepository;
-use crate::worker::JobWorker;
+use crate::repo::{Database, JobRepository};
+use crate::worker::{JobWorker, WorkerSlots};
 
 /// The host of the application, configured from `config`:
 ///
 /// - `JobsConfig` — a singleton instance;
 /// - [`Database`] — an async singleton (the pool, migrated at startup), closed at shutdown;
-/// - [`JobRepository`] — scoped: one per request, one per worker batch;
+/// - [`JobRepository`] — scoped: one per request, one per unit of worker work;
+/// - [`WorkerSlots`] — a singleton: the worker's concurrency, shown by `/stats`;
 /// - [`WebServer`] — the HTTP API, a hosted service;
 /// - [`JobWorker`] — the queue's background service;
-/// - a last hosted service that prints `listening on http://<address>` once everything runs.
+/// - a last hosted service that prints `listening on http://<address>` once everything runs
+///   (best effort: a closed stdout is logged, not fatal).
 ///
 /// # Examples
 ///
@@ -49,9 +50,14 @@ pub fn host_builder(config: JobsConfig) -> HostBuilder {
             services.add_instance(Arc::new(config));
             services
                 .add_singleton_async(|config: Arc<JobsConfig>| async move {
-                    Database::connect(&config.database_url).await.map(Arc::new)
+                    Database::connect_with(&config.database_url, config.db_busy)
+                        .await
+                        .map(Arc::new)
                 })
                 .disposable();
+            services.add_singleton(|config: Arc<JobsConfig>| {
+                Arc::new(WorkerSlots::new(config.concurrency))
+            });
             services.add_scoped(|db: Arc<Database>| Arc::new(JobRepository::new(db)));
             services.add_web_server(|config: Arc<JobsConfig>, scopes: ScopeFactory| {
                 Arc::new(WebServer::new(config.listen, api::router(scopes, &config)))
@@ -64,7 +70,8 @@ pub fn host_builder(config: JobsConfig) -> HostBuilder {
 }
 
 /// Prints the bound address on stdout once every service has started, so that scripts
-/// (and the end-to-end tests) can find an ephemeral port.
+/// (and the end-to-end tests) can find an ephemeral port. Best effort: with stdout closed or
+/// full, the service still runs and a warning is logged.
 #[derive(Debug)]
 struct Announcer {
     server: Arc<WebServer>,
@@ -79,8 +86,11 @@ impl HostedService for Announcer {
     async fn started(&self, _cancel: CancellationToken) -> Result<(), BoxError> {
         if let Some(address) = self.server.local_addr() {
             let mut stdout = std::io::stdout().lock();
-            writeln!(stdout, "listening on http://{address}")?;
-            stdout.flush()?;
+            let written =
+                writeln!(stdout, "listening on http://{address}").and_then(|()| stdout.flush());
+            if let Err(error) = written {
+                tracing::warn!(%error, %address, "could not print the address on stdout; serving anyway");
+            }
         }
         Ok(())
     }

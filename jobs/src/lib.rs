@@ -1,13 +1,26 @@
 //! A durable job queue on SQLite, served over HTTP: the flagship application of the workspace.
 //!
-//! `POST /jobs` stores a job; a [`JobWorker`] background service claims due jobs in batches
-//! with a lease (owner + expiry), runs them, retries failures with exponential backoff, and
-//! records the outcome — accepted only from the current lease holder, so several processes can
-//! share one database and every job completes exactly once.
+//! `POST /jobs` stores a job; a [`JobWorker`] background service keeps up to
+//! `JOBS_CONCURRENCY` jobs running (a long job holds one slot, never the worker), claiming due
+//! jobs in batches with a lease (owner, expiry and a fencing token), retrying failures with
+//! exponential backoff and recording outcomes many per transaction.
+//!
+//! # Guarantees: at-least-once execution, exactly-once completion
+//!
+//! A job whose lease is lost — its process paused, killed or cut off past the lease — is
+//! claimed again and may run again, possibly while the first execution is still going: job
+//! handlers must be **idempotent**. Every execution start is recorded (`GET /jobs/{id}` lists
+//! them under `"executions"`), and a completion is accepted only while the job still carries
+//! that execution's fencing token, so exactly one completion is recorded; a stale one is
+//! marked `lost_lease`. Several processes can share one database.
+//!
+//! A database that stays locked by another writer for longer than `JOBS_DB_BUSY_MS` makes the
+//! API answer `503` with `Retry-After` (nothing stored, nothing lost) and `/healthz` report the
+//! database degraded.
 //!
 //! The services live in a `di-core` container run by a `di-hosting` host (see
 //! [`host_builder`]): the pool is an async singleton, the repository is scoped per request and
-//! per worker batch, the HTTP server and the worker are hosted services.
+//! per unit of worker work, the HTTP server and the worker are hosted services.
 //!
 //! # Examples
 //!
@@ -24,16 +37,21 @@
 pub mod api;
 mod app;
 mod config;
-mod db;
+mod execution;
 mod job;
 pub mod processor;
 mod repo;
 mod worker;
 
 pub use app::host_builder;
-pub use config::{ConfigError, DEFAULT_DATABASE_URL, DEFAULT_LISTEN, JobsConfig, MAX_BODY_BYTES};
-pub use db::{Database, DatabaseError};
+pub use config::{
+    ConfigError, DEFAULT_DATABASE_URL, DEFAULT_LISTEN, JobsConfig, MAX_BODY_BYTES, Problem,
+};
+pub use execution::{Execution, ExecutionOutcome};
 pub use job::{InvalidJob, Job, JobKind, JobStatus, MAX_ATTEMPTS_LIMIT, MAX_SLEEP_MS, NewJob};
 pub use processor::Outcome;
-pub use repo::{ClaimedJob, JobRepository};
-pub use worker::JobWorker;
+pub use repo::{
+    ClaimedJob, Completion, DEFAULT_DB_BUSY, Database, DatabaseError, Finish, JobRepository,
+    StoreError,
+};
+pub use worker::{JobWorker, WorkerSlots};

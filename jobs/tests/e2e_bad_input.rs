@@ -68,7 +68,8 @@ async fn bad_submissions_are_rejected_and_store_nothing() {
     let (_, jobs) = app.get("/jobs").await;
     assert_eq!(
         stats,
-        json!({"pending": 0, "running": 0, "succeeded": 0, "failed": 0})
+        json!({"pending": 0, "running": 0, "succeeded": 0, "failed": 0,
+               "worker": {"slots": 32, "busy": 0, "free": 32}})
     );
     assert_eq!(jobs["jobs"], json!([]));
     let db = workspace.database().await;

@@ -53,7 +53,7 @@ async fn failed_attempts_are_recorded_once_each_with_backoff_between() {
 
     let db = workspace.database().await;
     let attempts: Vec<(i64, String)> =
-        sqlx::query_as("SELECT attempt, outcome FROM job_attempts WHERE job_id = ?1 ORDER BY id")
+        sqlx::query_as("SELECT attempt, outcome FROM executions WHERE job_id = ?1 ORDER BY id")
             .bind(id)
             .fetch_all(&db)
             .await
@@ -92,7 +92,8 @@ async fn listing_and_stats_reflect_the_queue() {
     assert_eq!(status, 200);
     assert_eq!(
         stats,
-        json!({"pending": 0, "running": 0, "succeeded": 3, "failed": 1})
+        json!({"pending": 0, "running": 0, "succeeded": 3, "failed": 1,
+               "worker": {"slots": 32, "busy": 0, "free": 32}})
     );
     let listed: Vec<i64> = page["jobs"]
         .as_array()
@@ -112,7 +113,10 @@ async fn health_is_running_and_the_database_file_is_created_on_first_start() {
 
     let (status, body) = app.get("/healthz").await;
 
-    assert_eq!((status, body), (200, json!({"status": "running"})));
+    assert_eq!(
+        (status, body),
+        (200, json!({"status": "running", "database": "ok"}))
+    );
     let path = workspace
         .database_url()
         .trim_start_matches("sqlite://")

@@ -44,12 +44,12 @@ async fn two_processes_complete_every_job_exactly_once() {
     assert_eq!(unique.len(), JOBS);
     let succeeded = "SELECT COUNT(*) FROM jobs WHERE status = 'succeeded'";
     assert_eq!(common::count(&db, succeeded).await, JOBS as i64);
-    let completions = "SELECT COUNT(*) FROM job_attempts WHERE outcome = 'succeeded'";
+    let completions = "SELECT COUNT(*) FROM executions WHERE outcome = 'succeeded'";
     assert_eq!(common::count(&db, completions).await, JOBS as i64);
     let completed_jobs =
-        "SELECT COUNT(DISTINCT job_id) FROM job_attempts WHERE outcome = 'succeeded'";
+        "SELECT COUNT(DISTINCT job_id) FROM executions WHERE outcome = 'succeeded'";
     assert_eq!(common::count(&db, completed_jobs).await, JOBS as i64);
-    let owners = "SELECT COUNT(DISTINCT owner) FROM job_attempts";
+    let owners = "SELECT COUNT(DISTINCT owner) FROM executions";
     assert_eq!(
         common::count(&db, owners).await,
         2,

@@ -27,7 +27,7 @@ async fn sigterm_during_a_sleep_job_exits_0_and_releases_the_job() {
             .expect("the job is stored");
     assert_eq!((status.as_str(), attempts), ("pending", 0));
     let outcomes: Vec<String> =
-        sqlx::query_scalar("SELECT outcome FROM job_attempts WHERE job_id = ?1")
+        sqlx::query_scalar("SELECT outcome FROM executions WHERE job_id = ?1")
             .bind(id)
             .fetch_all(&db)
             .await
@@ -58,12 +58,15 @@ async fn restart_after_kill_9_completes_the_job_whose_lease_expired() {
     assert_eq!(job["attempts"], 2);
     let db = workspace.database().await;
     let finished: Vec<(i64, String)> =
-        sqlx::query_as("SELECT attempt, outcome FROM job_attempts WHERE job_id = ?1")
+        sqlx::query_as("SELECT attempt, outcome FROM executions WHERE job_id = ?1 ORDER BY id")
             .bind(id)
             .fetch_all(&db)
             .await
             .expect("the attempts");
-    assert_eq!(finished, vec![(2, "succeeded".to_owned())]);
+    assert_eq!(
+        finished,
+        vec![(1, "lost_lease".to_owned()), (2, "succeeded".to_owned())]
+    );
 }
 
 #[tokio::test]

@@ -99,7 +99,10 @@ async fn health_is_503_while_starting_200_while_running_and_503_while_stopping()
         .expect("watchdog");
 
     assert_eq!(while_starting, (503, json!({"error": "starting"})));
-    assert_eq!(while_running, (200, json!({"status": "running"})));
+    assert_eq!(
+        while_running,
+        (200, json!({"status": "running", "database": "ok"}))
+    );
     assert_eq!(while_stopping, (503, json!({"error": "stopping"})));
     assert!(stopped.expect("the stop task").is_ok());
 }

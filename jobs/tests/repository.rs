@@ -5,8 +5,11 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use jobs::{Database, JobRepository, JobStatus, NewJob};
+use jobs::{
+    Completion, Database, ExecutionOutcome, Finish, JobRepository, JobStatus, NewJob, StoreError,
+};
 use serde_json::json;
+use sqlx::Connection;
 
 const LEASE: Duration = Duration::from_secs(60);
 
@@ -35,11 +38,11 @@ async fn an_expired_lease_is_taken_over_and_the_old_holder_cannot_finish() {
         .remove(0);
     let second = repo.claim("b", LEASE, 1).await.expect("claim").remove(0);
     let stale = repo
-        .complete(&first, "a", &json!("from a"))
+        .complete(&first, &json!("from a"))
         .await
         .expect("query");
     let current = repo
-        .complete(&second, "b", &json!("from b"))
+        .complete(&second, &json!("from b"))
         .await
         .expect("query");
 
@@ -85,11 +88,7 @@ async fn a_failure_before_the_last_attempt_is_retried_later() {
     let job = repo.claim("a", LEASE, 1).await.expect("claim").remove(0);
     let later = i64::MAX / 2;
 
-    assert!(
-        repo.fail(&job, "a", "boom", Some(later))
-            .await
-            .expect("query")
-    );
+    assert!(repo.fail(&job, "boom", Some(later)).await.expect("query"));
     let not_due = repo.claim("a", LEASE, 1).await.expect("claim");
 
     assert!(not_due.is_empty());
@@ -136,4 +135,128 @@ async fn concurrent_claimers_never_share_a_job() {
     let unique: HashSet<i64> = claims.iter().copied().collect();
     assert_eq!(claims.len(), JOBS);
     assert_eq!(unique.len(), JOBS);
+}
+
+#[tokio::test]
+async fn a_worker_that_reclaims_its_own_expired_job_cannot_finish_the_older_execution() {
+    let (_dir, repo) = repository().await;
+    let id = submit(&repo, 0).await;
+
+    let older = repo
+        .claim("a", Duration::ZERO, 1)
+        .await
+        .expect("claim")
+        .remove(0);
+    let newer = repo.claim("a", LEASE, 1).await.expect("claim").remove(0);
+    let stale = repo.complete(&older, &json!("older")).await.expect("query");
+    let current = repo.complete(&newer, &json!("newer")).await.expect("query");
+
+    assert_ne!(older.token, newer.token);
+    assert!(!stale, "the same owner's older execution is fenced out");
+    assert!(current);
+    let job = repo.find(id).await.expect("query").expect("stored");
+    assert_eq!(job.result, Some(json!("newer")));
+}
+
+#[tokio::test]
+async fn every_execution_is_in_the_history_and_a_taken_over_one_is_marked_lost() {
+    let (_dir, repo) = repository().await;
+    let id = submit(&repo, 0).await;
+
+    let first = repo
+        .claim("a", Duration::ZERO, 1)
+        .await
+        .expect("claim")
+        .remove(0);
+    let second = repo.claim("b", LEASE, 1).await.expect("claim").remove(0);
+    assert!(repo.complete(&second, &json!("b")).await.expect("query"));
+    assert!(!repo.complete(&first, &json!("a")).await.expect("query"));
+    let history = repo.executions(id).await.expect("query");
+
+    let summary: Vec<(u32, &str, ExecutionOutcome, bool)> = history
+        .iter()
+        .map(|e| (e.attempt, e.owner.as_str(), e.outcome, e.ended_at.is_some()))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (1, "a", ExecutionOutcome::LostLease, true),
+            (2, "b", ExecutionOutcome::Succeeded, true),
+        ]
+    );
+    assert_ne!(history[0].token, history[1].token);
+}
+
+#[tokio::test]
+async fn a_batch_of_completions_is_recorded_at_once_and_stale_ones_are_fenced_out() {
+    let (_dir, repo) = repository().await;
+    for n in 0..3 {
+        submit(&repo, n).await;
+    }
+    let claimed = repo.claim("a", LEASE, 3).await.expect("claim");
+    let mut stale = claimed[2].clone();
+    stale.token = stale.token.wrapping_add(1);
+
+    let accepted = repo
+        .finish(&[
+            Completion::new(&claimed[0], Finish::Succeeded(json!(0))),
+            Completion::new(
+                &claimed[1],
+                Finish::Failed {
+                    error: "boom".into(),
+                    retry_at: None,
+                },
+            ),
+            Completion::new(&stale, Finish::Succeeded(json!(2))),
+        ])
+        .await
+        .expect("query");
+
+    assert_eq!(accepted, vec![true, true, false]);
+    let statuses: Vec<JobStatus> =
+        futures::future::join_all(claimed.iter().map(|job| repo.find(job.id)))
+            .await
+            .into_iter()
+            .map(|job| job.expect("query").expect("stored").status)
+            .collect();
+    assert_eq!(
+        statuses,
+        vec![JobStatus::Succeeded, JobStatus::Failed, JobStatus::Running]
+    );
+}
+
+#[tokio::test]
+async fn writes_fail_busy_after_the_configured_wait_while_another_connection_holds_the_lock() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let url = format!("sqlite://{}", dir.path().join("jobs.db").display());
+    let db = Database::connect_with(&url, Duration::from_millis(200))
+        .await
+        .expect("the database opens");
+    let repo = JobRepository::new(Arc::new(db));
+    let mut other = sqlx::SqliteConnection::connect(&url)
+        .await
+        .expect("a second connection");
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .expect("the write lock");
+    let job = NewJob::from_json(&json!({"kind": "sha256", "payload": "x"}), 3).expect("valid");
+
+    let while_locked = tokio::time::timeout(Duration::from_secs(30), repo.insert(&job))
+        .await
+        .expect("the wait is bounded");
+    let probe = repo.check_writable().await;
+    sqlx::query("ROLLBACK")
+        .execute(&mut other)
+        .await
+        .expect("released");
+    let after = repo.insert(&job).await;
+
+    assert!(
+        matches!(while_locked, Err(StoreError::Busy)),
+        "{while_locked:?}"
+    );
+    assert!(matches!(probe, Err(StoreError::Busy)), "{probe:?}");
+    assert!(after.is_ok(), "{after:?}");
+    assert_eq!(repo.stats().await.expect("query").get("pending"), Some(&1));
 }

@@ -1,20 +1,31 @@
-//! Leases: claiming due jobs, renewing leases and finishing attempts.
+//! Leases: claiming due jobs (recording each execution start) and renewing leases.
 
 use std::time::Duration;
 
 use serde_json::Value;
-use sqlx::{Sqlite, Transaction};
+use sqlx::Row;
 
+use crate::repo::database::WriteTransaction;
+use crate::repo::error::StoreError;
 use crate::repo::repository::{JobRepository, millis, now_millis};
 use crate::repo::rows::claimed_from_row;
 
-/// A job a worker holds the lease of.
+/// A job a worker holds the lease of: one execution of it.
 ///
 /// # Examples
 ///
 /// ```
-/// let job = jobs::ClaimedJob { id: 1, kind: "fail".into(), payload: serde_json::Value::Null, attempt: 1, max_attempts: 3 };
-/// assert!(!job.is_last_attempt());
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let dir = tempfile::tempdir()?;
+/// # let db = jobs::Database::connect(&format!("sqlite://{}/j.db", dir.path().display())).await?;
+/// # let repo = jobs::JobRepository::new(std::sync::Arc::new(db));
+/// # let lease = std::time::Duration::from_secs(30);
+/// let new = jobs::NewJob::from_json(&serde_json::json!({"kind": "fail", "max_attempts": 1}), 3)?;
+/// repo.insert(&new).await?;
+/// let job = repo.claim("worker-1", lease, 16).await?.remove(0);
+/// assert_eq!((job.attempt, job.max_attempts), (1, 1));
+/// assert!(job.is_last_attempt());
+/// # Ok(()) }
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClaimedJob {
@@ -28,6 +39,12 @@ pub struct ClaimedJob {
     pub attempt: u32,
     /// How many attempts are allowed.
     pub max_attempts: u32,
+    /// The fencing token of this execution: finishing it is accepted only while the job still
+    /// carries this token, so an execution whose lease was taken over (even by the same
+    /// worker) cannot finish the job.
+    pub token: i64,
+    /// The id of this execution's row in the job's history.
+    pub execution: i64,
 }
 
 impl ClaimedJob {
@@ -35,10 +52,7 @@ impl ClaimedJob {
     ///
     /// # Examples
     ///
-    /// ```
-    /// let job = jobs::ClaimedJob { id: 1, kind: "fail".into(), payload: serde_json::Value::Null, attempt: 3, max_attempts: 3 };
-    /// assert!(job.is_last_attempt());
-    /// ```
+    /// See [`ClaimedJob`].
     pub fn is_last_attempt(&self) -> bool {
         self.attempt >= self.max_attempts
     }
@@ -46,12 +60,15 @@ impl ClaimedJob {
 
 impl JobRepository {
     /// Claims up to `limit` due jobs for `owner` with a lease of `lease`: pending jobs whose
-    /// time has come, and running jobs whose lease expired (their holder died). Running jobs
-    /// whose lease expired on their last attempt are marked `failed` instead.
+    /// time has come, and running jobs whose lease expired (their holder died or paused; its
+    /// execution is marked `lost_lease`). Running jobs whose lease expired on their last
+    /// attempt are marked `failed` instead. Each claimed job gets a fresh fencing token and an
+    /// open execution row, in the same transaction.
     ///
     /// # Errors
     ///
-    /// The database's error.
+    /// [`StoreError::Busy`] when the write lock stays taken past the configured wait; the
+    /// database's error otherwise.
     ///
     /// # Examples
     ///
@@ -73,41 +90,98 @@ impl JobRepository {
         owner: &str,
         lease: Duration,
         limit: u32,
-    ) -> Result<Vec<ClaimedJob>, sqlx::Error> {
+    ) -> Result<Vec<ClaimedJob>, StoreError> {
         let now = now_millis();
-        sqlx::query(
-            "UPDATE jobs SET status = 'failed', lease_owner = NULL, lease_expires_at = NULL,
-                 last_error = 'the worker holding the job stopped responding on its last attempt',
-                 updated_at = ?1
-             WHERE status = 'running' AND lease_expires_at <= ?1 AND attempts >= max_attempts",
-        )
-        .bind(now)
-        .execute(self.db.pool())
-        .await?;
+        let due = self.due(now).await?;
+        if limit == 0 || !(due.pending || due.expired) {
+            return Ok(Vec::new());
+        }
+        let mut write = self.db.begin_write().await?;
+        if due.expired {
+            expire_leases(&mut write, now).await?;
+        }
+        // Each branch of the claim's subquery walks its own index and stops at `limit`, so a
+        // claim costs the same with 10 or 100,000 jobs waiting (an `OR` of the two would sort
+        // every due job).
         let rows = sqlx::query(
             "UPDATE jobs SET status = 'running', lease_owner = ?1, lease_expires_at = ?2,
-                 attempts = attempts + 1, updated_at = ?3
+                 lease_token = random(), attempts = attempts + 1, updated_at = ?3
              WHERE id IN (
-                 SELECT id FROM jobs
-                 WHERE (status = 'pending' AND run_at <= ?3)
-                    OR (status = 'running' AND lease_expires_at <= ?3)
+                 SELECT id FROM (
+                     SELECT id, run_at FROM (
+                         SELECT id, run_at FROM jobs WHERE status = 'pending' AND run_at <= ?3
+                         ORDER BY run_at, id LIMIT ?4)
+                     UNION ALL
+                     SELECT id, run_at FROM (
+                         SELECT id, run_at FROM jobs
+                         WHERE status = 'running' AND lease_expires_at <= ?3
+                         ORDER BY lease_expires_at LIMIT ?4))
                  ORDER BY run_at, id LIMIT ?4)
-             RETURNING id, kind, payload, attempts, max_attempts",
+             RETURNING id, kind, payload, attempts, max_attempts, lease_token",
         )
         .bind(owner)
         .bind(now.saturating_add(millis(lease)))
         .bind(now)
         .bind(i64::from(limit))
-        .fetch_all(self.db.pool())
+        .fetch_all(&mut *write.tx)
         .await?;
-        rows.iter().map(claimed_from_row).collect()
+        let mut claimed: Vec<ClaimedJob> = rows
+            .iter()
+            .map(claimed_from_row)
+            .collect::<Result<_, _>>()?;
+        if claimed.is_empty() {
+            write.commit().await?;
+            return Ok(claimed);
+        }
+        claimed.sort_by_key(|job| job.id);
+        let ids = serde_json::to_string(&claimed.iter().map(|job| job.id).collect::<Vec<_>>())
+            .map_err(|error| StoreError::Database(sqlx::Error::Encode(Box::new(error))))?;
+        // One statement for the whole batch: the rows just claimed, read back in this
+        // transaction, become open executions.
+        let executions = sqlx::query(
+            "INSERT INTO executions (job_id, attempt, owner, token, started_at)
+             SELECT id, attempts, lease_owner, lease_token, ?2 FROM jobs
+             WHERE id IN (SELECT value FROM json_each(?1))
+             RETURNING id, job_id",
+        )
+        .bind(ids)
+        .bind(now)
+        .fetch_all(&mut *write.tx)
+        .await?;
+        for row in &executions {
+            let job: i64 = row.try_get("job_id")?;
+            if let Ok(at) = claimed.binary_search_by_key(&job, |claimed| claimed.id) {
+                claimed[at].execution = row.try_get("id")?;
+            }
+        }
+        write.commit().await?;
+        Ok(claimed)
+    }
+
+    /// Whether any job is due at `now`, and whether any lease expired (a read: no write lock
+    /// is taken when the queue is idle). Claims use the same `now`, so a lease seen unexpired
+    /// here is not taken over by the claim.
+    async fn due(&self, now: i64) -> Result<Due, StoreError> {
+        let row = sqlx::query(
+            "SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'pending' AND run_at <= ?1)
+                     AS pending,
+                 EXISTS (SELECT 1 FROM jobs WHERE status = 'running' AND lease_expires_at <= ?1)
+                     AS expired",
+        )
+        .bind(now)
+        .fetch_one(self.db.pool())
+        .await?;
+        Ok(Due {
+            pending: row.try_get("pending")?,
+            expired: row.try_get("expired")?,
+        })
     }
 
     /// Extends the lease of every job `owner` is running; returns how many were renewed.
     ///
     /// # Errors
     ///
-    /// The database's error.
+    /// [`StoreError::Busy`] or the database's error.
     ///
     /// # Examples
     ///
@@ -125,188 +199,49 @@ impl JobRepository {
     /// assert_eq!(repo.renew("worker-2", lease).await?, 0);
     /// # Ok(()) }
     /// ```
-    pub async fn renew(&self, owner: &str, lease: Duration) -> Result<u64, sqlx::Error> {
-        let now = now_millis();
+    pub async fn renew(&self, owner: &str, lease: Duration) -> Result<u64, StoreError> {
+        let _lock = self.db.lock_writes().await?;
         let done = sqlx::query(
-            "UPDATE jobs SET lease_expires_at = ?2, updated_at = ?3
+            "UPDATE jobs SET lease_expires_at = ?2
              WHERE status = 'running' AND lease_owner = ?1",
         )
         .bind(owner)
-        .bind(now.saturating_add(millis(lease)))
-        .bind(now)
+        .bind(now_millis().saturating_add(millis(lease)))
         .execute(self.db.pool())
         .await?;
         Ok(done.rows_affected())
     }
-
-    /// Records the success of `job`'s attempt; `false` if `owner` no longer holds its lease.
-    ///
-    /// # Errors
-    ///
-    /// The database's error.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let dir = tempfile::tempdir()?;
-    /// # let db = jobs::Database::connect(&format!("sqlite://{}/j.db", dir.path().display())).await?;
-    /// # let repo = jobs::JobRepository::new(std::sync::Arc::new(db));
-    /// # let lease = std::time::Duration::from_secs(30);
-    /// # let new = jobs::NewJob::from_json(&serde_json::json!({"kind": "sha256", "payload": "x"}), 3)?;
-    /// # repo.insert(&new).await?;
-    /// let job = repo.claim("worker-1", lease, 16).await?.remove(0);
-    /// let result = serde_json::json!({"ok": true});
-    /// assert!(!repo.complete(&job, "worker-2", &result).await?); // not the lease holder
-    /// assert!(repo.complete(&job, "worker-1", &result).await?);
-    /// assert!(!repo.complete(&job, "worker-1", &result).await?); // already done
-    /// # Ok(()) }
-    /// ```
-    pub async fn complete(
-        &self,
-        job: &ClaimedJob,
-        owner: &str,
-        result: &Value,
-    ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.db.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let updated = sqlx::query(
-            "UPDATE jobs SET status = 'succeeded', result = ?3, lease_owner = NULL,
-                 lease_expires_at = NULL, updated_at = ?4
-             WHERE id = ?1 AND status = 'running' AND lease_owner = ?2",
-        )
-        .bind(job.id)
-        .bind(owner)
-        .bind(result.to_string())
-        .bind(now_millis())
-        .execute(&mut *tx)
-        .await?;
-        finish(tx, updated.rows_affected(), job, owner, "succeeded", None).await
-    }
-
-    /// Records the failure of `job`'s attempt: `pending` again, due at `retry_at` (Unix ms),
-    /// or `failed` for good when `retry_at` is `None`. `false` if `owner` lost the lease.
-    ///
-    /// # Errors
-    ///
-    /// The database's error.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let dir = tempfile::tempdir()?;
-    /// # let db = jobs::Database::connect(&format!("sqlite://{}/j.db", dir.path().display())).await?;
-    /// # let repo = jobs::JobRepository::new(std::sync::Arc::new(db));
-    /// # let lease = std::time::Duration::from_secs(30);
-    /// # let new = jobs::NewJob::from_json(&serde_json::json!({"kind": "fail", "payload": "x"}), 3)?;
-    /// # repo.insert(&new).await?;
-    /// let job = repo.claim("worker-1", lease, 16).await?.remove(0);
-    /// assert!(repo.fail(&job, "worker-1", "boom", None).await?);
-    /// let stored = repo.find(job.id).await?.expect("stored");
-    /// assert_eq!(stored.status, jobs::JobStatus::Failed);
-    /// # Ok(()) }
-    /// ```
-    pub async fn fail(
-        &self,
-        job: &ClaimedJob,
-        owner: &str,
-        error: &str,
-        retry_at: Option<i64>,
-    ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.db.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let status = if retry_at.is_some() {
-            "pending"
-        } else {
-            "failed"
-        };
-        let updated = sqlx::query(
-            "UPDATE jobs SET status = ?3, last_error = ?4, run_at = COALESCE(?5, run_at),
-                 lease_owner = NULL, lease_expires_at = NULL, updated_at = ?6
-             WHERE id = ?1 AND status = 'running' AND lease_owner = ?2",
-        )
-        .bind(job.id)
-        .bind(owner)
-        .bind(status)
-        .bind(error)
-        .bind(retry_at)
-        .bind(now_millis())
-        .execute(&mut *tx)
-        .await?;
-        finish(
-            tx,
-            updated.rows_affected(),
-            job,
-            owner,
-            "failed",
-            Some(error),
-        )
-        .await
-    }
-
-    /// Gives `job` back unfinished (the worker is stopping): `pending`, due now, and the
-    /// attempt is not counted. `false` if `owner` lost the lease.
-    ///
-    /// # Errors
-    ///
-    /// The database's error.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let dir = tempfile::tempdir()?;
-    /// # let db = jobs::Database::connect(&format!("sqlite://{}/j.db", dir.path().display())).await?;
-    /// # let repo = jobs::JobRepository::new(std::sync::Arc::new(db));
-    /// # let lease = std::time::Duration::from_secs(30);
-    /// # let new = jobs::NewJob::from_json(&serde_json::json!({"kind": "sha256", "payload": "x"}), 3)?;
-    /// # repo.insert(&new).await?;
-    /// let job = repo.claim("worker-1", lease, 16).await?.remove(0);
-    /// assert!(repo.release(&job, "worker-1").await?);
-    /// assert_eq!(repo.find(job.id).await?.map(|job| job.attempts), Some(0));
-    /// # Ok(()) }
-    /// ```
-    pub async fn release(&self, job: &ClaimedJob, owner: &str) -> Result<bool, sqlx::Error> {
-        let mut tx = self.db.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let now = now_millis();
-        let updated = sqlx::query(
-            "UPDATE jobs SET status = 'pending', attempts = MAX(attempts - 1, 0), run_at = ?3,
-                 lease_owner = NULL, lease_expires_at = NULL, updated_at = ?3
-             WHERE id = ?1 AND status = 'running' AND lease_owner = ?2",
-        )
-        .bind(job.id)
-        .bind(owner)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        finish(tx, updated.rows_affected(), job, owner, "released", None).await
-    }
 }
 
-/// Writes the attempt's history row and commits if the guarded update matched; otherwise
-/// rolls back (dropping the transaction) and reports the lost lease.
-async fn finish(
-    mut tx: Transaction<'static, Sqlite>,
-    updated: u64,
-    job: &ClaimedJob,
-    owner: &str,
-    outcome: &str,
-    error: Option<&str>,
-) -> Result<bool, sqlx::Error> {
-    if updated != 1 {
-        return Ok(false);
-    }
+/// What a claim has to do.
+struct Due {
+    /// Pending jobs are due.
+    pending: bool,
+    /// Leases expired: their executions are lost and their jobs due again (or failed).
+    expired: bool,
+}
+
+/// Marks the executions whose lease expired `lost_lease`, and fails the jobs whose lease
+/// expired on their last attempt.
+async fn expire_leases(write: &mut WriteTransaction<'_>, now: i64) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO job_attempts (job_id, attempt, owner, outcome, error, finished_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "UPDATE executions SET outcome = 'lost_lease', ended_at = ?1
+         WHERE outcome IS NULL AND EXISTS (
+             SELECT 1 FROM jobs WHERE jobs.id = executions.job_id
+                 AND jobs.lease_token = executions.token
+                 AND jobs.status = 'running' AND jobs.lease_expires_at <= ?1)",
     )
-    .bind(job.id)
-    .bind(i64::from(job.attempt))
-    .bind(owner)
-    .bind(outcome)
-    .bind(error)
-    .bind(now_millis())
-    .execute(&mut *tx)
+    .bind(now)
+    .execute(&mut *write.tx)
     .await?;
-    tx.commit().await?;
-    Ok(true)
+    sqlx::query(
+        "UPDATE jobs SET status = 'failed', lease_owner = NULL, lease_expires_at = NULL,
+             lease_token = NULL, updated_at = ?1,
+             last_error = 'the worker holding the job stopped responding on its last attempt'
+         WHERE status = 'running' AND lease_expires_at <= ?1 AND attempts >= max_attempts",
+    )
+    .bind(now)
+    .execute(&mut *write.tx)
+    .await?;
+    Ok(())
 }

@@ -1,4 +1,5 @@
-//! [`JobRepository`] and its queries: submit, look up, list and count jobs.
+//! [`JobRepository`] and its queries: submit, look up, list and count jobs, read a job's
+//! executions, probe the write lock.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -6,9 +7,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sqlx::Row;
 
-use crate::db::Database;
+use crate::execution::Execution;
 use crate::job::{Job, JobStatus, NewJob};
-use crate::repo::rows::job_from_row;
+use crate::repo::database::Database;
+use crate::repo::error::StoreError;
+use crate::repo::rows::{execution_from_row, job_from_row};
 
 /// The current time in Unix milliseconds: the clock every process sharing the database uses.
 pub(crate) fn now_millis() -> i64 {
@@ -23,7 +26,7 @@ pub(super) fn millis(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }
 
-/// The queue's storage operations (scoped: one per request, one per worker batch).
+/// The queue's storage operations (scoped: one per request, one per unit of worker work).
 ///
 /// # Examples
 ///
@@ -71,9 +74,10 @@ impl JobRepository {
     /// # Examples
     ///
     /// See [`JobRepository`].
-    pub async fn insert(&self, job: &NewJob) -> Result<i64, sqlx::Error> {
+    pub async fn insert(&self, job: &NewJob) -> Result<i64, StoreError> {
         let now = now_millis();
-        sqlx::query(
+        let _lock = self.db.lock_writes().await?;
+        let row = sqlx::query(
             "INSERT INTO jobs (kind, payload, max_attempts, run_at, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?4, ?4) RETURNING id",
         )
@@ -82,8 +86,8 @@ impl JobRepository {
         .bind(i64::from(job.max_attempts))
         .bind(now)
         .fetch_one(self.db.pool())
-        .await?
-        .try_get("id")
+        .await?;
+        Ok(row.try_get("id")?)
     }
 
     /// The job with `id`, if any.
@@ -95,13 +99,72 @@ impl JobRepository {
     /// # Examples
     ///
     /// See [`JobRepository`].
-    pub async fn find(&self, id: i64) -> Result<Option<Job>, sqlx::Error> {
+    pub async fn find(&self, id: i64) -> Result<Option<Job>, StoreError> {
         let sql = concat!("SELECT ", job_columns!(), " FROM jobs WHERE id = ?1");
         let row = sqlx::query(sql)
             .bind(id)
             .fetch_optional(self.db.pool())
             .await?;
-        row.as_ref().map(job_from_row).transpose()
+        Ok(row.as_ref().map(job_from_row).transpose()?)
+    }
+
+    /// Every execution of the job `id`, in start order (empty for an unknown id).
+    ///
+    /// # Errors
+    ///
+    /// The database's error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let db = jobs::Database::connect(&format!("sqlite://{}/j.db", dir.path().display())).await?;
+    /// # let repo = jobs::JobRepository::new(std::sync::Arc::new(db));
+    /// # let new = jobs::NewJob::from_json(&serde_json::json!({"kind": "sha256", "payload": "x"}), 3)?;
+    /// let id = repo.insert(&new).await?;
+    /// assert!(repo.executions(id).await?.is_empty());
+    /// repo.claim("worker-1", std::time::Duration::from_secs(30), 1).await?;
+    /// let executions = repo.executions(id).await?;
+    /// assert_eq!(executions[0].outcome, jobs::ExecutionOutcome::Running);
+    /// # Ok(()) }
+    /// ```
+    pub async fn executions(&self, id: i64) -> Result<Vec<Execution>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT attempt, owner, token, started_at, ended_at, outcome, error
+             FROM executions WHERE job_id = ?1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(self.db.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(execution_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// Checks that a write could start now: takes the write lock and `BEGIN IMMEDIATE`, then
+    /// rolls back.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Busy`] when the write lock stays taken past the configured wait (the
+    /// database is degraded); the database's error otherwise.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let db = jobs::Database::connect(&format!("sqlite://{}/j.db", dir.path().display())).await?;
+    /// # let repo = jobs::JobRepository::new(std::sync::Arc::new(db));
+    /// repo.check_writable().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn check_writable(&self) -> Result<(), StoreError> {
+        let write = self.db.begin_write().await?;
+        write.tx.rollback().await?;
+        Ok(())
     }
 
     /// Up to `limit` jobs, newest first, optionally with one `status` and ids below `before`.
@@ -126,7 +189,7 @@ impl JobRepository {
         status: Option<JobStatus>,
         limit: u32,
         before: Option<i64>,
-    ) -> Result<Vec<Job>, sqlx::Error> {
+    ) -> Result<Vec<Job>, StoreError> {
         let sql = concat!(
             "SELECT ",
             job_columns!(),
@@ -139,7 +202,7 @@ impl JobRepository {
             .bind(i64::from(limit))
             .fetch_all(self.db.pool())
             .await?;
-        rows.iter().map(job_from_row).collect()
+        Ok(rows.iter().map(job_from_row).collect::<Result<_, _>>()?)
     }
 
     /// The number of jobs in each status (every status present, zero included).
@@ -159,7 +222,7 @@ impl JobRepository {
     /// assert_eq!(stats.get("pending"), Some(&0));
     /// # Ok(()) }
     /// ```
-    pub async fn stats(&self) -> Result<BTreeMap<&'static str, i64>, sqlx::Error> {
+    pub async fn stats(&self) -> Result<BTreeMap<&'static str, i64>, StoreError> {
         let mut counts: BTreeMap<&'static str, i64> = JobStatus::ALL
             .iter()
             .map(|status| (status.as_str(), 0))

@@ -1,22 +1,27 @@
-//! Reading rows into [`Job`] and [`ClaimedJob`].
+//! Reading rows into [`Job`], [`ClaimedJob`] and [`Execution`].
 
 use serde_json::Value;
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
+use crate::execution::{Execution, ExecutionOutcome};
 use crate::job::Job;
 use crate::repo::lease::ClaimedJob;
+
+fn decode(error: impl std::error::Error + Send + Sync + 'static) -> sqlx::Error {
+    sqlx::Error::Decode(Box::new(error))
+}
 
 fn json_column(row: &SqliteRow, column: &str) -> Result<Option<Value>, sqlx::Error> {
     let text: Option<String> = row.try_get(column)?;
     text.map(|text| serde_json::from_str(&text))
         .transpose()
-        .map_err(|error| sqlx::Error::Decode(Box::new(error)))
+        .map_err(decode)
 }
 
 fn count_column(row: &SqliteRow, column: &str) -> Result<u32, sqlx::Error> {
     let value: i64 = row.try_get(column)?;
-    u32::try_from(value).map_err(|error| sqlx::Error::Decode(Box::new(error)))
+    u32::try_from(value).map_err(decode)
 }
 
 pub(super) fn job_from_row(row: &SqliteRow) -> Result<Job, sqlx::Error> {
@@ -24,9 +29,7 @@ pub(super) fn job_from_row(row: &SqliteRow) -> Result<Job, sqlx::Error> {
     Ok(Job {
         id: row.try_get("id")?,
         kind: row.try_get("kind")?,
-        status: status
-            .parse()
-            .map_err(|error| sqlx::Error::Decode(Box::new(error)))?,
+        status: status.parse().map_err(decode)?,
         attempts: count_column(row, "attempts")?,
         max_attempts: count_column(row, "max_attempts")?,
         payload: json_column(row, "payload")?.unwrap_or(Value::Null),
@@ -35,6 +38,7 @@ pub(super) fn job_from_row(row: &SqliteRow) -> Result<Job, sqlx::Error> {
     })
 }
 
+/// A claimed row; its `execution` is filled in once the execution row is written.
 pub(super) fn claimed_from_row(row: &SqliteRow) -> Result<ClaimedJob, sqlx::Error> {
     Ok(ClaimedJob {
         id: row.try_get("id")?,
@@ -42,5 +46,27 @@ pub(super) fn claimed_from_row(row: &SqliteRow) -> Result<ClaimedJob, sqlx::Erro
         payload: json_column(row, "payload")?.unwrap_or(Value::Null),
         attempt: count_column(row, "attempts")?,
         max_attempts: count_column(row, "max_attempts")?,
+        token: row.try_get("lease_token")?,
+        execution: 0,
+    })
+}
+
+pub(super) fn execution_from_row(row: &SqliteRow) -> Result<Execution, sqlx::Error> {
+    let outcome: Option<String> = row.try_get("outcome")?;
+    let outcome = match outcome {
+        None => ExecutionOutcome::Running,
+        Some(name) => name
+            .parse()
+            .map_err(|message: String| sqlx::Error::Decode(message.into()))?,
+    };
+    let token: i64 = row.try_get("token")?;
+    Ok(Execution {
+        attempt: count_column(row, "attempt")?,
+        owner: row.try_get("owner")?,
+        token: format!("{:016x}", token.cast_unsigned()),
+        started_at: row.try_get("started_at")?,
+        ended_at: row.try_get("ended_at")?,
+        outcome,
+        error: row.try_get("error")?,
     })
 }

@@ -50,9 +50,9 @@ impl Workspace {
         self.dir.path().join(format!("jobs-{}.log", self.started))
     }
 
-    /// Starts `jobs --listen 127.0.0.1:0` on this workspace's database with extra `env`, waits
-    /// until it prints its address, then until `/healthz` answers `200`.
-    pub(crate) async fn start(&mut self, env: &[(&str, &str)]) -> JobsProcess {
+    /// The `jobs` command on this workspace's database, listening on an ephemeral port, with
+    /// fast polling, extra `env`, and stderr into a new log file (returned).
+    fn command(&mut self, env: &[(&str, &str)]) -> (Command, PathBuf) {
         let log = self.log_path();
         let mut command = Command::new(env!("CARGO_BIN_EXE_jobs"));
         command
@@ -66,9 +66,69 @@ impl Workspace {
             .env("JOBS_POLL_MS", "20")
             .envs(env.iter().copied())
             .stdin(Stdio::null())
-            .stdout(Stdio::piped())
             .stderr(File::create(&log).expect("a log file"));
-        let mut child = command.spawn().expect("the jobs binary starts");
+        (command, log)
+    }
+
+    /// Runs `jobs` with `env` to its exit (it is expected to refuse to start); its exit code
+    /// and stderr.
+    pub(crate) async fn run_to_exit(&mut self, env: &[(&str, &str)]) -> (Option<i32>, String) {
+        let (mut command, log) = self.command(env);
+        let mut process = JobsProcess {
+            child: command
+                .stdout(Stdio::null())
+                .spawn()
+                .expect("the jobs binary starts"),
+            base: String::new(),
+            log,
+        };
+        let status = process.wait_exit().await;
+        (status.code(), process.log())
+    }
+
+    /// Starts `jobs` with its stdout writing into `stdout` (such as `/dev/full`); finds its
+    /// address in its log instead, then waits until `/healthz` answers `200`.
+    pub(crate) async fn start_with_stdout(
+        &mut self,
+        env: &[(&str, &str)],
+        stdout: impl Into<Stdio>,
+    ) -> JobsProcess {
+        let (mut command, log) = self.command(env);
+        let child = command
+            .stdout(stdout)
+            .spawn()
+            .expect("the jobs binary starts");
+        let mut process = JobsProcess {
+            child,
+            base: String::new(),
+            log,
+        };
+        let deadline = Instant::now() + WATCHDOG;
+        let marker = "the web server is listening address=";
+        process.base = loop {
+            let log = process.log();
+            if let Some(at) = log.find(marker) {
+                let address = log[at + marker.len()..]
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default();
+                break format!("http://{address}");
+            }
+            assert!(Instant::now() < deadline, "no address in the log:\n{log}");
+            sleep(POLL).await;
+        };
+        process.wait_healthy().await;
+        process
+    }
+
+    /// Starts `jobs --listen 127.0.0.1:0` on this workspace's database with extra `env`, waits
+    /// until it prints its address, then until `/healthz` answers `200`.
+    pub(crate) async fn start(&mut self, env: &[(&str, &str)]) -> JobsProcess {
+        let (mut command, log) = self.command(env);
+        let mut child = command
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the jobs binary starts");
         let stdout = child.stdout.take().expect("piped stdout");
         let (sender, receiver) = mpsc::channel();
         std::thread::spawn(move || {
@@ -102,6 +162,11 @@ pub(crate) struct JobsProcess {
 }
 
 impl JobsProcess {
+    /// The process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -120,14 +185,49 @@ impl JobsProcess {
     }
 
     pub(crate) async fn post(&self, body: impl Into<reqwest::Body>) -> (u16, Value) {
-        let response = client()
-            .post(self.url("/jobs"))
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .expect("a response");
-        read(response).await
+        let (status, _, body) = self
+            .post_with(&[("content-type", "application/json")], body)
+            .await;
+        (status, body)
+    }
+
+    /// `POST /jobs` with exactly these `headers`; the status, the response headers and the
+    /// JSON body.
+    pub(crate) async fn post_with(
+        &self,
+        headers: &[(&str, &str)],
+        body: impl Into<reqwest::Body>,
+    ) -> (u16, reqwest::header::HeaderMap, Value) {
+        let mut request = client().post(self.url("/jobs")).body(body);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.expect("a response");
+        let headers = response.headers().clone();
+        let (status, body) = read(response).await;
+        (status, headers, body)
+    }
+
+    /// Sends `signal` (such as `STOP` or `CONT`) with `kill`.
+    pub(crate) fn signal(&self, signal: &str) {
+        let status = Command::new("kill")
+            .args([&format!("-{signal}"), &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "kill -{signal}");
+    }
+
+    /// Waits until the log contains `text`.
+    pub(crate) async fn wait_for_log(&self, text: &str) {
+        let deadline = Instant::now() + WATCHDOG;
+        while !self.log().contains(text) {
+            assert!(
+                Instant::now() < deadline,
+                "the log never said {text:?}:\n{}",
+                self.log()
+            );
+            sleep(POLL).await;
+        }
     }
 
     async fn wait_healthy(&self) {
@@ -171,11 +271,7 @@ impl JobsProcess {
 
     /// Sends SIGTERM.
     pub(crate) fn terminate(&self) {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(status.success());
+        self.signal("TERM");
     }
 
     /// Sends SIGKILL (`kill -9`) and reaps the process.

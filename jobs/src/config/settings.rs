@@ -3,6 +3,9 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use crate::config::validate::Problem;
+use crate::repo::DEFAULT_DB_BUSY;
+
 /// The listen address used when neither `--listen` nor `JOBS_LISTEN` is given.
 ///
 /// # Examples
@@ -59,6 +62,10 @@ pub enum ConfigError {
     /// An argument is not a known flag.
     #[error("unknown argument `{0}` (known: --listen, --database-url, --help)")]
     UnknownArgument(String),
+    /// Settings that parse but cannot work together, every one of them (see
+    /// [`JobsConfig::validate`]).
+    #[error("{}", Problem::numbered(.0))]
+    Unworkable(Vec<Problem>),
 }
 
 /// The application's settings (a singleton of the container).
@@ -86,11 +93,22 @@ pub struct JobsConfig {
     pub listen: SocketAddr,
     /// The SQLite database (`--database-url`, `DATABASE_URL`; default `sqlite://jobs.db`).
     pub database_url: String,
-    /// How many due jobs the worker claims at once (`JOBS_BATCH_SIZE`; default 16).
+    /// How many due jobs the worker claims at most in one claim (`JOBS_BATCH_SIZE`; default
+    /// 16); a claim never takes more jobs than there are free slots.
     pub batch_size: u32,
+    /// How many jobs one process runs at once: its slots (`JOBS_CONCURRENCY`; default 32). A
+    /// long job occupies one slot; the worker claims again as soon as a slot is free.
+    pub concurrency: u32,
     /// How long a claim lasts before another process may take the job over
     /// (`JOBS_LEASE_MS`; default 30 s). The worker renews it while a job runs.
     pub lease: Duration,
+    /// How often the worker renews the leases of its running jobs (`JOBS_RENEW_MS`; default a
+    /// third of the lease). Must be shorter than the lease.
+    pub renew_interval: Duration,
+    /// How long a database write waits for the write lock (held by another process) before
+    /// the API answers `503` and health reports the database degraded (`JOBS_DB_BUSY_MS`;
+    /// default 2 s).
+    pub db_busy: Duration,
     /// How long the worker waits when no job is due (`JOBS_POLL_MS`; default 250 ms).
     pub poll_interval: Duration,
     /// The retry delay after the first failed attempt, doubled after each further one
@@ -112,7 +130,10 @@ impl Default for JobsConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             database_url: DEFAULT_DATABASE_URL.to_owned(),
             batch_size: 16,
+            concurrency: 32,
             lease: Duration::from_secs(30),
+            renew_interval: Duration::from_secs(10),
+            db_busy: DEFAULT_DB_BUSY,
             poll_interval: Duration::from_millis(250),
             backoff_base: Duration::from_secs(1),
             backoff_max: Duration::from_secs(300),
@@ -145,8 +166,9 @@ impl JobsConfig {
     ///
     /// # Errors
     ///
-    /// [`ConfigError`] for an unknown flag, a flag without its value, or a value that does not
-    /// parse.
+    /// [`ConfigError`] for an unknown flag, a flag without its value, a value that does not
+    /// parse, or settings that cannot work ([`ConfigError::Unworkable`], from
+    /// [`validate`](JobsConfig::validate)).
     ///
     /// # Examples
     ///
@@ -186,6 +208,7 @@ impl JobsConfig {
             config.database_url = url;
         }
         config.apply_tuning(&env)?;
+        config.validate()?;
         Ok(config)
     }
 
@@ -197,12 +220,18 @@ impl JobsConfig {
             Ok(())
         };
         millis("JOBS_LEASE_MS", &mut self.lease)?;
+        self.renew_interval = self.lease / 3;
+        millis("JOBS_RENEW_MS", &mut self.renew_interval)?;
+        millis("JOBS_DB_BUSY_MS", &mut self.db_busy)?;
         millis("JOBS_POLL_MS", &mut self.poll_interval)?;
         millis("JOBS_BACKOFF_MS", &mut self.backoff_base)?;
         millis("JOBS_BACKOFF_MAX_MS", &mut self.backoff_max)?;
         millis("JOBS_SHUTDOWN_MS", &mut self.shutdown_timeout)?;
         if let Some(value) = env("JOBS_BATCH_SIZE") {
             self.batch_size = parse("JOBS_BATCH_SIZE", &value, "a positive integer")?;
+        }
+        if let Some(value) = env("JOBS_CONCURRENCY") {
+            self.concurrency = parse("JOBS_CONCURRENCY", &value, "a positive integer")?;
         }
         Ok(())
     }

@@ -1,0 +1,184 @@
+//! The routes and their handlers.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, Query};
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::map_response;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use di_core::ScopeFactory;
+use di_hosting::ApplicationLifetime;
+use di_hosting::web::{
+    Inject, RequestScopeLayer, body_limit_layer, json_error_bodies, timeout_layer, trace_layer,
+};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::api::content::require_json;
+use crate::api::errors::{ApiError, error, store_error};
+use crate::config::{JobsConfig, MAX_BODY_BYTES};
+use crate::execution::Execution;
+use crate::job::{InvalidJob, Job, JobStatus, NewJob};
+use crate::repo::{JobRepository, StoreError};
+use crate::worker::WorkerSlots;
+
+/// The default and the largest page size of `GET /jobs`.
+const PAGE: (u32, u32) = (50, 1000);
+
+/// The application's router: routes, a scope per request, and the usual middleware.
+///
+/// # Examples
+///
+/// ```
+/// use jobs::{JobsConfig, api};
+///
+/// let provider = di_core::ServiceCollection::new().build()?;
+/// let router = api::router(provider.scope_factory(), &JobsConfig::default());
+/// # drop(router);
+/// # Ok::<(), di_core::BuildError>(())
+/// ```
+pub fn router(scopes: ScopeFactory, config: &JobsConfig) -> Router {
+    Router::new()
+        .route("/jobs", post(submit).get(list))
+        .route("/jobs/{id}", get(find))
+        .route("/stats", get(stats))
+        .route("/healthz", get(healthz))
+        .layer(RequestScopeLayer::new(scopes))
+        .layer(timeout_layer(config.request_timeout))
+        .layer(body_limit_layer(MAX_BODY_BYTES))
+        .layer(map_response(json_error_bodies))
+        .layer(trace_layer())
+}
+
+type Answer = Result<Response, ApiError>;
+
+fn unprocessable(invalid: &InvalidJob) -> ApiError {
+    error(StatusCode::UNPROCESSABLE_ENTITY, invalid.to_string())
+}
+
+/// Maps a storage failure to its answer (`503` + `Retry-After` when busy).
+fn stored<T>(result: Result<T, StoreError>, config: &JobsConfig) -> Result<T, ApiError> {
+    result.map_err(|failure| store_error(&failure, config.db_busy))
+}
+
+async fn submit(
+    Inject(repo): Inject<JobRepository>,
+    Inject(config): Inject<JobsConfig>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    require_json(&headers)?;
+    let body = body.map_err(|rejection| match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "the request body is larger than 64 KiB",
+        ),
+        status => error(status, "cannot read the request body"),
+    })?;
+    let value: Value = serde_json::from_slice(&body)
+        .map_err(|e| error(StatusCode::BAD_REQUEST, format!("malformed JSON: {e}")))?;
+    let job = NewJob::from_json(&value, config.default_max_attempts)
+        .map_err(|invalid| unprocessable(&invalid))?;
+    let id = stored(repo.insert(&job).await, &config)?;
+    tracing::info!(id, kind = %job.kind, "job submitted");
+    Ok((StatusCode::ACCEPTED, Json(json!({ "id": id }))).into_response())
+}
+
+/// A job with its executions, as `GET /jobs/{id}` shows it.
+#[derive(Serialize)]
+struct JobWithHistory {
+    #[serde(flatten)]
+    job: Job,
+    executions: Vec<Execution>,
+}
+
+async fn find(
+    Inject(repo): Inject<JobRepository>,
+    Inject(config): Inject<JobsConfig>,
+    Path(id): Path<String>,
+) -> Answer {
+    let not_found = || error(StatusCode::NOT_FOUND, "job not found");
+    let id: i64 = id.parse().map_err(|_| not_found())?;
+    let job = stored(repo.find(id).await, &config)?.ok_or_else(not_found)?;
+    let executions = stored(repo.executions(id).await, &config)?;
+    Ok(Json(JobWithHistory { job, executions }).into_response())
+}
+
+async fn list(
+    Inject(repo): Inject<JobRepository>,
+    Inject(config): Inject<JobsConfig>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Answer {
+    let invalid = |message: &str| error(StatusCode::UNPROCESSABLE_ENTITY, message);
+    let status = params
+        .get("status")
+        .map(|status| status.parse::<JobStatus>())
+        .transpose()
+        .map_err(|invalid| unprocessable(&invalid))?;
+    let limit = match params.get("limit") {
+        None => PAGE.0,
+        Some(limit) => limit
+            .parse::<u32>()
+            .ok()
+            .filter(|limit| (1..=PAGE.1).contains(limit))
+            .ok_or_else(|| invalid("`limit` must be an integer from 1 to 1000"))?,
+    };
+    let before = params
+        .get("before")
+        .map(|before| before.parse::<i64>())
+        .transpose()
+        .map_err(|_| invalid("`before` must be a job id"))?;
+    let jobs = stored(repo.list(status, limit, before).await, &config)?;
+    let next = (jobs.len() == limit as usize)
+        .then(|| jobs.last().map(|job| job.id))
+        .flatten();
+    Ok(Json(json!({ "jobs": jobs, "next_before": next })).into_response())
+}
+
+/// The queue's counts by status (every process), and this process's worker slots.
+async fn stats(
+    Inject(repo): Inject<JobRepository>,
+    Inject(config): Inject<JobsConfig>,
+    Inject(slots): Inject<WorkerSlots>,
+) -> Answer {
+    let counts = stored(repo.stats().await, &config)?;
+    let mut body = serde_json::to_value(counts).unwrap_or_default();
+    body["worker"] = json!({
+        "slots": slots.total(),
+        "busy": slots.busy(),
+        "free": slots.free(),
+    });
+    Ok(Json(body).into_response())
+}
+
+/// `200` while running with a writable database; `503` while starting or stopping, and when
+/// the database stays locked past `JOBS_DB_BUSY_MS` (`"database": "busy"`) or fails.
+async fn healthz(
+    Inject(lifetime): Inject<ApplicationLifetime>,
+    Inject(repo): Inject<JobRepository>,
+) -> Response {
+    if lifetime.is_stopping() {
+        return error(StatusCode::SERVICE_UNAVAILABLE, "stopping").into_response();
+    }
+    if !lifetime.is_started() {
+        return error(StatusCode::SERVICE_UNAVAILABLE, "starting").into_response();
+    }
+    match repo.check_writable().await {
+        Ok(()) => Json(json!({ "status": "running", "database": "ok" })).into_response(),
+        Err(failure) => {
+            let database = if failure.is_busy() { "busy" } else { "failing" };
+            tracing::warn!(error = %failure, "health: the database is degraded");
+            let body = json!({
+                "status": "degraded",
+                "database": database,
+                "error": format!("the database is degraded: {failure}"),
+            });
+            (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! The queue's worker: [`JobWorker`] (claims and runs jobs, a background service),
+//! [`WorkerSlots`] (its concurrency), the completion writer and the running of one job.
+
+mod recorder;
+mod run;
+mod scoped;
+mod service;
+mod slots;
+
+pub use service::JobWorker;
+pub use slots::WorkerSlots;

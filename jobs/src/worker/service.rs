@@ -1,0 +1,233 @@
+//! [`JobWorker`]: the background service that keeps up to `JOBS_CONCURRENCY` jobs running.
+//!
+//! The claim loop takes the free slots (at most `JOBS_BATCH_SIZE` per claim), claims that many
+//! due jobs in one transaction and spawns each job on its own task holding one slot. So a long
+//! job occupies one slot, never the worker: a job submitted while others run starts within one
+//! poll interval as long as a slot is free. When every slot is busy, the worker waits until half
+//! a batch of slots is free or a poll interval has passed (so short jobs are claimed in batches);
+//! when every slot stays busy for a poll interval it logs it once (and `/stats` shows
+//! `"free": 0`).
+//!
+//! A finished job hands its [`Finish`](crate::Finish) through a bounded channel to one
+//! completion writer, which records as many as are waiting in one transaction; then it frees
+//! its slot. A lease keeper renews this worker's leases every `JOBS_RENEW_MS` until the worker
+//! returns. Each unit of work has its own DI scope: a claim, a job, a completion transaction,
+//! a renewal.
+//!
+//! Stop: the claim loop ends; running jobs see the stopping token (a `sleep` job is released,
+//! not lost); the writer records every outcome; only then does `execute` return.
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use async_trait::async_trait;
+use di_core::{BoxError, Injectable, ScopeFactory};
+use di_hosting::BackgroundService;
+use tokio::sync::{OwnedSemaphorePermit, mpsc};
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::JobsConfig;
+use crate::repo::{ClaimedJob, Completion};
+use crate::worker::recorder::record_completions;
+use crate::worker::run::run_job;
+use crate::worker::scoped::with_repository;
+use crate::worker::slots::WorkerSlots;
+
+/// The background service that processes the queue.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use di_core::{Injectable, ServiceCollection};
+/// use jobs::{JobWorker, JobsConfig, WorkerSlots};
+///
+/// let provider = ServiceCollection::new().build()?;
+/// let config = Arc::new(JobsConfig::default());
+/// let slots = Arc::new(WorkerSlots::new(config.concurrency));
+/// let worker = JobWorker::inject((provider.scope_factory(), config, slots));
+/// assert!(worker.owner().starts_with("worker-"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct JobWorker {
+    scopes: ScopeFactory,
+    config: Arc<JobsConfig>,
+    slots: Arc<WorkerSlots>,
+    owner: String,
+}
+
+impl Injectable for JobWorker {
+    type Dependencies = (ScopeFactory, Arc<JobsConfig>, Arc<WorkerSlots>);
+
+    fn inject((scopes, config, slots): Self::Dependencies) -> Self {
+        let started = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos();
+        Self {
+            scopes,
+            config,
+            slots,
+            owner: format!("worker-{}-{started:x}", std::process::id()),
+        }
+    }
+}
+
+#[async_trait]
+impl BackgroundService for JobWorker {
+    async fn execute(&self, stopping: CancellationToken) -> Result<(), BoxError> {
+        tracing::info!(
+            owner = %self.owner,
+            slots = self.slots.total(),
+            batch = self.config.batch_size,
+            "the job worker started"
+        );
+        let capacity = usize::try_from(self.config.concurrency).unwrap_or(1).max(1);
+        let (sender, receiver) = mpsc::channel(capacity);
+        let claiming = async {
+            let mut running = JoinSet::new();
+            self.claim_until_stopped(&stopping, &sender, &mut running)
+                .await;
+            drop(sender);
+            while let Some(joined) = running.join_next().await {
+                log_panic(joined);
+            }
+        };
+        let recording =
+            record_completions(self.scopes.clone(), receiver, self.config.poll_interval);
+        tokio::select! {
+            ((), ()) = async { tokio::join!(claiming, recording) } => {}
+            () = self.keep_leases() => {}
+        }
+        tracing::info!(owner = %self.owner, "the job worker stopped");
+        Ok(())
+    }
+}
+
+impl JobWorker {
+    /// This worker's lease-owner name (unique per process start).
+    ///
+    /// # Examples
+    ///
+    /// See [`JobWorker`].
+    pub fn owner(&self) -> &str {
+        &self.owner
+    }
+
+    async fn claim_until_stopped(
+        &self,
+        stopping: &CancellationToken,
+        sender: &mpsc::Sender<Completion>,
+        running: &mut JoinSet<()>,
+    ) {
+        let mut told_full = false;
+        while !stopping.is_cancelled() {
+            while let Some(joined) = running.try_join_next() {
+                log_panic(joined);
+            }
+            let permits = self.slots.take(self.config.batch_size);
+            if permits.is_empty() {
+                self.wait_for_a_slot(stopping, &mut told_full).await;
+                continue;
+            }
+            told_full = false;
+            let wanted = u32::try_from(permits.len()).unwrap_or(u32::MAX);
+            let (owner, lease) = (self.owner.as_str(), self.config.lease);
+            let claimed = with_repository(&self.scopes, async |repo| {
+                repo.claim(owner, lease, wanted).await
+            })
+            .await;
+            let more = match claimed {
+                Ok(jobs) => {
+                    let full = jobs.len() == permits.len();
+                    for (job, permit) in jobs.into_iter().zip(permits) {
+                        self.spawn_job(running, job, permit, sender, stopping);
+                    }
+                    full
+                }
+                Err(error) => {
+                    tracing::error!(%error, "the job worker could not claim jobs");
+                    false
+                }
+            };
+            if !more {
+                tokio::select! {
+                    () = stopping.cancelled() => {}
+                    () = tokio::time::sleep(self.config.poll_interval) => {}
+                }
+            }
+        }
+    }
+
+    /// Waits, with every slot busy, until half a batch of slots is free — so that short jobs
+    /// are claimed in batches, not one by one — or a poll interval has passed with at least one
+    /// free. Says so once per episode when every slot stays busy for a poll interval.
+    async fn wait_for_a_slot(&self, stopping: &CancellationToken, told_full: &mut bool) {
+        let half_a_batch = self.config.batch_size.min(self.slots.total()).div_ceil(2);
+        tokio::select! {
+            () = stopping.cancelled() => return,
+            () = self.slots.freed(half_a_batch) => return,
+            () = tokio::time::sleep(self.config.poll_interval) => {}
+        }
+        if self.slots.free() > 0 {
+            return;
+        }
+        if !*told_full {
+            *told_full = true;
+            tracing::info!(
+                slots = self.slots.total(),
+                "all job slots are busy; due jobs wait for a free slot (raise JOBS_CONCURRENCY \
+                 to run more at once)"
+            );
+        }
+        tokio::select! {
+            () = stopping.cancelled() => {}
+            () = self.slots.freed(1) => {}
+        }
+    }
+
+    fn spawn_job(
+        &self,
+        running: &mut JoinSet<()>,
+        job: ClaimedJob,
+        slot: OwnedSemaphorePermit,
+        sender: &mpsc::Sender<Completion>,
+        stopping: &CancellationToken,
+    ) {
+        let scopes = self.scopes.clone();
+        let config = Arc::clone(&self.config);
+        let sender = sender.clone();
+        let stopping = stopping.clone();
+        running.spawn(async move {
+            let finish = run_job(&scopes, &config, &job, &stopping).await;
+            // Fails only if the writer is gone, which happens after every sender is dropped.
+            let _ = sender.send(Completion::new(&job, finish)).await;
+            drop(slot);
+        });
+    }
+
+    /// Renews this worker's leases every renewal interval, forever (until dropped).
+    async fn keep_leases(&self) {
+        let period = self.config.renew_interval;
+        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            let (owner, lease) = (self.owner.as_str(), self.config.lease);
+            let renewed =
+                with_repository(&self.scopes, async |repo| repo.renew(owner, lease).await).await;
+            match renewed {
+                Ok(count) => tracing::trace!(count, "renewed the job leases"),
+                Err(error) => tracing::warn!(%error, "could not renew the job leases"),
+            }
+        }
+    }
+}
+
+fn log_panic(joined: Result<(), tokio::task::JoinError>) {
+    if let Err(error) = joined {
+        tracing::error!(%error, "a job task failed; the job runs again when its lease expires");
+    }
+}

@@ -1,0 +1,116 @@
+//! The README's "Try it" lines, run with the real `curl` against the real binary: each output
+//! must (eventually, as jobs run) equal the JSON in the comment below its line, where `"…"`
+//! matches any value. Skipped, with a note, where `curl` is not installed.
+
+mod common;
+
+use std::process::Command;
+
+use common::Workspace;
+use serde_json::Value;
+use tokio::time::{Instant, sleep};
+
+/// The README's block, verbatim (keep the two in step).
+const TRY_IT: &str = r#"
+curl -s --json '{"kind": "word_count", "payload": "hello big world"}' localhost:8080/jobs
+# {"id":1}
+curl -s --json '{"kind": "sha256", "payload": "abc"}' localhost:8080/jobs
+# {"id":2}
+curl -s --json '{"kind": "sleep", "payload": {"ms": 10000}}' localhost:8080/jobs
+# {"id":3}
+curl -s --json '{"kind": "fail", "max_attempts": 3}' localhost:8080/jobs   # retried with backoff, then failed
+# {"id":4}
+curl -s localhost:8080/jobs/1
+# {"id":1,"kind":"word_count","status":"succeeded","attempts":1,"max_attempts":3,
+#  "payload":"hello big world","result":{"chars":15,"lines":1,"words":3},"last_error":null,
+#  "executions":[{"attempt":1,"owner":"…","token":"…","started_at":"…","ended_at":"…",
+#                 "outcome":"succeeded","error":null}]}
+curl -s 'localhost:8080/jobs?status=failed&limit=10'    # newest first; "next_before" pages on
+curl -s localhost:8080/stats
+# {"failed":0,"pending":1,"running":1,"succeeded":2,"worker":{"busy":1,"free":31,"slots":32}}
+curl -s localhost:8080/healthz
+# {"database":"ok","status":"running"}
+curl -s --json '{"kind": "nope"}' localhost:8080/jobs
+# {"error":"unknown job kind `nope` (expected word_count, sha256, sleep or fail)"}
+curl -s -d '{"kind": "sha256", "payload": "abc"}' localhost:8080/jobs
+# {"error":"expected `Content-Type: application/json`, got `application/x-www-form-urlencoded`"}
+"#;
+
+/// Each `curl` line and the JSON its comment shows, if any.
+fn examples() -> Vec<(String, Option<Value>)> {
+    let mut examples: Vec<(String, String)> = Vec::new();
+    for line in TRY_IT.lines() {
+        if line.starts_with("curl ") {
+            examples.push((line.to_owned(), String::new()));
+        } else if let (Some(comment), Some(last)) = (line.strip_prefix('#'), examples.last_mut()) {
+            last.1.push_str(comment.trim());
+        }
+    }
+    examples
+        .into_iter()
+        .map(|(line, comment)| (line, serde_json::from_str(&comment).ok()))
+        .collect()
+}
+
+/// Whether `actual` equals `expected`, where the string `"…"` in `expected` matches anything.
+fn matches(expected: &Value, actual: &Value) -> bool {
+    match (expected, actual) {
+        (Value::String(wildcard), _) if wildcard == "…" => true,
+        (Value::Object(expected), Value::Object(actual)) => {
+            expected.len() == actual.len()
+                && expected
+                    .iter()
+                    .all(|(key, value)| actual.get(key).is_some_and(|other| matches(value, other)))
+        }
+        (Value::Array(expected), Value::Array(actual)) => {
+            expected.len() == actual.len()
+                && expected.iter().zip(actual).all(|(e, a)| matches(e, a))
+        }
+        _ => expected == actual,
+    }
+}
+
+fn run(line: &str, base: &str) -> Value {
+    let host = base.trim_start_matches("http://");
+    let output = Command::new("sh")
+        .args(["-c", &line.replace("localhost:8080", host)])
+        .output()
+        .expect("sh runs");
+    assert!(output.status.success(), "{line}: {output:?}");
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|error| panic!("{line}: not JSON ({error}): {output:?}"))
+}
+
+#[tokio::test]
+async fn the_readme_curl_lines_answer_what_the_readme_shows() {
+    if Command::new("curl").arg("--version").output().is_err() {
+        eprintln!("skipped: curl is not installed");
+        return;
+    }
+    let mut workspace = Workspace::new();
+    let app = workspace.start(&[]).await;
+    let base = app.url("");
+
+    for (line, expected) in examples() {
+        let deadline = Instant::now() + common::WATCHDOG;
+        loop {
+            let actual = run(&line, &base);
+            let Some(expected) = &expected else { break };
+            if matches(expected, &actual) {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{line}\nexpected {expected}\nactual   {actual}"
+            );
+            sleep(std::time::Duration::from_millis(25)).await;
+        }
+    }
+}
+
+#[test]
+fn every_documented_output_is_json() {
+    let documented = examples().iter().filter(|(_, json)| json.is_some()).count();
+
+    assert_eq!(documented, 9);
+}
