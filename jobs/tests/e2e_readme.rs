@@ -10,36 +10,27 @@ use common::Workspace;
 use serde_json::Value;
 use tokio::time::{Instant, sleep};
 
-/// The README's block, verbatim (keep the two in step).
-const TRY_IT: &str = r#"
-curl -s --json '{"kind": "word_count", "payload": "hello big world"}' localhost:8080/jobs
-# {"id":1}
-curl -s --json '{"kind": "sha256", "payload": "abc"}' localhost:8080/jobs
-# {"id":2}
-curl -s --json '{"kind": "sleep", "payload": {"ms": 10000}}' localhost:8080/jobs
-# {"id":3}
-curl -s --json '{"kind": "fail", "max_attempts": 3}' localhost:8080/jobs   # retried with backoff, then failed
-# {"id":4}
-curl -s localhost:8080/jobs/1
-# {"id":1,"kind":"word_count","status":"succeeded","attempts":1,"max_attempts":3,
-#  "payload":"hello big world","result":{"chars":15,"lines":1,"words":3},"last_error":null,
-#  "executions":[{"attempt":1,"owner":"…","token":"…","started_at":"…","ended_at":"…",
-#                 "outcome":"succeeded","error":null}]}
-curl -s 'localhost:8080/jobs?status=failed&limit=10'    # newest first; "next_before" pages on
-curl -s localhost:8080/stats
-# {"failed":0,"pending":1,"running":1,"succeeded":2,"worker":{"busy":1,"free":31,"slots":32}}
-curl -s localhost:8080/healthz
-# {"database":"ok","status":"running"}
-curl -s --json '{"kind": "nope"}' localhost:8080/jobs
-# {"error":"unknown job kind `nope` (expected word_count, sha256, sleep or fail)"}
-curl -s -d '{"kind": "sha256", "payload": "abc"}' localhost:8080/jobs
-# {"error":"expected `Content-Type: application/json`, got `application/x-www-form-urlencoded`"}
-"#;
+/// The README's "Try it" block, read from the README itself so that the two cannot drift.
+fn try_it() -> String {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+        .expect("the workspace README");
+    let section = readme
+        .split("### Try it")
+        .nth(1)
+        .expect("the README has a `### Try it` section");
+    let block = section
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the section starts with a sh block");
+    assert!(block.contains("curl -s --json"), "{block}");
+    block.to_owned()
+}
 
 /// Each `curl` line and the JSON its comment shows, if any.
 fn examples() -> Vec<(String, Option<Value>)> {
     let mut examples: Vec<(String, String)> = Vec::new();
-    for line in TRY_IT.lines() {
+    for line in try_it().lines() {
         if line.starts_with("curl ") {
             examples.push((line.to_owned(), String::new()));
         } else if let (Some(comment), Some(last)) = (line.strip_prefix('#'), examples.last_mut()) {

@@ -78,3 +78,30 @@ async fn sigterm_with_an_idle_queue_exits_0() {
 
     assert_eq!(app.wait_exit().await.code(), Some(0), "log:\n{}", app.log());
 }
+
+#[tokio::test]
+async fn sigterm_while_a_client_sent_part_of_a_request_head_exits_0_without_waiting_for_it() {
+    use tokio::io::AsyncWriteExt as _;
+
+    let mut workspace = Workspace::new();
+    // A deadline far beyond every watchdog: waiting for the client would fail the test.
+    let mut process = workspace.start(&[("JOBS_SHUTDOWN_MS", "600000")]).await;
+    let address = process.url("").trim_start_matches("http://").to_owned();
+    let mut slow = tokio::net::TcpStream::connect(&address)
+        .await
+        .expect("connects");
+    slow.write_all(b"GE").await.expect("sends two bytes");
+    // Give the server time to read the two bytes (a request on another connection going
+    // through shows it is serving); the assertion below needs the head to have been started.
+    let (status, _) = process.get("/healthz").await;
+    assert_eq!(status, 200);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+
+    process.terminate();
+    let exit = process.wait_exit().await;
+
+    assert_eq!(exit.code(), Some(0), "log:\n{}", process.log());
+    let log = process.log();
+    assert!(log.contains("(request head)"), "log:\n{log}");
+    drop(slow);
+}
