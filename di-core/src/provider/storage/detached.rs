@@ -13,11 +13,12 @@
 
 use std::any::Any;
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, TryLockError};
+use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 
 use futures::future::BoxFuture;
+
+use crate::sync::{AtomicBool, Mutex, Ordering, TryLockError};
 
 /// A future that drives itself from its wake-ups.
 struct Detached {

@@ -9,12 +9,12 @@
 
 use std::any::Any;
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{Ordering, fence};
 
 use futures::FutureExt;
 
 use super::detached;
 use super::slots::{Created, Slots, lock};
+use crate::sync::{Ordering, fence};
 
 impl Slots {
     /// Closes the owner: every later resolution fails, and every later creation is disposed
