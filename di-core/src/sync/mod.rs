@@ -13,8 +13,9 @@
 //! - loom runs every model thread on one OS thread, so a re-entrance token taken from a std
 //!   thread-local would be the same for all of them: [`thread_token`] uses loom's thread-locals.
 //!
-//! Std cells left elsewhere (a singleton's typed cache, build-time cells) have initializers that
-//! run no checked operation, so for the checker each of their calls is one atomic step.
+//! A singleton's typed cache (`provider/call_site.rs`) is such a cell too: read first on every
+//! resolution, as a std cell it hid every later resolution from loom (a model of two threads
+//! resolving a singleton explored one schedule). Std cells left elsewhere are build-time only.
 //!
 //! [loom]: https://docs.rs/loom
 
@@ -29,12 +30,12 @@ mod native;
 
 #[cfg(loom)]
 pub(crate) use model::{
-    AsyncMutex, AtomicBool, AtomicU64, AtomicUsize, Mutex, MutexGuard, OnceCell, fence,
+    AsyncMutex, AtomicBool, AtomicU64, AtomicUsize, Mutex, MutexGuard, OnceCell, OnceLock, fence,
     thread_token,
 };
 #[cfg(not(loom))]
 pub(crate) use native::{
-    AsyncMutex, AtomicBool, AtomicU64, AtomicUsize, Mutex, MutexGuard, OnceCell, fence,
+    AsyncMutex, AtomicBool, AtomicU64, AtomicUsize, Mutex, MutexGuard, OnceCell, OnceLock, fence,
     thread_token,
 };
 pub(crate) use std::sync::atomic::Ordering;

@@ -1,6 +1,8 @@
 //! The primitives of a `--cfg loom` build: loom's, and stand-ins built on them.
 
 pub(crate) use super::model_once_cell::OnceCell;
+/// A singleton's typed cache is read on every resolution: the checker must see it.
+pub(crate) use super::model_once_cell::OnceCell as OnceLock;
 pub(crate) use super::model_try_lock::AsyncMutex;
 pub(crate) use loom::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, fence};
 pub(crate) use loom::sync::{Mutex, MutexGuard};

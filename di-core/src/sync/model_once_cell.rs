@@ -71,10 +71,7 @@ impl<T> OnceCell<T> {
 
     /// Waits for a running initializer; runs `init` if the cell is still empty after it (also
     /// after an initializer that failed or panicked), as `once_cell` does.
-    pub(crate) fn get_or_try_init<E>(
-        &self,
-        init: impl FnOnce() -> Result<T, E>,
-    ) -> Result<&T, E> {
+    pub(crate) fn get_or_try_init<E>(&self, init: impl FnOnce() -> Result<T, E>) -> Result<&T, E> {
         loop {
             if let Some(value) = self.get() {
                 return Ok(value);

@@ -3,7 +3,7 @@
 pub(crate) use futures::lock::Mutex as AsyncMutex;
 pub(crate) use once_cell::sync::OnceCell;
 pub(crate) use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, fence};
-pub(crate) use std::sync::{Mutex, MutexGuard};
+pub(crate) use std::sync::{Mutex, MutexGuard, OnceLock};
 
 thread_local! {
     static TOKEN: u8 = const { 0 };
