@@ -63,10 +63,27 @@ fn silence_expected_panics() {
 
 /// An ordered record of events such as `"dispose A"`. A std mutex: no checked operation runs
 /// while it is held, so for loom each push is one step.
-#[derive(Clone, Default)]
-struct Log(Arc<Mutex<Vec<String>>>);
+#[derive(Clone)]
+struct Log(
+    Arc<Mutex<Vec<String>>>,
+    Arc<loom::sync::atomic::AtomicUsize>,
+);
+
+impl Default for Log {
+    fn default() -> Self {
+        Self(
+            Arc::default(),
+            Arc::new(loom::sync::atomic::AtomicUsize::new(0)),
+        )
+    }
+}
 
 impl Log {
+    /// A scheduling point: an operation loom sees, so it may switch threads here.
+    fn tick(&self) {
+        self.1.fetch_add(1, Ordering::Relaxed);
+    }
+
     fn push(&self, event: String) {
         self.0
             .lock()
@@ -98,6 +115,9 @@ impl<const N: char> Tracked<N> {
 #[async_trait::async_trait]
 impl<const N: char> AsyncDispose for Tracked<N> {
     async fn dispose(&self) {
+        // A scheduling point between the container's claim and the record of the dispose, as a
+        // real thread could be preempted there.
+        self.log.tick();
         self.log.push(format!("dispose {N}"));
         if N == 'P' {
             // `P` is slow: its disposal is pending once, so a caller can cancel it midway.
@@ -239,7 +259,10 @@ fn a_factory_reentering_its_slot_is_told_so_while_a_concurrent_caller_waits() {
             thread::spawn(move || provider.get::<u64>())
         };
         let mine = provider.get::<u64>().expect("resolves");
-        let theirs = other.join().expect("no panic").expect("not told it re-entered");
+        let theirs = other
+            .join()
+            .expect("no panic")
+            .expect("not told it re-entered");
 
         assert!(Arc::ptr_eq(&mine, &theirs));
         let inner = inner.lock().unwrap_or_else(PoisonError::into_inner);
