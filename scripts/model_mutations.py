@@ -190,6 +190,9 @@ def main():
                 missed += 1
         finally:
             shutil.move(backup, path)
+            # The backup is older than the mutant's build: without a fresh mtime, cargo would
+            # keep running the mutant.
+            os.utime(path)
     sys.exit(1 if missed else 0)
 
 
