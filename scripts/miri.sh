@@ -11,18 +11,19 @@
 #   loom models (scripts/models.sh) explore those protocols instead. They run here with
 #   MIRI_ALL=1.
 # - model_based.rs runs with few cases (PROPTEST_CASES, default 8 here).
-# Every other test needs no I/O runtime: tokio's current-thread runtime with paused time works
-# under Miri, and is used by none of the di-core tests anyway.
+# Every other test runs, the `#[tokio::test]` ones included: a current-thread runtime with no
+# I/O driver runs under Miri.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! cargo +nightly miri --version >/dev/null 2>&1; then
     rustup component add miri rust-src --toolchain nightly
 fi
-export MIRIFLAGS="${MIRIFLAGS:--Zmiri-strict-provenance}"
+# Isolation off: proptest looks up the working directory for its regressions file.
+export MIRIFLAGS="${MIRIFLAGS:--Zmiri-strict-provenance -Zmiri-disable-isolation}"
 export PROPTEST_CASES="${PROPTEST_CASES:-8}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR_MIRI:-$PWD/target-miri}"
 tests=(registration messages factories optional_lookups lifetimes keyed scoped_from_root validation
-       reentrancy graph send_sync disposal model_based)
+       reentrancy graph send_sync disposal drop_order model_based)
 skip=(--skip threads_racing_for_overflow_pages)
 if [[ -n "${MIRI_ALL:-}" ]]; then
     tests+=(concurrency disposal_races)
@@ -30,4 +31,4 @@ if [[ -n "${MIRI_ALL:-}" ]]; then
 fi
 args=(--lib)
 for t in "${tests[@]}"; do args+=(--test "$t"); done
-cargo +nightly miri test -p di-core "${args[@]}" -- "${skip[@]}"
+cargo +nightly miri test --no-fail-fast -p di-core "${args[@]}" -- "${skip[@]}"
