@@ -49,6 +49,7 @@ mod plan;
 mod provider;
 mod registered;
 mod registration;
+mod sync;
 mod type_name;
 
 /// `#[derive(Injectable)]`: a struct whose fields are its dependencies (see [`di_macros`]).

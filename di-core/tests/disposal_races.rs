@@ -416,3 +416,45 @@ fn racing_resolutions_and_disposal_dispose_every_instance_exactly_once() {
         }
     });
 }
+
+#[test]
+fn a_resolution_in_flight_when_its_scope_is_disposed_runs_no_further_factory() {
+    type C = Tracked<'C'>;
+    type G = Tracked<'G'>;
+    with_watchdog(LIMIT, || {
+        let log = Log::default();
+        let (gate, side) = gate();
+        let mut services = ServiceCollection::new();
+        let l = log.clone();
+        services.add_scoped(move || B::new(&l)).disposable();
+        let l = log.clone();
+        services.add_transient(move || {
+            side.pass();
+            G::new(&l)
+        });
+        let l = log.clone();
+        services.add_scoped(move || C::new(&l)).disposable();
+        let l = log.clone();
+        services
+            .add_scoped(move |_b: Arc<B>, _g: Arc<G>, _c: Arc<C>| A::new(&l))
+            .disposable();
+        let scope = services.build().expect("valid collection").create_scope();
+        let resolving = {
+            let scope = scope.clone();
+            std::thread::spawn(move || scope.get::<A>())
+        };
+        gate.wait_started();
+
+        futures::executor::block_on(scope.dispose());
+        gate.open();
+        let result = resolving.join().expect("no panic");
+
+        assert_disposed(&result, "scope");
+        assert_eq!(
+            log.with_prefix("create "),
+            ["B", "G"],
+            "`C` (and so `A`) is not created once the scope is closed"
+        );
+        assert_eq!(log.with_prefix("dispose "), ["B"]);
+    });
+}

@@ -1,6 +1,8 @@
 //! [`CallSite`]: how one registration is resolved, typed by its service.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
+
+use crate::sync::OnceLock;
 
 use futures::future::BoxFuture;
 

@@ -1,7 +1,9 @@
 //! Typed factories turned into [`ErasedFactory`] trait objects.
 
 use std::marker::PhantomData;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
+
+use crate::sync::OnceLock;
 
 use futures::FutureExt;
 

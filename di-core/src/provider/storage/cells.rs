@@ -1,11 +1,8 @@
 //! [`Cells`]: a fixed number of cache cells, the first few inline, the rest in pages allocated
 //! on first use; and [`Cell`], which fails re-entrant initialization instead of deadlocking.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-use once_cell::sync::OnceCell;
-
 use crate::error::ResolveError;
+use crate::sync::{AtomicUsize, OnceCell, Ordering, thread_token};
 
 /// Cells stored inline in the owner: most scopes use only a few.
 const INLINE: usize = 4;
@@ -20,7 +17,7 @@ pub(super) struct Cell<T> {
 }
 
 impl<T> Cell<T> {
-    const fn new() -> Self {
+    fn new() -> Self {
         Self {
             value: OnceCell::new(),
             filling: AtomicUsize::new(0),
@@ -70,16 +67,6 @@ impl Drop for Reset<'_> {
     fn drop(&mut self) {
         self.0.store(0, Ordering::Relaxed);
     }
-}
-
-thread_local! {
-    static TOKEN: u8 = const { 0 };
-}
-
-/// A non-zero number unique to the current thread while it lives: the address of a
-/// thread-local.
-fn thread_token() -> usize {
-    TOKEN.with(|token| std::ptr::from_ref(token) as usize)
 }
 
 /// A page of [`PAGE`] cells. Built cell by cell rather than from an all-zero array literal,
@@ -176,7 +163,7 @@ impl<T> Cells<T> {
     pub(super) fn new(len: usize) -> Self {
         Self {
             len,
-            inline: [const { Cell::new() }; INLINE],
+            inline: std::array::from_fn(|_| Cell::new()),
             overflow: OnceCell::new(),
         }
     }

@@ -9,15 +9,17 @@
 //!
 //! At most one thread polls the future at a time (`future`'s mutex, taken with `try_lock`). A
 //! wake-up that finds it busy sets `woken`; the poller, after releasing the mutex, sees it and
-//! polls again, so no wake-up is lost.
+//! polls again, so no wake-up is lost. A fence orders each side's write before its read
+//! ([`still_woken`]).
 
 use std::any::Any;
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, TryLockError};
+use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 
 use futures::future::BoxFuture;
+
+use crate::sync::{AtomicBool, Mutex, Ordering, TryLockError, fence};
 
 /// A future that drives itself from its wake-ups.
 struct Detached {
@@ -46,10 +48,20 @@ impl Wake for Detached {
     }
 }
 
+/// Whether a wake-up asks for another poll, read after waking or after releasing `future`. A
+/// wake-up writes `woken` then tries the lock; the poller releases the lock then reads
+/// `woken`: a store-buffering pattern, so a sequentially consistent fence separates each
+/// side's write from its read, and at least one side sees the other (the same pattern, found
+/// by `tests/loom_models.rs`, as the disposal passes' requests in `disposal.rs`).
+fn still_woken(task: &Detached) -> bool {
+    fence(Ordering::SeqCst);
+    task.woken.load(Ordering::SeqCst)
+}
+
 fn drive(task: &Arc<Detached>) -> Option<Box<dyn Any + Send>> {
     task.woken.store(true, Ordering::SeqCst);
     let mut first_panic = None;
-    while task.woken.load(Ordering::SeqCst) {
+    while still_woken(task) {
         let mut slot = match task.future.try_lock() {
             Ok(slot) => slot,
             Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),

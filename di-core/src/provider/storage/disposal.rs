@@ -6,15 +6,24 @@
 //! owner closed ([`Slots::dispose_late`]). Whoever wants a pass sets `pass_wanted` and tries the
 //! lock; the holder, after releasing it, looks at `pass_wanted` again. So a late instance is
 //! disposed by the pass that is running, or by its finder when none is.
+//!
+//! # Memory ordering
+//!
+//! Requests and the lock form a store-buffering pattern (request then try the lock; release the
+//! lock then read the requests), so a sequentially consistent fence separates each side's write
+//! from its read ([`Slots::pass_still_wanted`]); requests are set and taken with read-modify-
+//! writes so that a pass synchronizes with every requester. Found by `tests/loom_models.rs`: with
+//! plain stores and no fence, a pass could start after a request, reset it and still miss the
+//! late instance, and the requester, seeing no request left, would not run one either.
 
 use std::any::Any;
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{Ordering, fence};
 
 use futures::FutureExt;
 
 use super::detached;
 use super::slots::{Created, Slots, lock};
+use crate::sync::{Ordering, fence};
 
 impl Slots {
     /// Closes the owner: every later resolution fails, and every later creation is disposed
@@ -70,12 +79,12 @@ impl Slots {
         self.close();
         let disposal = self.disposal.get_or_init(Box::default);
         let mut first_panic = None;
-        self.pass_wanted.store(true, Ordering::SeqCst);
-        while self.pass_wanted.load(Ordering::SeqCst) {
+        self.want_pass();
+        while self.pass_still_wanted() {
             let Some(mut handed_over) = disposal.try_lock() else {
                 break;
             };
-            self.pass_wanted.store(false, Ordering::SeqCst);
+            self.take_pass_requests();
             self.hand_over(&mut handed_over);
             for created in self.newest_first(&handed_over) {
                 let Some(dispose) = claim(created) else {
@@ -106,12 +115,12 @@ impl Slots {
     pub(crate) fn dispose_late(&self) {
         let disposal = self.disposal.get_or_init(Box::default);
         let mut first_panic: Option<Box<dyn Any + Send>> = None;
-        self.pass_wanted.store(true, Ordering::SeqCst);
-        while self.pass_wanted.load(Ordering::SeqCst) {
+        self.want_pass();
+        while self.pass_still_wanted() {
             let Some(mut handed_over) = disposal.try_lock() else {
                 break;
             };
-            self.pass_wanted.store(false, Ordering::SeqCst);
+            self.take_pass_requests();
             self.hand_over(&mut handed_over);
             for created in self.newest_first(&handed_over) {
                 if let Some(dispose) = claim(created)
@@ -124,6 +133,28 @@ impl Slots {
         if let Some(panic) = first_panic {
             std::panic::resume_unwind(panic);
         }
+    }
+
+    /// Asks for a disposal pass. A read-modify-write, so that the requests form one release
+    /// sequence: the pass that takes them sees what every requester published before asking.
+    fn want_pass(&self) {
+        self.pass_wanted.swap(true, Ordering::AcqRel);
+    }
+
+    /// Whether a pass is wanted, read after asking for one or after releasing the `disposal`
+    /// lock. The fence pairs a request (written before the requester tries the lock) with the
+    /// release of the lock (written before its holder reads the request): at least one side
+    /// sees the other, so the requester takes the lock or the holder makes another pass.
+    fn pass_still_wanted(&self) -> bool {
+        fence(Ordering::SeqCst);
+        self.pass_wanted.load(Ordering::Relaxed)
+    }
+
+    /// Takes the pending requests at the start of a pass. A read-modify-write, not a store: it
+    /// reads the latest request, so the pass sees what the requesters published (a plain store
+    /// of `false` could hide a request whose instance the pass then misses).
+    fn take_pass_requests(&self) {
+        self.pass_wanted.swap(false, Ordering::AcqRel);
     }
 
     /// Moves the tracked transients to the list a pass walks, in creation order.

@@ -1,14 +1,15 @@
 //! [`Slots`]: the instances one owner created, cached by slot, released newest first.
 
 use std::any::type_name;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering, fence};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-
-use once_cell::sync::OnceCell;
+use std::sync::Arc;
 
 use super::cells::{Cell, Cells};
 use super::erased::{DisposeFn, ErasedInstance};
 use crate::error::ResolveError;
+use crate::sync::{
+    AsyncMutex, AtomicBool, AtomicU64, AtomicUsize, Mutex, MutexGuard, OnceCell, Ordering,
+    PoisonError, fence,
+};
 
 /// An instance the owner created, and when.
 pub(super) struct Created {
@@ -79,7 +80,7 @@ pub(crate) struct Slots {
     /// by the disposal future, so that a future dropped midway loses nothing and the next
     /// `dispose_all` resumes; allocated by the first disposal only. Locked by whoever runs a
     /// disposal pass.
-    pub(super) disposal: OnceCell<Box<futures::lock::Mutex<Vec<Created>>>>,
+    pub(super) disposal: OnceCell<Box<AsyncMutex<Vec<Created>>>>,
     /// Set once disposal began: nothing may be handed out from here any more.
     pub(super) closed: AtomicBool,
     /// Set when a disposal pass is wanted: whoever holds `disposal` runs another pass after
@@ -244,7 +245,7 @@ impl Drop for Slots {
         }
         transients.sort_unstable_by_key(|c| c.seq);
         // Release in reverse creation order: follow the chain, interleaving the transients.
-        let mut next = *self.newest.get_mut();
+        let mut next = self.newest.load(Ordering::Relaxed);
         while let Some(slot) = next.checked_sub(1) {
             let Some(created) = self.cells.existing_mut(slot).and_then(|cell| cell.take()) else {
                 break;
