@@ -63,6 +63,7 @@ pub use plan::{EdgeKind, GraphEdge, GraphNode, Planner, ServiceGraph, SiteRef};
 pub use provider::{Resolver, Scope, ScopeFactory, ServiceProvider};
 pub use registered::Registrations;
 pub use registration::{
-    AsyncFactory, Factory, FactoryOutput, Injectable, ServiceCollection, ServiceRegistration,
+    AsyncFactory, Factory, FactoryOutput, Injectable, ServiceCollection, ServiceDescriptor,
+    ServiceRegistration,
 };
 pub use type_name::ShortTypeName;

@@ -279,6 +279,8 @@ impl ServiceCollection {
         let registration =
             self.push::<AsyncServiceOf<F, Args>>(ServiceLifetime::Singleton, None, factory);
         registration.descriptor.is_async = true;
+        registration.descriptor.implementation = TypeId::of::<F>();
+        registration.descriptor.implementation_name = type_name::<F>();
         registration
     }
 
@@ -356,7 +358,11 @@ impl ServiceCollection {
         F: Factory<Args>,
         Args: Dependency,
     {
-        self.push::<ServiceOf<F, Args>>(lifetime, key, Arc::new(SyncFactory::new(factory)))
+        let registration =
+            self.push::<ServiceOf<F, Args>>(lifetime, key, Arc::new(SyncFactory::new(factory)));
+        registration.descriptor.implementation = TypeId::of::<F>();
+        registration.descriptor.implementation_name = type_name::<F>();
+        registration
     }
 
     pub(super) fn push_instance<S: ?Sized + Send + Sync + 'static>(
@@ -387,6 +393,8 @@ impl ServiceCollection {
             is_instance: false,
             dispose: None,
             factory,
+            implementation: TypeId::of::<S>(),
+            implementation_name: type_name::<S>(),
         });
         let index = self.descriptors.len() - 1;
         ServiceRegistration {

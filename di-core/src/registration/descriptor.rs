@@ -19,6 +19,11 @@ pub(crate) struct Descriptor {
     pub(crate) is_instance: bool,
     pub(crate) dispose: Option<DisposeFn>,
     pub(crate) factory: Arc<dyn ErasedFactory>,
+    /// The identity of what creates the instances: the factory's type (a closure's or
+    /// function's own type), or the instance's type; `try_add_all` de-duplicates by it.
+    pub(crate) implementation: TypeId,
+    /// The name of [`implementation`](Self::implementation)'s type, for diagnostics.
+    pub(crate) implementation_name: &'static str,
 }
 
 /// A typed factory behind a trait object: the one place where a registration's types meet the

@@ -11,8 +11,11 @@ mod factory;
 mod injectable;
 mod keyed;
 mod overrides;
+mod replace;
+mod view;
 
 pub use collection::{ServiceCollection, ServiceRegistration};
 pub(crate) use descriptor::Descriptor;
 pub use factory::{AsyncFactory, Factory, FactoryOutput};
 pub use injectable::Injectable;
+pub use view::ServiceDescriptor;
