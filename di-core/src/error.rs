@@ -153,6 +153,12 @@ pub enum BuildProblem {
         /// The chain from the singleton to the scoped service.
         path: Vec<&'static str>,
     },
+    /// A factory takes the requested [`ServiceKey`](crate::ServiceKey) as an argument, but its
+    /// registration has no key.
+    KeyOfUnkeyed {
+        /// The service whose factory takes the key.
+        service: &'static str,
+    },
     /// An async singleton was registered but the collection was built synchronously.
     AsyncRequiresBuildAsync {
         /// The async singleton.
@@ -195,6 +201,11 @@ impl fmt::Display for BuildProblem {
                 Path(path),
                 singleton = Short::new(singleton),
                 scoped = Short::new(scoped),
+            ),
+            Self::KeyOfUnkeyed { service } => write!(
+                f,
+                "the factory of `{}` takes a `ServiceKey` argument but is registered without a key; register it with `add_keyed_*`",
+                Short::new(service)
             ),
             Self::AsyncRequiresBuildAsync { service } => write!(
                 f,

@@ -59,7 +59,9 @@ pub use error::{BoxError, BuildError, BuildProblem, ResolveError};
 pub use inject::{Dependency, Keyed};
 pub use key::{ServiceKey, StaticKey};
 pub use lifetime::ServiceLifetime;
-pub use plan::{EdgeKind, GraphEdge, GraphNode, Planner, ServiceGraph, SiteRef};
+pub use plan::{
+    EdgeKind, GraphEdge, GraphNode, KeySource, KeyedSite, Planner, ServiceGraph, SiteRef,
+};
 pub use provider::{Resolver, Scope, ScopeFactory, ServiceProvider};
 pub use registered::Registrations;
 pub use registration::{

@@ -6,6 +6,7 @@
 //! This is what lets `build()` see — and validate — every edge of the graph.
 
 mod dependency;
+mod key_argument;
 mod keyed;
 mod tuples;
 

@@ -3,6 +3,7 @@
 use std::sync::{Arc, OnceLock};
 
 use crate::error::{BuildError, BuildProblem};
+use crate::key::ServiceKey;
 use crate::lifetime::ServiceLifetime;
 use crate::plan::graph::{EdgeKind, GraphSource};
 use crate::plan::planner::Planner;
@@ -200,6 +201,7 @@ fn assign_slots(descriptors: &[Descriptor]) -> (Vec<SiteConfig>, usize, usize) {
                 lifetime: d.lifetime,
                 slot,
                 dispose: d.dispose,
+                catch_all: d.key.as_ref().is_some_and(ServiceKey::is_any),
             }
         })
         .collect();

@@ -66,12 +66,12 @@ impl<T: ?Sized> fmt::Debug for SiteRef<T> {
 /// assert_debug::<Planner<'_>>();
 /// ```
 pub struct Planner<'a> {
-    index: &'a ServiceIndex,
+    pub(super) index: &'a ServiceIndex,
     cells: &'a [SiteCell],
-    descriptors: &'a [Descriptor],
-    current: usize,
+    pub(super) descriptors: &'a [Descriptor],
+    pub(super) current: usize,
     edges: &'a mut Vec<(u32, EdgeKind)>,
-    problems: &'a mut Vec<BuildProblem>,
+    pub(super) problems: &'a mut Vec<BuildProblem>,
 }
 
 impl<'a> Planner<'a> {
@@ -224,7 +224,7 @@ impl<'a> Planner<'a> {
         all.iter().map(|&i| self.edge(i, EdgeKind::All)).collect()
     }
 
-    fn edge<T: ?Sized + Send + Sync + 'static>(
+    pub(super) fn edge<T: ?Sized + Send + Sync + 'static>(
         &mut self,
         target: u32,
         kind: EdgeKind,
@@ -242,7 +242,7 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn missing<T: ?Sized + 'static>(&mut self, key: Option<&ServiceKey>) {
+    pub(super) fn missing<T: ?Sized + 'static>(&mut self, key: Option<&ServiceKey>) {
         self.problems.push(BuildProblem::MissingDependency {
             service: self.service(),
             dependency: type_name::<T>(),

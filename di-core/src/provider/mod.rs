@@ -24,6 +24,7 @@
 //! *tried*: nobody waits for it (a call that finds it taken asks the holder for another pass).
 
 mod call_site;
+mod catch_all;
 mod index;
 mod resolver;
 mod scope;

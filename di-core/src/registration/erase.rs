@@ -48,6 +48,11 @@ impl<F: Factory<Args>, Args: Dependency> ErasedFactory for SyncFactory<F, Args> 
                 .map_err(|source| ResolveError::Factory { service, source })
         });
         let kind = match config.lifetime {
+            lifetime if config.catch_all => SiteKind::CatchAll {
+                lifetime,
+                slot: config.slot,
+                create,
+            },
             ServiceLifetime::Singleton => SiteKind::Singleton {
                 slot: config.slot,
                 create,
