@@ -56,7 +56,7 @@ mod type_name;
 pub use di_macros::Injectable;
 pub use dispose::AsyncDispose;
 pub use error::{BoxError, BuildError, BuildProblem, ResolveError};
-pub use inject::{Dependency, Keyed};
+pub use inject::{Dependency, Keyed, KeyedServices, Lazy, ServiceFactory};
 pub use key::{ServiceKey, StaticKey};
 pub use lifetime::ServiceLifetime;
 pub use plan::{

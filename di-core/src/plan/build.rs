@@ -139,7 +139,15 @@ fn freeze(
     let lifetimes: Vec<ServiceLifetime> = descriptors.iter().map(|d| d.lifetime).collect();
     let names: Vec<&'static str> = descriptors.iter().map(|d| d.service).collect();
     let targets: Vec<u32> = edges.iter().map(|&(to, _)| to).collect();
-    let validation = validate(&lifetimes, &names, Adjacency::new(&offsets, &targets));
+    let all = Adjacency::new(&offsets, &targets);
+    let eager_lists = edges
+        .iter()
+        .any(|&(_, kind)| kind == EdgeKind::Lazy)
+        .then(|| eager_only(&edges, &offsets));
+    let eager = eager_lists
+        .as_ref()
+        .map_or(all, |(offsets, targets)| Adjacency::new(offsets, targets));
+    let validation = validate(&lifetimes, &names, eager, all);
     problems.extend(validation.problems);
     if !problems.is_empty() {
         return Err(BuildError::Invalid { problems });
@@ -178,6 +186,23 @@ fn freeze(
         this: this.clone(),
     });
     Ok((ServiceProvider::from_inner(inner), pending))
+}
+
+/// The edges without the lazy ones, as `(offsets, targets)`.
+fn eager_only(edges: &[(u32, EdgeKind)], offsets: &[u32]) -> (Vec<u32>, Vec<u32>) {
+    let mut eager_offsets = Vec::with_capacity(offsets.len());
+    let mut targets = Vec::with_capacity(edges.len());
+    eager_offsets.push(0);
+    for bounds in offsets.windows(2) {
+        let own = &edges[bounds[0] as usize..bounds[1] as usize];
+        targets.extend(
+            own.iter()
+                .filter(|&&(_, kind)| kind != EdgeKind::Lazy)
+                .map(|&(to, _)| to),
+        );
+        eager_offsets.push(targets.len() as u32);
+    }
+    (eager_offsets, targets)
 }
 
 /// Gives every cached call site its slot: singletons in the root storage, scoped services in

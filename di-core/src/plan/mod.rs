@@ -14,6 +14,7 @@
 //! Nothing here runs at resolution time.
 
 mod build;
+mod deferred;
 mod graph;
 mod keyed_site;
 mod planner;

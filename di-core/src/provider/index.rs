@@ -138,6 +138,22 @@ impl ServiceIndex {
         self.keyed.get(type_id)?.get(key)
     }
 
+    /// Every keyed registration of `type_id`, in registration order.
+    pub(crate) fn all_keyed(&self, type_id: TypeId) -> Vec<u32> {
+        let mut all: Vec<u32> = self
+            .keyed
+            .get(type_id)
+            .map(|by_key| {
+                by_key
+                    .values()
+                    .flat_map(|e| e.all.iter().copied())
+                    .collect()
+            })
+            .unwrap_or_default();
+        all.sort_unstable();
+        all
+    }
+
     /// What is registered for `type_id`, keys in the order of their first registration: for
     /// the message of a lookup that found nothing.
     #[cold]

@@ -26,6 +26,7 @@
 mod call_site;
 mod catch_all;
 mod index;
+mod owner;
 mod resolver;
 mod scope;
 mod scope_factory;
@@ -34,6 +35,7 @@ mod storage;
 
 pub(crate) use call_site::{AsyncCreateFn, AsyncInit, CallSite, CreateFn, SiteKind};
 pub(crate) use index::ServiceIndex;
+pub(crate) use owner::OwnerHandle;
 pub use resolver::Resolver;
 pub use scope::Scope;
 pub use scope_factory::ScopeFactory;

@@ -31,7 +31,7 @@ use crate::registered::Registrations;
 #[derive(Clone, Copy)]
 pub struct Resolver<'a> {
     pub(super) provider: &'a ProviderInner,
-    pub(super) scope: Option<&'a ScopeState>,
+    pub(super) scope: Option<&'a Arc<ScopeState>>,
     /// The key a catch-all registration is being created for.
     pub(super) key: Option<&'a ServiceKey>,
 }
@@ -45,7 +45,7 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    pub(crate) fn scoped(provider: &'a ProviderInner, scope: &'a ScopeState) -> Self {
+    pub(crate) fn scoped(provider: &'a ProviderInner, scope: &'a Arc<ScopeState>) -> Self {
         Self {
             provider,
             scope: Some(scope),
