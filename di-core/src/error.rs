@@ -106,6 +106,15 @@ pub enum ResolveError {
     /// A scope factory outlived the provider it came from.
     #[error("cannot create a scope: the service provider has been dropped")]
     ProviderDropped,
+    /// `create_instance` or `invoke` was asked for a type whose dependencies are not all
+    /// registered (or that takes a `ServiceKey`, which only keyed registrations have).
+    #[error("cannot create `{}`{}", Short::new(service), Numbered(problems))]
+    CannotCreate {
+        /// The type to create.
+        service: &'static str,
+        /// Every problem, as `build()` would report it.
+        problems: Box<[BuildProblem]>,
+    },
 }
 
 /// One problem found while validating a service collection.

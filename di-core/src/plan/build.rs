@@ -178,6 +178,7 @@ fn freeze(
     let graph = GraphSource::new(descriptors, edges, offsets);
     let inner = Arc::new_cyclic(|this| ProviderInner {
         sites: sites.into_boxed_slice(),
+        cells: cells.into_boxed_slice(),
         index,
         root: Slots::new(root_slots, Owner::Provider),
         scoped_slots,

@@ -149,7 +149,11 @@ impl Planner<'_> {
     /// Where the registration being planned gets the key a [`ServiceKey`] argument receives;
     /// an unkeyed registration is a build problem.
     pub(crate) fn key_source(&mut self) -> KeySource {
-        KeySource(match &self.descriptors[self.current].key {
+        let key = self
+            .descriptors
+            .get(self.current)
+            .and_then(|d| d.key.as_ref());
+        KeySource(match key {
             Some(key) if key.is_any() => Source::Requested,
             Some(key) => Source::Fixed(key.clone()),
             None => {

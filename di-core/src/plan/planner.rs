@@ -70,6 +70,9 @@ pub struct Planner<'a> {
     cells: &'a [SiteCell],
     pub(super) descriptors: &'a [Descriptor],
     pub(super) current: usize,
+    /// What is being planned: the service at `current`, or a type created outside the
+    /// registrations.
+    subject: &'static str,
     edges: &'a mut Vec<(u32, EdgeKind)>,
     pub(super) problems: &'a mut Vec<BuildProblem>,
 }
@@ -88,6 +91,7 @@ impl<'a> Planner<'a> {
             cells,
             descriptors,
             current,
+            subject: descriptors[current].service,
             edges,
             problems,
         }
@@ -103,7 +107,27 @@ impl<'a> Planner<'a> {
     /// # let _ = name_of;
     /// ```
     pub fn service(&self) -> &'static str {
-        self.descriptors[self.current].service
+        self.subject
+    }
+
+    /// A planner for the dependencies of `subject`, a type that is not registered (created on
+    /// demand by `create_instance` or `invoke`).
+    pub(crate) fn detached(
+        index: &'a ServiceIndex,
+        cells: &'a [SiteCell],
+        subject: &'static str,
+        edges: &'a mut Vec<(u32, EdgeKind)>,
+        problems: &'a mut Vec<BuildProblem>,
+    ) -> Self {
+        Self {
+            index,
+            cells,
+            descriptors: &[],
+            current: 0,
+            subject,
+            edges,
+            problems,
+        }
     }
 
     /// A required dependency on the last registration of `T`. Records a missing-dependency

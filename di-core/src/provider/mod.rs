@@ -23,6 +23,7 @@
 //! disposal lock is held by a disposal pass while it runs `dispose`s, but it is only ever
 //! *tried*: nobody waits for it (a call that finds it taken asks the holder for another pass).
 
+mod activate;
 mod call_site;
 mod catch_all;
 mod index;
