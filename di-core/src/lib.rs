@@ -65,7 +65,7 @@ pub use plan::{
 pub use provider::{Resolver, Scope, ScopeFactory, ServiceProvider};
 pub use registered::Registrations;
 pub use registration::{
-    AsyncFactory, Factory, FactoryOutput, Injectable, ServiceCollection, ServiceDescriptor,
-    ServiceRegistration,
+    AsyncFactory, Decorator, Factory, FactoryOutput, Injectable, ServiceCollection,
+    ServiceDescriptor, ServiceRegistration,
 };
 pub use type_name::ShortTypeName;

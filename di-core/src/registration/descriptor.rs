@@ -1,6 +1,6 @@
 //! The erased form of one registration.
 
-use std::any::TypeId;
+use std::any::{Any, TypeId};
 use std::sync::Arc;
 
 use crate::key::ServiceKey;
@@ -34,4 +34,15 @@ pub(crate) trait ErasedFactory: Send + Sync {
 
     /// Plans the factory's arguments and returns its call site, not yet finished.
     fn plan(&self, planner: &mut Planner<'_>, config: SiteConfig) -> Box<dyn PlannedSite>;
+
+    /// Plans the factory's arguments and returns the function that creates an instance, for a
+    /// decorator to wrap.
+    fn plan_create(&self, planner: &mut Planner<'_>, config: &SiteConfig) -> PlannedCreate;
+}
+
+/// A planned creation function with its service type erased: a boxed
+/// `CreateFn<S>` or `AsyncCreateFn<S>`.
+pub(crate) enum PlannedCreate {
+    Sync(Box<dyn Any + Send + Sync>),
+    Async(Box<dyn Any + Send + Sync>),
 }

@@ -5,6 +5,7 @@
 //! can be built any number of times and changed afterwards without affecting built providers.
 
 mod collection;
+mod decorate;
 mod descriptor;
 mod erase;
 mod factory;
@@ -15,6 +16,7 @@ mod replace;
 mod view;
 
 pub use collection::{ServiceCollection, ServiceRegistration};
+pub use decorate::Decorator;
 pub(crate) use descriptor::Descriptor;
 pub use factory::{AsyncFactory, Factory, FactoryOutput};
 pub use injectable::Injectable;
