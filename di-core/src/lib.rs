@@ -41,6 +41,7 @@
 #![forbid(unsafe_code)]
 
 mod dispose;
+mod disposer;
 mod error;
 mod inject;
 mod key;
@@ -55,6 +56,9 @@ mod type_name;
 #[cfg(feature = "derive")]
 pub use di_macros::Injectable;
 pub use dispose::AsyncDispose;
+pub use disposer::Disposer;
+#[doc(hidden)]
+pub use disposer::probe as __dispose_probe;
 pub use error::{BoxError, BuildError, BuildProblem, ResolveError};
 pub use inject::{Dependency, Keyed, KeyedServices, Lazy, ServiceFactory};
 pub use key::{ServiceKey, StaticKey};

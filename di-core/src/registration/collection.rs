@@ -300,7 +300,10 @@ impl ServiceCollection {
         self.push_instance(None, instance);
     }
 
-    /// Registers `T` through its [`Injectable`] constructor with the given lifetime.
+    /// Registers `T` through its [`Injectable`] constructor with the given lifetime. If `T`
+    /// implements [`AsyncDispose`] and derives `Injectable` (or returns a
+    /// [`disposer`](Injectable::disposer)), the registration is disposable without
+    /// [`disposable`](ServiceRegistration::disposable).
     ///
     /// # Examples
     ///
@@ -321,9 +324,11 @@ impl ServiceCollection {
         &mut self,
         lifetime: ServiceLifetime,
     ) -> ServiceRegistration<'_, T> {
-        self.push_factory(lifetime, None, |deps: T::Dependencies| {
+        let registration = self.push_factory(lifetime, None, |deps: T::Dependencies| {
             Arc::new(T::inject(deps))
-        })
+        });
+        registration.descriptor.dispose = T::disposer().map(|disposer| disposer.dispose);
+        registration
     }
 
     pub(super) fn position<T: ?Sized + 'static>(&self, key: Option<&ServiceKey>) -> Option<usize> {

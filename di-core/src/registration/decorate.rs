@@ -26,7 +26,7 @@ use crate::registration::factory::FactoryOutput;
 /// use di_core::Decorator;
 ///
 /// trait Store: Send + Sync {}
-/// struct Logged(Arc<dyn Store>);
+/// struct Logged(#[allow(dead_code, reason = "an example")] Arc<dyn Store>);
 /// impl Store for Logged {}
 /// fn logged(inner: Arc<dyn Store>) -> Arc<dyn Store> { Arc::new(Logged(inner)) }
 /// fn assert_decorator<D: Decorator<dyn Store, Args>, Args>(_: D) {}
