@@ -33,10 +33,10 @@ impl Dependency for ServiceKey {
         planner.key_source()
     }
 
-    fn resolve(state: &Self::State, resolver: &Resolver<'_>) -> Result<Self, ResolveError> {
+    fn resolve(state: &Self::State, _resolver: &Resolver<'_>) -> Result<Self, ResolveError> {
         // `None` is unreachable after a successful build, which rejects a key argument of an
         // unkeyed registration, and creates a catch-all only with its requested key.
-        state.key(resolver).ok_or(ResolveError::NotInitialized {
+        state.key().ok_or(ResolveError::NotInitialized {
             service: "di_core::ServiceKey",
         })
     }

@@ -8,7 +8,7 @@ use crate::lifetime::ServiceLifetime;
 use crate::plan::graph::{EdgeKind, GraphSource};
 use crate::plan::planner::Planner;
 use crate::plan::site::{ErasedSite, PlannedSite, SiteCell, SiteConfig};
-use crate::plan::validate::{Adjacency, validate};
+use crate::plan::validate::{Adjacency, Validation, validate};
 use crate::provider::{
     AsyncInit, DisposeFn, Owner, ProviderInner, Resolver, ServiceIndex, ServiceProvider, Slots,
 };
@@ -136,18 +136,8 @@ fn freeze(
                 .map(|d| BuildProblem::AsyncRequiresBuildAsync { service: d.service }),
         );
     }
-    let lifetimes: Vec<ServiceLifetime> = descriptors.iter().map(|d| d.lifetime).collect();
     let names: Vec<&'static str> = descriptors.iter().map(|d| d.service).collect();
-    let targets: Vec<u32> = edges.iter().map(|&(to, _)| to).collect();
-    let all = Adjacency::new(&offsets, &targets);
-    let eager_lists = edges
-        .iter()
-        .any(|&(_, kind)| kind == EdgeKind::Lazy)
-        .then(|| eager_only(&edges, &offsets));
-    let eager = eager_lists
-        .as_ref()
-        .map_or(all, |(offsets, targets)| Adjacency::new(offsets, targets));
-    let validation = validate(&lifetimes, &names, eager, all);
+    let validation = validate_edges(descriptors, &names, &edges, &offsets);
     problems.extend(validation.problems);
     if !problems.is_empty() {
         return Err(BuildError::Invalid { problems });
@@ -187,6 +177,26 @@ fn freeze(
         this: this.clone(),
     });
     Ok((ServiceProvider::from_inner(inner), pending))
+}
+
+/// Validates the graph of `edges`; cycles through lazy edges are allowed.
+fn validate_edges(
+    descriptors: &[Descriptor],
+    names: &[&'static str],
+    edges: &[(u32, EdgeKind)],
+    offsets: &[u32],
+) -> Validation {
+    let lifetimes: Vec<ServiceLifetime> = descriptors.iter().map(|d| d.lifetime).collect();
+    let targets: Vec<u32> = edges.iter().map(|&(to, _)| to).collect();
+    let all = Adjacency::new(offsets, &targets);
+    let eager_lists = edges
+        .iter()
+        .any(|&(_, kind)| kind == EdgeKind::Lazy)
+        .then(|| eager_only(edges, offsets));
+    let eager = eager_lists
+        .as_ref()
+        .map_or(all, |(offsets, targets)| Adjacency::new(offsets, targets));
+    validate(&lifetimes, names, eager, all)
 }
 
 /// The edges without the lazy ones, as `(offsets, targets)`.

@@ -9,7 +9,7 @@ use crate::error::{BuildProblem, ResolveError};
 use crate::key::ServiceKey;
 use crate::plan::graph::EdgeKind;
 use crate::plan::planner::{Planner, SiteRef};
-use crate::provider::Resolver;
+use crate::provider::{Resolver, requested_key};
 
 /// A planned keyed dependency (the [`Dependency::State`](crate::Dependency::State) of
 /// [`Keyed<T, K>`](crate::Keyed)): the registration's site and, when it is a catch-all, the
@@ -69,10 +69,10 @@ impl<T: ?Sized> fmt::Debug for KeyedSite<T> {
 
 impl KeySource {
     /// The key an argument planned with this source receives in this resolution.
-    pub(crate) fn key(&self, resolver: &Resolver<'_>) -> Option<ServiceKey> {
+    pub(crate) fn key(&self) -> Option<ServiceKey> {
         match &self.0 {
             Source::Fixed(key) => Some(key.clone()),
-            Source::Requested => resolver.requested_key().cloned(),
+            Source::Requested => requested_key(),
             Source::Missing => None,
         }
     }

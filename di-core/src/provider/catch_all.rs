@@ -10,6 +10,7 @@
 //! build rejects the cycle of a planned one) would wait on itself.
 
 use std::any::TypeId;
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use dashmap::DashMap;
@@ -65,15 +66,36 @@ pub(crate) struct Found<'a> {
     catch_all: bool,
 }
 
-impl<'a> Resolver<'a> {
-    /// The key this resolution's catch-all registration is being created for, when a catch-all
-    /// factory's arguments are being resolved.
-    pub(crate) fn requested_key(&self) -> Option<&'a ServiceKey> {
-        self.key
-    }
+thread_local! {
+    /// The key the innermost catch-all factory running on this thread is creating an instance
+    /// for. A thread-local rather than a field of [`Resolver`], which every resolution copies:
+    /// only catch-all creations pay for it. Set around the factory call, restored afterwards,
+    /// so nested creations of other catch-alls see their own key.
+    static REQUESTED_KEY: RefCell<Option<ServiceKey>> = const { RefCell::new(None) };
+}
 
+/// Runs `create` with `key` as the requested key of [`requested_key`].
+fn with_requested_key<R>(key: &ServiceKey, create: impl FnOnce() -> R) -> R {
+    struct Restore(Option<ServiceKey>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let previous = self.0.take();
+            REQUESTED_KEY.with(|current| *current.borrow_mut() = previous);
+        }
+    }
+    let _restore = Restore(REQUESTED_KEY.with(|current| current.replace(Some(key.clone()))));
+    create()
+}
+
+/// The key the catch-all factory running on this thread creates an instance for.
+pub(crate) fn requested_key() -> Option<ServiceKey> {
+    REQUESTED_KEY.with(|current| current.borrow().clone())
+}
+
+impl<'a> Resolver<'a> {
     /// The registrations of `T` under `key`: its own, else the catch-all's. The catch-all key
     /// itself finds nothing.
+    #[inline]
     pub(super) fn keyed_entry<T: ?Sized + 'static>(&self, key: &ServiceKey) -> Option<Found<'a>> {
         if key.is_any() {
             return None;
@@ -94,6 +116,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// Resolves the last registration of a found entry for `key`.
+    #[inline]
     pub(super) fn resolve_found<T: ?Sized + Send + Sync + 'static>(
         &self,
         found: Found<'_>,
@@ -103,7 +126,7 @@ impl<'a> Resolver<'a> {
         if found.catch_all {
             self.resolve_keyed_site(site, key)
         } else {
-            self.resolve_site(site)
+            self.resolve_cached_first(site)
         }
     }
 
@@ -183,21 +206,18 @@ impl<'a> Resolver<'a> {
                 Some(scope) => (&scope.slots, Resolver::scoped(self.provider, scope)),
                 None => return Err(scope_error(site.service)),
             },
-            ServiceLifetime::Transient => (self.owner(), Resolver { key: None, ..*self }),
-        };
-        let resolver = Resolver {
-            key: Some(key),
-            ..resolver
+            ServiceLifetime::Transient => (self.owner(), *self),
         };
         if lifetime == ServiceLifetime::Transient {
-            let instance = create(&resolver)?;
+            let instance = with_requested_key(key, || create(&resolver))?;
             self.track_created(owner, site, &instance)?;
             return Ok(instance);
         }
         let instances = owner.get_or_create(slot, site.service, None, || {
             Ok(Arc::new(KeyedInstances::<T>::new()))
         })?;
-        let (instance, created) = instances.get_or_create(key, || create(&resolver))?;
+        let (instance, created) =
+            instances.get_or_create(key, || with_requested_key(key, || create(&resolver)))?;
         if created {
             self.track_created(owner, site, &instance)?;
         }

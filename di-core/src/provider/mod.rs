@@ -35,6 +35,7 @@ mod service_provider;
 mod storage;
 
 pub(crate) use call_site::{AsyncCreateFn, AsyncInit, CallSite, CreateFn, SiteKind};
+pub(crate) use catch_all::requested_key;
 pub(crate) use index::ServiceIndex;
 pub(crate) use owner::OwnerHandle;
 pub use resolver::Resolver;

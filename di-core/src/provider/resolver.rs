@@ -32,8 +32,6 @@ use crate::registered::Registrations;
 pub struct Resolver<'a> {
     pub(super) provider: &'a ProviderInner,
     pub(super) scope: Option<&'a Arc<ScopeState>>,
-    /// The key a catch-all registration is being created for.
-    pub(super) key: Option<&'a ServiceKey>,
 }
 
 impl<'a> Resolver<'a> {
@@ -41,7 +39,6 @@ impl<'a> Resolver<'a> {
         Self {
             provider,
             scope: None,
-            key: None,
         }
     }
 
@@ -49,7 +46,6 @@ impl<'a> Resolver<'a> {
         Self {
             provider,
             scope: Some(scope),
-            key: None,
         }
     }
 
@@ -136,7 +132,7 @@ impl<'a> Resolver<'a> {
     /// a call into the general path (a singleton never requires a scope): most resolutions in a
     /// running application are of singletons already created.
     #[inline(always)]
-    fn resolve_cached_first<T: ?Sized + Send + Sync + 'static>(
+    pub(super) fn resolve_cached_first<T: ?Sized + Send + Sync + 'static>(
         &self,
         site: &CallSite<T>,
     ) -> Result<Arc<T>, ResolveError> {
