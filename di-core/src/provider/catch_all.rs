@@ -46,7 +46,11 @@ impl<S: ?Sized> KeyedInstances<S> {
         create: impl FnOnce() -> Result<Arc<S>, ResolveError>,
     ) -> Result<(Arc<S>, bool), ResolveError> {
         let cell = match self.by_key.get(key) {
-            Some(cell) => Arc::clone(&cell),
+            // Created: no user code runs under the guard, only a reference-count increment.
+            Some(cell) => match cell.get() {
+                Some(instance) => return Ok((Arc::clone(instance), false)),
+                None => Arc::clone(&cell),
+            },
             None => Arc::clone(&self.by_key.entry(key.clone()).or_default()),
         };
         // The map's guard is released: the factory may resolve other keys.
