@@ -106,7 +106,7 @@ impl Planner<'_> {
                 catch_all_key: None,
             });
         }
-        let last = self.index.keyed(type_id, &ServiceKey::any())?.last;
+        let last = self.index.catch_all(type_id)?.last;
         Some(KeyedSite {
             site: self.edge(last, kind),
             catch_all_key: Some(key.clone()),
@@ -133,7 +133,7 @@ impl Planner<'_> {
             .map_or(&[][..], |e| &e.all[..]);
         let any = self
             .index
-            .keyed(type_id, &ServiceKey::any())
+            .catch_all(type_id)
             .map_or(&[][..], |e| &e.all[..]);
         let marked = exact.iter().map(|&i| (i, false));
         let targets: Vec<(u32, bool)> = marked.chain(any.iter().map(|&i| (i, true))).collect();

@@ -112,7 +112,7 @@ impl<'a> Resolver<'a> {
                 catch_all: false,
             });
         }
-        let entry = index.keyed(type_id, &ServiceKey::any())?;
+        let entry = index.catch_all(type_id)?;
         Some(Found {
             entry,
             catch_all: true,
@@ -145,9 +145,7 @@ impl<'a> Resolver<'a> {
         let index = &self.provider.index;
         let type_id = TypeId::of::<T>();
         let exact = index.keyed(type_id, key).map_or(&[][..], |e| &e.all[..]);
-        let any = index
-            .keyed(type_id, &ServiceKey::any())
-            .map_or(&[][..], |e| &e.all[..]);
+        let any = index.catch_all(type_id).map_or(&[][..], |e| &e.all[..]);
         let mut all = Vec::with_capacity(exact.len() + any.len());
         for &i in exact.iter().chain(any) {
             all.push(self.resolve_keyed_site(self.provider.site::<T>(i as usize), key)?);
