@@ -24,6 +24,7 @@ use std::sync::Arc;
 
 use benches::baseline::Baseline;
 use benches::container::{self, KEYS};
+use benches::features;
 use benches::graph;
 use benches::model::{Config, Filler, Handler, Plain, Request, Root, Service};
 
@@ -81,6 +82,9 @@ fn run(case: &str, who: &str, n: u64) -> Result<bool, Box<dyn std::error::Error>
                 _ => measure(n, || all.to_vec()),
             }
         }
+        ("catch_all" | "lazy_inject" | "lazy_get" | "decorated", _) => {
+            return features_case(case, who, n);
+        }
         ("build_1000", "ours") | ("build_10000", "ours") => {
             let services = graph::collection(if case == "build_1000" { 1_000 } else { 10_000 });
             measure(n, || services.build().expect("builds"))
@@ -114,6 +118,34 @@ fn run(case: &str, who: &str, n: u64) -> Result<bool, Box<dyn std::error::Error>
 }
 
 #[inline(never)]
+/// The registration-feature cases (`benches/features.rs`).
+fn features_case(case: &str, who: &str, n: u64) -> Result<bool, Box<dyn std::error::Error>> {
+    let base = features::Baseline::default();
+    let p = features::services().build()?;
+    p.get_keyed::<features::Db>("reports")?;
+    base.keyed("reports");
+    let (hand, holder) = (base.holder(), p.get::<features::Holder>()?);
+    hand.get();
+    holder.db.get()?;
+    match (case, who) {
+        ("catch_all", "baseline") => measure(n, || base.keyed("reports")),
+        ("catch_all", "ours") => measure(n, || {
+            p.get_keyed::<features::Db>("reports").expect("resolves")
+        }),
+        ("lazy_inject", "baseline") => measure(n, || base.holder()),
+        ("lazy_inject", "ours") => measure(n, || p.get::<features::Holder>().expect("resolves")),
+        ("lazy_get", "baseline") => measure(n, || hand.get()),
+        ("lazy_get", "ours") => measure(n, || holder.db.get().expect("resolves")),
+        ("decorated", "baseline") => measure(n, || base.decorated()),
+        ("decorated", "ours") => measure(n, || p.get::<dyn features::Greeter>().expect("resolves")),
+        ("decorated", "undecorated") => {
+            measure(n, || p.get::<features::Plain>().expect("resolves"))
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
 fn measure<R>(n: u64, mut work: impl FnMut() -> R) {
     for _ in 0..n {
         black_box(work());

@@ -1,11 +1,23 @@
-//! Opt-in asynchronous disposal.
+//! Asynchronous disposal: detected for derived types, opted into for factories.
 
 use async_trait::async_trait;
 
 /// A service that needs asynchronous clean-up (flushing, closing connections) when the scope or
 /// provider that created it is disposed.
 ///
-/// Opt in at registration with [`ServiceRegistration::disposable`](crate::ServiceRegistration::disposable).
+/// # Registering a disposable type
+///
+/// - **Derived types** (`#[derive(Injectable)]`, registered with
+///   [`add_injectable`](crate::ServiceCollection::add_injectable)) need nothing: the derive
+///   detects at compile time whether the type implements `AsyncDispose` (autoref
+///   specialization on the concrete type, no `unsafe`) and the registration is disposable.
+///   This is the registration form to prefer for types that own resources.
+/// - **Factories** (closures and functions) name their output type only generically, and
+///   stable Rust cannot ask a generic type whether it implements a trait, so they opt in with
+///   [`ServiceRegistration::disposable`](crate::ServiceRegistration::disposable).
+///   [`ServiceCollection::descriptors`](crate::ServiceCollection::descriptors) shows which
+///   registrations are disposable, for a test that checks none was forgotten.
+///
 /// The container calls [`dispose`](AsyncDispose::dispose) exactly once, in reverse creation
 /// order, from [`Scope::dispose`](crate::Scope::dispose) or
 /// [`ServiceProvider::dispose`](crate::ServiceProvider::dispose). Instances registered with

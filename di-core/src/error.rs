@@ -106,6 +106,15 @@ pub enum ResolveError {
     /// A scope factory outlived the provider it came from.
     #[error("cannot create a scope: the service provider has been dropped")]
     ProviderDropped,
+    /// `create_instance` or `invoke` was asked for a type whose dependencies are not all
+    /// registered (or that takes a `ServiceKey`, which only keyed registrations have).
+    #[error("cannot create `{}`{}", Short::new(service), Numbered(problems))]
+    CannotCreate {
+        /// The type to create.
+        service: &'static str,
+        /// Every problem, as `build()` would report it.
+        problems: Box<[BuildProblem]>,
+    },
 }
 
 /// One problem found while validating a service collection.
@@ -153,6 +162,12 @@ pub enum BuildProblem {
         /// The chain from the singleton to the scoped service.
         path: Vec<&'static str>,
     },
+    /// A factory takes the requested [`ServiceKey`](crate::ServiceKey) as an argument, but its
+    /// registration has no key.
+    KeyOfUnkeyed {
+        /// The service whose factory takes the key.
+        service: &'static str,
+    },
     /// An async singleton was registered but the collection was built synchronously.
     AsyncRequiresBuildAsync {
         /// The async singleton.
@@ -195,6 +210,11 @@ impl fmt::Display for BuildProblem {
                 Path(path),
                 singleton = Short::new(singleton),
                 scoped = Short::new(scoped),
+            ),
+            Self::KeyOfUnkeyed { service } => write!(
+                f,
+                "the factory of `{}` takes a `ServiceKey` argument but is registered without a key; register it with `add_keyed_*`",
+                Short::new(service)
             ),
             Self::AsyncRequiresBuildAsync { service } => write!(
                 f,

@@ -31,6 +31,8 @@ pub struct ServiceKey(Repr);
 enum Repr {
     Str(Cow<'static, str>),
     Value(Arc<dyn DynKey>),
+    /// The catch-all key of [`ServiceKey::any`].
+    Any,
 }
 
 trait DynKey: Send + Sync + 'static {
@@ -82,6 +84,49 @@ impl ServiceKey {
         Self(Repr::Value(Arc::new(key)))
     }
 
+    /// The catch-all key (.NET's `KeyedService.AnyKey`): a registration under it serves every
+    /// key that has no registration of its own. A singleton catch-all creates one instance per
+    /// distinct requested key, a scoped one one per key per scope; its factory can take the
+    /// requested key as a [`ServiceKey`] argument. It is never served for unkeyed lookups, and
+    /// looking up the catch-all key itself finds nothing.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use di_core::{ServiceCollection, ServiceKey};
+    ///
+    /// struct Db { name: String }
+    /// let mut services = ServiceCollection::new();
+    /// services.add_keyed_singleton(ServiceKey::any(), |key: ServiceKey| {
+    ///     Arc::new(Db { name: key.to_string() })
+    /// });
+    /// services.add_keyed_singleton("main", || Arc::new(Db { name: String::from("primary") }));
+    /// let provider = services.build()?;
+    /// let reports = provider.get_keyed::<Db>("reports")?;
+    /// assert_eq!(reports.name, "reports");
+    /// assert!(Arc::ptr_eq(&reports, &provider.get_keyed::<Db>("reports")?));
+    /// assert_eq!(provider.get_keyed::<Db>("main")?.name, "primary", "an exact key wins");
+    /// assert!(provider.get::<Db>().is_err(), "never served without a key");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn any() -> Self {
+        Self(Repr::Any)
+    }
+
+    /// Whether this is the catch-all key of [`ServiceKey::any`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use di_core::ServiceKey;
+    /// assert!(ServiceKey::any().is_any());
+    /// assert!(!ServiceKey::from("any").is_any());
+    /// ```
+    pub fn is_any(&self) -> bool {
+        matches!(self.0, Repr::Any)
+    }
+
     /// The key's text, when it is a string key.
     ///
     /// # Examples
@@ -95,7 +140,7 @@ impl ServiceKey {
     pub fn as_str(&self) -> Option<&str> {
         match &self.0 {
             Repr::Str(text) => Some(text),
-            Repr::Value(_) => None,
+            Repr::Value(_) | Repr::Any => None,
         }
     }
 }
@@ -105,6 +150,7 @@ impl PartialEq for ServiceKey {
         match (&self.0, &other.0) {
             (Repr::Str(a), Repr::Str(b)) => a == b,
             (Repr::Value(a), Repr::Value(b)) => a.eq_dyn(&**b),
+            (Repr::Any, Repr::Any) => true,
             _ => false,
         }
     }
@@ -123,6 +169,7 @@ impl Hash for ServiceKey {
                 1_u8.hash(state);
                 value.hash_dyn(state);
             }
+            Repr::Any => 2_u8.hash(state),
         }
     }
 }
@@ -132,6 +179,7 @@ impl fmt::Debug for ServiceKey {
         match &self.0 {
             Repr::Str(text) => fmt::Debug::fmt(text, f),
             Repr::Value(value) => value.fmt_dyn(f),
+            Repr::Any => f.write_str("ServiceKey::any()"),
         }
     }
 }
@@ -141,6 +189,7 @@ impl fmt::Display for ServiceKey {
         match &self.0 {
             Repr::Str(text) => f.write_str(text),
             Repr::Value(value) => value.fmt_dyn(f),
+            Repr::Any => f.write_str("any key"),
         }
     }
 }

@@ -41,6 +41,7 @@
 #![forbid(unsafe_code)]
 
 mod dispose;
+mod disposer;
 mod error;
 mod inject;
 mod key;
@@ -56,14 +57,20 @@ mod type_name;
 #[cfg(feature = "derive")]
 pub use di_macros::Injectable;
 pub use dispose::AsyncDispose;
+pub use disposer::Disposer;
+#[doc(hidden)]
+pub use disposer::probe as __dispose_probe;
 pub use error::{BoxError, BuildError, BuildProblem, ResolveError};
-pub use inject::{Dependency, Keyed};
+pub use inject::{Dependency, Keyed, KeyedServices, Lazy, ServiceFactory};
 pub use key::{ServiceKey, StaticKey};
 pub use lifetime::ServiceLifetime;
-pub use plan::{EdgeKind, GraphEdge, GraphNode, Planner, ServiceGraph, SiteRef};
+pub use plan::{
+    EdgeKind, GraphEdge, GraphNode, KeySource, KeyedSite, Planner, ServiceGraph, SiteRef,
+};
 pub use provider::{Resolver, Scope, ScopeFactory, ServiceProvider};
 pub use registered::Registrations;
 pub use registration::{
-    AsyncFactory, Factory, FactoryOutput, Injectable, ServiceCollection, ServiceRegistration,
+    AsyncFactory, Decorator, Factory, FactoryOutput, Injectable, ServiceCollection,
+    ServiceDescriptor, ServiceRegistration,
 };
 pub use type_name::ShortTypeName;

@@ -88,6 +88,13 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
                 fn inject(#pattern: Self::Dependencies) -> Self {
                     #construct
                 }
+                // Autoref specialization: `Some` exactly when `Self: AsyncDispose`, so a derived
+                // type registered with `add_injectable` is never left undisposed.
+                fn disposer() -> ::core::option::Option<::di_core::Disposer<Self>> {
+                    #[allow(unused_imports, reason = "one of the two probes applies")]
+                    use ::di_core::__dispose_probe::{ProbeAsyncDispose as _, ProbeNoDispose as _};
+                    (&&::di_core::__dispose_probe::DisposeProbe::<Self>::new()).disposer()
+                }
             }
         };
     })

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::error::ResolveError;
 use crate::inject::Dependency;
 use crate::key::StaticKey;
-use crate::plan::{Planner, SiteRef};
+use crate::plan::{EdgeKind, KeyedSite, Planner};
 use crate::provider::Resolver;
 use crate::registered::Registrations;
 
@@ -95,15 +95,20 @@ impl<T: ?Sized, K> fmt::Debug for Keyed<T, K> {
 }
 
 impl<T: ?Sized + Send + Sync + 'static, K: StaticKey> Dependency for Keyed<T, K> {
-    type State = Option<SiteRef<T>>;
+    type State = Option<KeyedSite<T>>;
 
     fn plan(planner: &mut Planner<'_>) -> Self::State {
-        planner.require_keyed::<T>(&K::key())
+        let key = K::key();
+        let site = planner.keyed_site::<T>(&key, EdgeKind::Required);
+        if site.is_none() {
+            planner.missing_keyed::<T>(&key);
+        }
+        site
     }
 
     fn resolve(state: &Self::State, resolver: &Resolver<'_>) -> Result<Self, ResolveError> {
         match state {
-            Some(site) => resolver.resolve(site).map(Self::new),
+            Some(site) => site.resolve(resolver).map(Self::new),
             // Unreachable after a successful build, which rejects missing dependencies.
             None => Err(ResolveError::KeyedNotRegistered {
                 service: std::any::type_name::<T>(),
@@ -115,29 +120,32 @@ impl<T: ?Sized + Send + Sync + 'static, K: StaticKey> Dependency for Keyed<T, K>
 }
 
 impl<T: ?Sized + Send + Sync + 'static, K: StaticKey> Dependency for Option<Keyed<T, K>> {
-    type State = Option<SiteRef<T>>;
+    type State = Option<KeyedSite<T>>;
 
     fn plan(planner: &mut Planner<'_>) -> Self::State {
-        planner.optional_keyed::<T>(&K::key())
+        planner.keyed_site::<T>(&K::key(), EdgeKind::Optional)
     }
 
     fn resolve(state: &Self::State, resolver: &Resolver<'_>) -> Result<Self, ResolveError> {
         state
             .as_ref()
-            .map(|site| resolver.resolve(site).map(Keyed::new))
+            .map(|site| site.resolve(resolver).map(Keyed::new))
             .transpose()
     }
 }
 
 impl<T: ?Sized + Send + Sync + 'static, K: StaticKey> Dependency for Vec<Keyed<T, K>> {
-    type State = Box<[SiteRef<T>]>;
+    type State = Box<[KeyedSite<T>]>;
 
     fn plan(planner: &mut Planner<'_>) -> Self::State {
-        planner.all_keyed::<T>(&K::key()).into_boxed_slice()
+        planner.all_keyed_sites::<T>(&K::key()).into_boxed_slice()
     }
 
     fn resolve(state: &Self::State, resolver: &Resolver<'_>) -> Result<Self, ResolveError> {
-        let all = resolver.resolve_all(state)?;
-        Ok(all.into_iter().map(Keyed::new).collect())
+        let mut all = Vec::with_capacity(state.len());
+        for site in state.iter() {
+            all.push(Keyed::new(site.resolve(resolver)?));
+        }
+        Ok(all)
     }
 }

@@ -5,9 +5,14 @@
 //! fetches them cheaply on every resolution ([`Dependency::resolve`] follows those indices).
 //! This is what lets `build()` see — and validate — every edge of the graph.
 
+mod deferred;
 mod dependency;
+mod key_argument;
 mod keyed;
+mod keyed_services;
 mod tuples;
 
+pub use deferred::{Lazy, ServiceFactory};
 pub use dependency::Dependency;
 pub use keyed::Keyed;
+pub use keyed_services::KeyedServices;

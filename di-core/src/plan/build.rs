@@ -3,11 +3,12 @@
 use std::sync::{Arc, OnceLock};
 
 use crate::error::{BuildError, BuildProblem};
+use crate::key::ServiceKey;
 use crate::lifetime::ServiceLifetime;
 use crate::plan::graph::{EdgeKind, GraphSource};
 use crate::plan::planner::Planner;
 use crate::plan::site::{ErasedSite, PlannedSite, SiteCell, SiteConfig};
-use crate::plan::validate::{Adjacency, validate};
+use crate::plan::validate::{Adjacency, Validation, validate};
 use crate::provider::{
     AsyncInit, DisposeFn, Owner, ProviderInner, Resolver, ServiceIndex, ServiceProvider, Slots,
 };
@@ -135,10 +136,8 @@ fn freeze(
                 .map(|d| BuildProblem::AsyncRequiresBuildAsync { service: d.service }),
         );
     }
-    let lifetimes: Vec<ServiceLifetime> = descriptors.iter().map(|d| d.lifetime).collect();
     let names: Vec<&'static str> = descriptors.iter().map(|d| d.service).collect();
-    let targets: Vec<u32> = edges.iter().map(|&(to, _)| to).collect();
-    let validation = validate(&lifetimes, &names, Adjacency::new(&offsets, &targets));
+    let validation = validate_edges(descriptors, &names, &edges, &offsets);
     problems.extend(validation.problems);
     if !problems.is_empty() {
         return Err(BuildError::Invalid { problems });
@@ -169,6 +168,7 @@ fn freeze(
     let graph = GraphSource::new(descriptors, edges, offsets);
     let inner = Arc::new_cyclic(|this| ProviderInner {
         sites: sites.into_boxed_slice(),
+        cells: cells.into_boxed_slice(),
         index,
         root: Slots::new(root_slots, Owner::Provider),
         scoped_slots,
@@ -177,6 +177,43 @@ fn freeze(
         this: this.clone(),
     });
     Ok((ServiceProvider::from_inner(inner), pending))
+}
+
+/// Validates the graph of `edges`; cycles through lazy edges are allowed.
+fn validate_edges(
+    descriptors: &[Descriptor],
+    names: &[&'static str],
+    edges: &[(u32, EdgeKind)],
+    offsets: &[u32],
+) -> Validation {
+    let lifetimes: Vec<ServiceLifetime> = descriptors.iter().map(|d| d.lifetime).collect();
+    let targets: Vec<u32> = edges.iter().map(|&(to, _)| to).collect();
+    let all = Adjacency::new(offsets, &targets);
+    let eager_lists = edges
+        .iter()
+        .any(|&(_, kind)| kind == EdgeKind::Lazy)
+        .then(|| eager_only(edges, offsets));
+    let eager = eager_lists
+        .as_ref()
+        .map_or(all, |(offsets, targets)| Adjacency::new(offsets, targets));
+    validate(&lifetimes, names, eager, all)
+}
+
+/// The edges without the lazy ones, as `(offsets, targets)`.
+fn eager_only(edges: &[(u32, EdgeKind)], offsets: &[u32]) -> (Vec<u32>, Vec<u32>) {
+    let mut eager_offsets = Vec::with_capacity(offsets.len());
+    let mut targets = Vec::with_capacity(edges.len());
+    eager_offsets.push(0);
+    for bounds in offsets.windows(2) {
+        let own = &edges[bounds[0] as usize..bounds[1] as usize];
+        targets.extend(
+            own.iter()
+                .filter(|&&(_, kind)| kind != EdgeKind::Lazy)
+                .map(|&(to, _)| to),
+        );
+        eager_offsets.push(targets.len() as u32);
+    }
+    (eager_offsets, targets)
 }
 
 /// Gives every cached call site its slot: singletons in the root storage, scoped services in
@@ -200,6 +237,7 @@ fn assign_slots(descriptors: &[Descriptor]) -> (Vec<SiteConfig>, usize, usize) {
                 lifetime: d.lifetime,
                 slot,
                 dispose: d.dispose,
+                catch_all: d.key.as_ref().is_some_and(ServiceKey::is_any),
             }
         })
         .collect();

@@ -22,6 +22,9 @@ pub enum EdgeKind {
     Optional,
     /// `Vec<Arc<T>>`: one edge per registration.
     All,
+    /// `Lazy<T>`, `ServiceFactory<T>` or `KeyedServices<T>`: resolved later, on demand. Checked
+    /// for lifetimes like any edge, but a cycle through it is allowed.
+    Lazy,
 }
 
 /// One registration in the [`ServiceGraph`].
@@ -134,7 +137,7 @@ impl ServiceGraph {
     }
 
     /// The graph in Graphviz DOT: one box per registration labelled with its type, lifetime and
-    /// key; optional edges dashed, resolve-all edges bold.
+    /// key; optional edges dashed, resolve-all edges bold, lazy edges dotted and labelled `lazy`.
     ///
     /// # Examples
     ///
@@ -153,6 +156,7 @@ impl ServiceGraph {
                 EdgeKind::Required => "",
                 EdgeKind::Optional => " [style=dashed]",
                 EdgeKind::All => " [style=bold]",
+                EdgeKind::Lazy => " [style=dotted, label=lazy]",
             };
             let _ = writeln!(out, "  n{} -> n{}{style};", edge.from, edge.to);
         }
@@ -179,6 +183,7 @@ impl ServiceGraph {
                 EdgeKind::Required => "-->",
                 EdgeKind::Optional => "-.->",
                 EdgeKind::All => "==>",
+                EdgeKind::Lazy => "-. lazy .->",
             };
             let _ = writeln!(out, "  n{} {arrow} n{}", edge.from, edge.to);
         }

@@ -14,13 +14,16 @@
 //! Nothing here runs at resolution time.
 
 mod build;
+mod deferred;
 mod graph;
+mod keyed_site;
 mod planner;
 mod site;
 mod validate;
 
 pub(crate) use graph::GraphSource;
 pub use graph::{EdgeKind, GraphEdge, GraphNode, ServiceGraph};
+pub use keyed_site::{KeySource, KeyedSite};
 pub use planner::{Planner, SiteRef};
 pub(crate) use site::{
     ErasedSite, PlannedCallSite, PlannedSite, SiteCell, SiteConfig, TypedSiteCell,

@@ -66,12 +66,15 @@ impl<T: ?Sized> fmt::Debug for SiteRef<T> {
 /// assert_debug::<Planner<'_>>();
 /// ```
 pub struct Planner<'a> {
-    index: &'a ServiceIndex,
+    pub(super) index: &'a ServiceIndex,
     cells: &'a [SiteCell],
-    descriptors: &'a [Descriptor],
-    current: usize,
+    pub(super) descriptors: &'a [Descriptor],
+    pub(super) current: usize,
+    /// What is being planned: the service at `current`, or a type created outside the
+    /// registrations.
+    subject: &'static str,
     edges: &'a mut Vec<(u32, EdgeKind)>,
-    problems: &'a mut Vec<BuildProblem>,
+    pub(super) problems: &'a mut Vec<BuildProblem>,
 }
 
 impl<'a> Planner<'a> {
@@ -88,6 +91,7 @@ impl<'a> Planner<'a> {
             cells,
             descriptors,
             current,
+            subject: descriptors[current].service,
             edges,
             problems,
         }
@@ -103,7 +107,27 @@ impl<'a> Planner<'a> {
     /// # let _ = name_of;
     /// ```
     pub fn service(&self) -> &'static str {
-        self.descriptors[self.current].service
+        self.subject
+    }
+
+    /// A planner for the dependencies of `subject`, a type that is not registered (created on
+    /// demand by `create_instance` or `invoke`).
+    pub(crate) fn detached(
+        index: &'a ServiceIndex,
+        cells: &'a [SiteCell],
+        subject: &'static str,
+        edges: &'a mut Vec<(u32, EdgeKind)>,
+        problems: &'a mut Vec<BuildProblem>,
+    ) -> Self {
+        Self {
+            index,
+            cells,
+            descriptors: &[],
+            current: 0,
+            subject,
+            edges,
+            problems,
+        }
     }
 
     /// A required dependency on the last registration of `T`. Records a missing-dependency
@@ -224,7 +248,7 @@ impl<'a> Planner<'a> {
         all.iter().map(|&i| self.edge(i, EdgeKind::All)).collect()
     }
 
-    fn edge<T: ?Sized + Send + Sync + 'static>(
+    pub(super) fn edge<T: ?Sized + Send + Sync + 'static>(
         &mut self,
         target: u32,
         kind: EdgeKind,
@@ -242,7 +266,7 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn missing<T: ?Sized + 'static>(&mut self, key: Option<&ServiceKey>) {
+    pub(super) fn missing<T: ?Sized + 'static>(&mut self, key: Option<&ServiceKey>) {
         self.problems.push(BuildProblem::MissingDependency {
             service: self.service(),
             dependency: type_name::<T>(),

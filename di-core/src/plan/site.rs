@@ -14,6 +14,8 @@ pub(crate) struct SiteConfig {
     pub(crate) lifetime: ServiceLifetime,
     pub(crate) slot: usize,
     pub(crate) dispose: Option<DisposeFn>,
+    /// Registered under [`ServiceKey::any`](crate::ServiceKey::any): one instance per key.
+    pub(crate) catch_all: bool,
 }
 
 /// Where a registration's finished call site will be found: a `OnceLock<Arc<CallSite<S>>>`

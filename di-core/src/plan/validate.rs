@@ -43,14 +43,25 @@ impl<'a> Adjacency<'a> {
     }
 }
 
-/// Validates the graph given by each node's lifetime, name and dependencies.
+/// Validates the graph given by each node's lifetime, name and dependencies: `eager` are the
+/// dependencies resolved while the node is created (a cycle among them is an error), `all`
+/// adds the lazy ones (checked for lifetimes only).
 pub(crate) fn validate(
     lifetimes: &[ServiceLifetime],
     names: &[&'static str],
-    dependencies: Adjacency<'_>,
+    eager: Adjacency<'_>,
+    all: Adjacency<'_>,
 ) -> Validation {
     let mut validation = Validation::default();
-    let cycles = depth_first(dependencies, &mut validation.post_order);
+    let cycles = if eager.targets.len() == all.targets.len() {
+        depth_first(eager, &mut validation.post_order)
+    } else {
+        let cycles = depth_first(eager, &mut Vec::new());
+        // The order for lifetimes follows lazy edges too; their cycles are allowed.
+        depth_first(all, &mut validation.post_order);
+        cycles
+    };
+    let dependencies = all;
     for cycle in cycles {
         let path = cycle.iter().map(|&n| names[n as usize]).collect();
         validation.problems.push(BuildProblem::Cycle { path });
@@ -185,11 +196,8 @@ mod tests {
 
     fn run(lifetimes: &[ServiceLifetime], deps: &[&[u32]]) -> Validation {
         let (offsets, targets) = flatten(deps.iter().map(|d| d.to_vec()));
-        validate(
-            lifetimes,
-            &NAMES[..lifetimes.len()],
-            Adjacency::new(&offsets, &targets),
-        )
+        let adjacency = Adjacency::new(&offsets, &targets);
+        validate(lifetimes, &NAMES[..lifetimes.len()], adjacency, adjacency)
     }
 
     fn flatten(lists: impl Iterator<Item = Vec<u32>>) -> (Vec<u32>, Vec<u32>) {
@@ -277,7 +285,8 @@ mod tests {
         let names = vec!["X"; n as usize];
         let (offsets, targets) =
             flatten((0..n).map(|i| if i + 1 < n { vec![i + 1] } else { vec![] }));
-        let v = validate(&lifetimes, &names, Adjacency::new(&offsets, &targets));
+        let adjacency = Adjacency::new(&offsets, &targets);
+        let v = validate(&lifetimes, &names, adjacency, adjacency);
         assert!(v.problems.is_empty());
         assert_eq!(v.post_order.len(), n as usize);
         assert_eq!(v.post_order[0], n - 1);

@@ -7,6 +7,7 @@ use crate::sync::OnceLock;
 use futures::future::BoxFuture;
 
 use crate::error::ResolveError;
+use crate::lifetime::ServiceLifetime;
 use crate::plan::SiteConfig;
 use crate::provider::resolver::Resolver;
 use crate::provider::storage::{DisposeFn, ErasedInstance};
@@ -47,6 +48,14 @@ pub(crate) enum SiteKind<S: ?Sized> {
     Scoped { slot: usize, create: CreateFn<S> },
     /// Created on every resolution.
     Transient { create: CreateFn<S> },
+    /// A catch-all keyed registration ([`ServiceKey::any`](crate::ServiceKey::any)): one
+    /// instance per requested key, cached (for singletons and scoped services) in a map kept in
+    /// the owner's slot `slot`.
+    CatchAll {
+        lifetime: ServiceLifetime,
+        slot: usize,
+        create: CreateFn<S>,
+    },
 }
 
 /// A singleton's instance, typed, beside the erased root slot that owns its creation order and

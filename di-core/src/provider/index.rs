@@ -100,6 +100,9 @@ pub(crate) struct ServiceIndex {
     /// Keys are hashed with FxHash: SipHash's flood resistance buys nothing for keys that come
     /// from the program's own registrations, and costs ~200 instructions per lookup.
     keyed: TypeTable<HashMap<ServiceKey, Entry, FxBuildHasher>>,
+    /// The catch-all registrations (`ServiceKey::any()`) of each type, also in `keyed`: found
+    /// here without hashing the key a second time when an exact key misses.
+    catch_all: TypeTable<Entry>,
 }
 
 impl ServiceIndex {
@@ -118,7 +121,15 @@ impl ServiceIndex {
                     .push(i),
             }
         }
+        let catch_all: Vec<(TypeId, Entry)> = keyed
+            .iter()
+            .filter_map(|(&t, by_key)| {
+                let all = by_key.get(&ServiceKey::any())?;
+                Some((t, entry(all.clone())))
+            })
+            .collect();
         Self {
+            catch_all: TypeTable::new(catch_all.into_iter()),
             unkeyed: TypeTable::new(unkeyed.into_iter().map(|(t, all)| (t, entry(all)))),
             keyed: TypeTable::new(keyed.into_iter().map(|(t, by_key)| {
                 (
@@ -136,6 +147,28 @@ impl ServiceIndex {
 
     pub(crate) fn keyed(&self, type_id: TypeId, key: &ServiceKey) -> Option<&Entry> {
         self.keyed.get(type_id)?.get(key)
+    }
+
+    /// The catch-all registrations of `type_id`.
+    #[inline]
+    pub(crate) fn catch_all(&self, type_id: TypeId) -> Option<&Entry> {
+        self.catch_all.get(type_id)
+    }
+
+    /// Every keyed registration of `type_id`, in registration order.
+    pub(crate) fn all_keyed(&self, type_id: TypeId) -> Vec<u32> {
+        let mut all: Vec<u32> = self
+            .keyed
+            .get(type_id)
+            .map(|by_key| {
+                by_key
+                    .values()
+                    .flat_map(|e| e.all.iter().copied())
+                    .collect()
+            })
+            .unwrap_or_default();
+        all.sort_unstable();
+        all
     }
 
     /// What is registered for `type_id`, keys in the order of their first registration: for

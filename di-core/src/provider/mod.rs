@@ -23,8 +23,11 @@
 //! disposal lock is held by a disposal pass while it runs `dispose`s, but it is only ever
 //! *tried*: nobody waits for it (a call that finds it taken asks the holder for another pass).
 
+mod activate;
 mod call_site;
+mod catch_all;
 mod index;
+mod owner;
 mod resolver;
 mod scope;
 mod scope_factory;
@@ -32,7 +35,9 @@ mod service_provider;
 mod storage;
 
 pub(crate) use call_site::{AsyncCreateFn, AsyncInit, CallSite, CreateFn, SiteKind};
+pub(crate) use catch_all::requested_key;
 pub(crate) use index::ServiceIndex;
+pub(crate) use owner::OwnerHandle;
 pub use resolver::Resolver;
 pub use scope::Scope;
 pub use scope_factory::ScopeFactory;

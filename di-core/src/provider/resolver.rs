@@ -13,6 +13,7 @@ use crate::provider::scope::ScopeState;
 use crate::provider::scope_factory::ScopeFactory;
 use crate::provider::service_provider::ProviderInner;
 use crate::provider::storage::Slots;
+use crate::registered::Registrations;
 
 /// Resolves planned dependencies for one resolution, from the root provider or from a scope.
 ///
@@ -27,9 +28,10 @@ use crate::provider::storage::Slots;
 /// fn assert_debug<T: std::fmt::Debug>() {}
 /// assert_debug::<Resolver<'_>>();
 /// ```
+#[derive(Clone, Copy)]
 pub struct Resolver<'a> {
-    provider: &'a ProviderInner,
-    scope: Option<&'a ScopeState>,
+    pub(super) provider: &'a ProviderInner,
+    pub(super) scope: Option<&'a Arc<ScopeState>>,
 }
 
 impl<'a> Resolver<'a> {
@@ -40,7 +42,7 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    pub(crate) fn scoped(provider: &'a ProviderInner, scope: &'a ScopeState) -> Self {
+    pub(crate) fn scoped(provider: &'a ProviderInner, scope: &'a Arc<ScopeState>) -> Self {
         Self {
             provider,
             scope: Some(scope),
@@ -130,7 +132,7 @@ impl<'a> Resolver<'a> {
     /// a call into the general path (a singleton never requires a scope): most resolutions in a
     /// running application are of singletons already created.
     #[inline(always)]
-    fn resolve_cached_first<T: ?Sized + Send + Sync + 'static>(
+    pub(super) fn resolve_cached_first<T: ?Sized + Send + Sync + 'static>(
         &self,
         site: &CallSite<T>,
     ) -> Result<Arc<T>, ResolveError> {
@@ -143,7 +145,7 @@ impl<'a> Resolver<'a> {
     }
 
     #[inline]
-    fn resolve_site<T: ?Sized + Send + Sync + 'static>(
+    pub(super) fn resolve_site<T: ?Sized + Send + Sync + 'static>(
         &self,
         site: &CallSite<T>,
     ) -> Result<Arc<T>, ResolveError> {
@@ -201,18 +203,24 @@ impl<'a> Resolver<'a> {
                 }
                 Ok(instance)
             }
+            // Unkeyed lookups never reach a catch-all registration; keyed ones go through
+            // `resolve_keyed`.
+            SiteKind::CatchAll { .. } => Err(ResolveError::NotRegistered {
+                service: site.service,
+                registered: Registrations::default(),
+            }),
         }
     }
 
     /// The storage of what this resolver creates: the scope's, or the provider's at the root.
-    fn owner(&self) -> &'a Slots {
+    pub(super) fn owner(&self) -> &'a Slots {
         match self.scope {
             Some(scope) => &scope.slots,
             None => &self.provider.root,
         }
     }
 
-    fn check_live<T: ?Sized>(&self) -> Result<(), ResolveError> {
+    pub(super) fn check_live<T: ?Sized>(&self) -> Result<(), ResolveError> {
         let disposed = |owner| ResolveError::Disposed {
             service: type_name::<T>(),
             owner,
@@ -240,21 +248,27 @@ impl<'a> Resolver<'a> {
         self.all(self.provider.index.unkeyed(TypeId::of::<T>()))
     }
 
-    /// Public entry: the last registration of `T` under `key`.
+    /// Public entry: the last registration of `T` under `key`, or the catch-all's instance
+    /// for `key`.
     pub(crate) fn get_keyed<T: ?Sized + Send + Sync + 'static>(
         &self,
         key: &ServiceKey,
     ) -> Result<Arc<T>, ResolveError> {
-        let entry = self.provider.index.keyed(TypeId::of::<T>(), key);
-        self.last(entry, || self.not_registered::<T>(Some(key)))
+        self.check_live::<T>()?;
+        match self.keyed_entry::<T>(key) {
+            Some(found) => self.resolve_found(found, key),
+            None => Err(self.not_registered::<T>(Some(key))),
+        }
     }
 
-    /// Public entry: every registration of `T` under `key`, in registration order.
+    /// Public entry: every registration of `T` under `key`, in registration order, then the
+    /// catch-all registrations' instances for `key`.
     pub(crate) fn get_all_keyed<T: ?Sized + Send + Sync + 'static>(
         &self,
         key: &ServiceKey,
     ) -> Result<Vec<Arc<T>>, ResolveError> {
-        self.all(self.provider.index.keyed(TypeId::of::<T>(), key))
+        self.check_live::<T>()?;
+        self.all_keyed(key)
     }
 
     /// Public entry: the last unkeyed registration of `T`, `None` if there is none.
@@ -269,7 +283,10 @@ impl<'a> Resolver<'a> {
         &self,
         key: &ServiceKey,
     ) -> Result<Option<Arc<T>>, ResolveError> {
-        self.last_if_any(self.provider.index.keyed(TypeId::of::<T>(), key))
+        self.check_live::<T>()?;
+        self.keyed_entry::<T>(key)
+            .map(|found| self.resolve_found(found, key))
+            .transpose()
     }
 
     /// Public entry: whether `T` has an unkeyed registration.
@@ -279,7 +296,7 @@ impl<'a> Resolver<'a> {
 
     /// Public entry: whether `T` has a registration under `key`.
     pub(crate) fn is_keyed_service<T: ?Sized + 'static>(&self, key: &ServiceKey) -> bool {
-        self.provider.index.keyed(TypeId::of::<T>(), key).is_some()
+        self.keyed_entry::<T>(key).is_some()
     }
 
     /// The last registration of an index entry if there is one; a disposed owner is reported
@@ -313,7 +330,10 @@ impl<'a> Resolver<'a> {
     /// registered for `T` instead.
     #[cold]
     #[inline(never)]
-    fn not_registered<T: ?Sized + 'static>(&self, key: Option<&ServiceKey>) -> ResolveError {
+    pub(super) fn not_registered<T: ?Sized + 'static>(
+        &self,
+        key: Option<&ServiceKey>,
+    ) -> ResolveError {
         let service = type_name::<T>();
         let registered = self.provider.index.registrations(TypeId::of::<T>());
         match key {

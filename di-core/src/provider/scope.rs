@@ -53,7 +53,7 @@ impl Scope {
         }
     }
 
-    fn resolver(&self) -> Resolver<'_> {
+    pub(super) fn resolver(&self) -> Resolver<'_> {
         Resolver::scoped(&self.state.provider, &self.state)
     }
 

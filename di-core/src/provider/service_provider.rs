@@ -5,7 +5,7 @@ use std::sync::{Arc, OnceLock, Weak};
 
 use crate::error::ResolveError;
 use crate::key::ServiceKey;
-use crate::plan::{ErasedSite, GraphSource, ServiceGraph};
+use crate::plan::{ErasedSite, GraphSource, ServiceGraph, SiteCell};
 use crate::provider::call_site::CallSite;
 use crate::provider::index::ServiceIndex;
 use crate::provider::resolver::Resolver;
@@ -18,6 +18,8 @@ pub(crate) struct ProviderInner {
     /// Declared (so dropped) before `root`: the typed singleton caches in the sites let go
     /// first, and `root` releases the singletons newest first.
     pub(crate) sites: Box<[ErasedSite]>,
+    /// The cells of `sites`, for planning types created on demand (`create_instance`).
+    pub(crate) cells: Box<[SiteCell]>,
     pub(crate) index: ServiceIndex,
     pub(crate) root: Slots,
     pub(crate) scoped_slots: usize,
@@ -76,7 +78,7 @@ impl ServiceProvider {
         &self.inner
     }
 
-    fn resolver(&self) -> Resolver<'_> {
+    pub(super) fn resolver(&self) -> Resolver<'_> {
         Resolver::root(&self.inner)
     }
 

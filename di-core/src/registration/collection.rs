@@ -279,6 +279,8 @@ impl ServiceCollection {
         let registration =
             self.push::<AsyncServiceOf<F, Args>>(ServiceLifetime::Singleton, None, factory);
         registration.descriptor.is_async = true;
+        registration.descriptor.implementation = TypeId::of::<F>();
+        registration.descriptor.implementation_name = type_name::<F>();
         registration
     }
 
@@ -298,7 +300,10 @@ impl ServiceCollection {
         self.push_instance(None, instance);
     }
 
-    /// Registers `T` through its [`Injectable`] constructor with the given lifetime.
+    /// Registers `T` through its [`Injectable`] constructor with the given lifetime. If `T`
+    /// implements [`AsyncDispose`] and derives `Injectable` (or returns a
+    /// [`disposer`](Injectable::disposer)), the registration is disposable without
+    /// [`disposable`](ServiceRegistration::disposable).
     ///
     /// # Examples
     ///
@@ -319,9 +324,11 @@ impl ServiceCollection {
         &mut self,
         lifetime: ServiceLifetime,
     ) -> ServiceRegistration<'_, T> {
-        self.push_factory(lifetime, None, |deps: T::Dependencies| {
+        let registration = self.push_factory(lifetime, None, |deps: T::Dependencies| {
             Arc::new(T::inject(deps))
-        })
+        });
+        registration.descriptor.dispose = T::disposer().map(|disposer| disposer.dispose);
+        registration
     }
 
     pub(super) fn position<T: ?Sized + 'static>(&self, key: Option<&ServiceKey>) -> Option<usize> {
@@ -356,7 +363,11 @@ impl ServiceCollection {
         F: Factory<Args>,
         Args: Dependency,
     {
-        self.push::<ServiceOf<F, Args>>(lifetime, key, Arc::new(SyncFactory::new(factory)))
+        let registration =
+            self.push::<ServiceOf<F, Args>>(lifetime, key, Arc::new(SyncFactory::new(factory)));
+        registration.descriptor.implementation = TypeId::of::<F>();
+        registration.descriptor.implementation_name = type_name::<F>();
+        registration
     }
 
     pub(super) fn push_instance<S: ?Sized + Send + Sync + 'static>(
@@ -387,6 +398,8 @@ impl ServiceCollection {
             is_instance: false,
             dispose: None,
             factory,
+            implementation: TypeId::of::<S>(),
+            implementation_name: type_name::<S>(),
         });
         let index = self.descriptors.len() - 1;
         ServiceRegistration {

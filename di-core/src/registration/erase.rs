@@ -12,7 +12,7 @@ use crate::inject::Dependency;
 use crate::lifetime::ServiceLifetime;
 use crate::plan::{PlannedCallSite, PlannedSite, Planner, SiteCell, SiteConfig, TypedSiteCell};
 use crate::provider::{AsyncCreateFn, CallSite, CreateFn, SiteKind};
-use crate::registration::descriptor::ErasedFactory;
+use crate::registration::descriptor::{ErasedFactory, PlannedCreate};
 use crate::registration::factory::{AsyncFactory, Factory, FactoryOutput};
 
 type ServiceOf<F, Args> = <<F as Factory<Args>>::Output as FactoryOutput>::Service;
@@ -39,30 +39,71 @@ impl<F: Factory<Args>, Args: Dependency> ErasedFactory for SyncFactory<F, Args> 
     }
 
     fn plan(&self, planner: &mut Planner<'_>, config: SiteConfig) -> Box<dyn PlannedSite> {
+        sync_site(&config, self.sync_create(planner, &config))
+    }
+
+    fn plan_create(&self, planner: &mut Planner<'_>, config: &SiteConfig) -> PlannedCreate {
+        PlannedCreate::Sync(Box::new(self.sync_create(planner, config)))
+    }
+}
+
+impl<F: Factory<Args>, Args: Dependency> SyncFactory<F, Args> {
+    fn sync_create(
+        &self,
+        planner: &mut Planner<'_>,
+        config: &SiteConfig,
+    ) -> CreateFn<ServiceOf<F, Args>> {
         let state = Args::plan(planner);
         let factory = Arc::clone(&self.factory);
         let service = config.service;
-        let create: CreateFn<ServiceOf<F, Args>> = Box::new(move |resolver| {
+        Box::new(move |resolver| {
             let args = Args::resolve(&state, resolver)?;
             factory
                 .call(args)
                 .into_service()
                 .map_err(|source| ResolveError::Factory { service, source })
-        });
-        let kind = match config.lifetime {
-            ServiceLifetime::Singleton => SiteKind::Singleton {
-                slot: config.slot,
-                create,
-                cached: OnceLock::new(),
-            },
-            ServiceLifetime::Scoped => SiteKind::Scoped {
-                slot: config.slot,
-                create,
-            },
-            ServiceLifetime::Transient => SiteKind::Transient { create },
-        };
-        Box::new(PlannedCallSite::new(CallSite::new(&config, kind), None))
+        })
     }
+}
+
+/// The call site of a synchronous factory with the configured lifetime.
+pub(crate) fn sync_site<S: ?Sized + Send + Sync + 'static>(
+    config: &SiteConfig,
+    create: CreateFn<S>,
+) -> Box<dyn PlannedSite> {
+    let kind = match config.lifetime {
+        lifetime if config.catch_all => SiteKind::CatchAll {
+            lifetime,
+            slot: config.slot,
+            create,
+        },
+        ServiceLifetime::Singleton => SiteKind::Singleton {
+            slot: config.slot,
+            create,
+            cached: OnceLock::new(),
+        },
+        ServiceLifetime::Scoped => SiteKind::Scoped {
+            slot: config.slot,
+            create,
+        },
+        ServiceLifetime::Transient => SiteKind::Transient { create },
+    };
+    Box::new(PlannedCallSite::new(CallSite::new(config, kind), None))
+}
+
+/// The call site of an async singleton.
+pub(crate) fn async_site<S: ?Sized + Send + Sync + 'static>(
+    config: &SiteConfig,
+    create: AsyncCreateFn<S>,
+) -> Box<dyn PlannedSite> {
+    let kind = SiteKind::AsyncSingleton {
+        slot: config.slot,
+        cached: OnceLock::new(),
+    };
+    Box::new(PlannedCallSite::new(
+        CallSite::new(config, kind),
+        Some(create),
+    ))
 }
 
 /// An async singleton factory and its argument tuple.
@@ -86,10 +127,24 @@ impl<F: AsyncFactory<Args>, Args: Dependency> ErasedFactory for AsyncSingletonFa
     }
 
     fn plan(&self, planner: &mut Planner<'_>, config: SiteConfig) -> Box<dyn PlannedSite> {
+        async_site(&config, self.async_create(planner, &config))
+    }
+
+    fn plan_create(&self, planner: &mut Planner<'_>, config: &SiteConfig) -> PlannedCreate {
+        PlannedCreate::Async(Box::new(self.async_create(planner, config)))
+    }
+}
+
+impl<F: AsyncFactory<Args>, Args: Dependency> AsyncSingletonFactory<F, Args> {
+    fn async_create(
+        &self,
+        planner: &mut Planner<'_>,
+        config: &SiteConfig,
+    ) -> AsyncCreateFn<AsyncServiceOf<F, Args>> {
         let state = Args::plan(planner);
         let factory = Arc::clone(&self.factory);
         let service = config.service;
-        let create: AsyncCreateFn<AsyncServiceOf<F, Args>> = Box::new(move |resolver| {
+        Box::new(move |resolver| {
             let args = Args::resolve(&state, resolver)?;
             let future = factory.call(args);
             Ok(async move {
@@ -99,15 +154,7 @@ impl<F: AsyncFactory<Args>, Args: Dependency> ErasedFactory for AsyncSingletonFa
                     .map_err(|source| ResolveError::Factory { service, source })
             }
             .boxed())
-        });
-        let kind = SiteKind::AsyncSingleton {
-            slot: config.slot,
-            cached: OnceLock::new(),
-        };
-        Box::new(PlannedCallSite::new(
-            CallSite::new(&config, kind),
-            Some(create),
-        ))
+        })
     }
 }
 
@@ -122,5 +169,11 @@ impl<S: ?Sized + Send + Sync + 'static> ErasedFactory for InstanceFactory<S> {
     fn plan(&self, _planner: &mut Planner<'_>, config: SiteConfig) -> Box<dyn PlannedSite> {
         let kind = SiteKind::Instance(Arc::clone(&self.0));
         Box::new(PlannedCallSite::new(CallSite::new(&config, kind), None))
+    }
+
+    fn plan_create(&self, _planner: &mut Planner<'_>, _config: &SiteConfig) -> PlannedCreate {
+        let instance = Arc::clone(&self.0);
+        let create: CreateFn<S> = Box::new(move |_| Ok(Arc::clone(&instance)));
+        PlannedCreate::Sync(Box::new(create))
     }
 }

@@ -1,5 +1,6 @@
 //! [`Injectable`]: a type that declares its own injected constructor.
 
+use crate::disposer::Disposer;
 use crate::inject::Dependency;
 
 /// A type that knows how to construct itself from its dependencies, so it can be registered
@@ -37,4 +38,28 @@ pub trait Injectable: Sized + Send + Sync + 'static {
 
     /// Builds the value from its resolved dependencies.
     fn inject(dependencies: Self::Dependencies) -> Self;
+
+    /// How the container disposes the type, if it implements [`AsyncDispose`](crate::AsyncDispose): then
+    /// [`add_injectable`](crate::ServiceCollection::add_injectable) registers it disposable
+    /// without a `.disposable()` call. `#[derive(Injectable)]` implements this by detecting
+    /// `AsyncDispose`; a hand-written implementation returns `Some(Disposer::new())` itself.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use di_core::{AsyncDispose, Disposer, Injectable};
+    ///
+    /// struct Pool;
+    /// #[async_trait::async_trait]
+    /// impl AsyncDispose for Pool { async fn dispose(&self) {} }
+    /// impl Injectable for Pool {
+    ///     type Dependencies = ();
+    ///     fn inject((): ()) -> Self { Pool }
+    ///     fn disposer() -> Option<Disposer<Self>> { Some(Disposer::new()) }
+    /// }
+    /// assert!(Pool::disposer().is_some());
+    /// ```
+    fn disposer() -> Option<Disposer<Self>> {
+        None
+    }
 }

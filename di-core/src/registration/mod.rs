@@ -5,14 +5,19 @@
 //! can be built any number of times and changed afterwards without affecting built providers.
 
 mod collection;
+mod decorate;
 mod descriptor;
 mod erase;
 mod factory;
 mod injectable;
 mod keyed;
 mod overrides;
+mod replace;
+mod view;
 
 pub use collection::{ServiceCollection, ServiceRegistration};
+pub use decorate::Decorator;
 pub(crate) use descriptor::Descriptor;
 pub use factory::{AsyncFactory, Factory, FactoryOutput};
 pub use injectable::Injectable;
+pub use view::ServiceDescriptor;

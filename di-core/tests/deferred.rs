@@ -1,0 +1,243 @@
+//! Deferred dependencies: `Lazy<T>`, `ServiceFactory<T>` and `KeyedServices<T>`.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use di_core::{
+    BuildProblem, EdgeKind, KeyedServices, Lazy, ResolveError, ServiceCollection, ServiceFactory,
+    ServiceKey,
+};
+
+#[derive(Debug)]
+struct Db;
+struct Holder {
+    db: Lazy<Db>,
+}
+
+#[test]
+fn a_lazy_is_resolved_on_first_use_once() -> Result<(), ResolveError> {
+    let created = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&created);
+    let mut services = ServiceCollection::new();
+    services.add_transient(move || {
+        counter.fetch_add(1, Ordering::SeqCst);
+        Arc::new(Db)
+    });
+    services.add_singleton(|db: Lazy<Db>| Arc::new(Holder { db }));
+    let provider = services.build().expect("valid");
+    let holder = provider.get::<Holder>()?;
+    let before = created.load(Ordering::SeqCst);
+
+    let (first, second) = (holder.db.get()?, holder.db.get()?);
+
+    assert_eq!(before, 0);
+    assert_eq!(
+        created.load(Ordering::SeqCst),
+        1,
+        "a transient behind a Lazy is kept"
+    );
+    assert!(Arc::ptr_eq(&first, &second));
+    Ok(())
+}
+
+#[test]
+fn a_lazy_resolves_from_the_scope_that_created_its_holder() -> Result<(), ResolveError> {
+    let mut services = ServiceCollection::new();
+    services.add_scoped(|| Arc::new(Db));
+    services.add_scoped(|db: Lazy<Db>| Arc::new(Holder { db }));
+    let provider = services.build().expect("valid");
+    let (first, second) = (provider.create_scope(), provider.create_scope());
+
+    let holder = first.get::<Holder>()?;
+
+    assert!(Arc::ptr_eq(&holder.db.get()?, &first.get::<Db>()?));
+    assert!(!Arc::ptr_eq(&holder.db.get()?, &second.get::<Db>()?));
+    Ok(())
+}
+
+#[test]
+fn a_lazy_fails_once_its_scope_is_gone() -> Result<(), ResolveError> {
+    let mut services = ServiceCollection::new();
+    services.add_scoped(|| Arc::new(Db));
+    services.add_scoped(|db: Lazy<Db>| Arc::new(Holder { db }));
+    let provider = services.build().expect("valid");
+    let scope = provider.create_scope();
+    let holder = scope.get::<Holder>()?;
+
+    drop(scope);
+
+    let result = holder.db.get();
+    assert!(
+        matches!(result, Err(ResolveError::Disposed { owner: "scope", .. })),
+        "{result:?}"
+    );
+    Ok(())
+}
+
+#[test]
+fn a_singleton_holding_a_lazy_scoped_service_is_a_captive_dependency() {
+    let mut services = ServiceCollection::new();
+    services.add_scoped(|| Arc::new(Db));
+    services.add_singleton(|db: Lazy<Db>| Arc::new(Holder { db }));
+
+    let problems = services.build().expect_err("captive").problems().to_vec();
+
+    assert!(
+        matches!(
+            problems.as_slice(),
+            [BuildProblem::CaptiveDependency { .. }]
+        ),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn a_transient_holding_a_lazy_scoped_service_needs_a_scope() {
+    let mut services = ServiceCollection::new();
+    services.add_scoped(|| Arc::new(Db));
+    services.add_transient(|db: Lazy<Db>| Arc::new(Holder { db }));
+    let provider = services.build().expect("valid");
+
+    let from_root = provider.get::<Holder>();
+
+    assert!(matches!(
+        from_root,
+        Err(ResolveError::ScopedFromRoot { .. })
+    ));
+    assert!(provider.create_scope().get::<Holder>().is_ok());
+}
+
+#[test]
+fn a_lazy_of_an_unregistered_service_is_a_build_error() {
+    let mut services = ServiceCollection::new();
+    services.add_singleton(|db: Lazy<Db>| Arc::new(Holder { db }));
+
+    let problems = services.build().expect_err("missing").problems().to_vec();
+
+    assert!(matches!(
+        problems.as_slice(),
+        [BuildProblem::MissingDependency { .. }]
+    ));
+}
+
+struct Parent {
+    child: Lazy<Child>,
+}
+struct Child {
+    parent: Arc<Parent>,
+}
+
+#[test]
+fn a_cycle_through_a_lazy_is_allowed_and_drawn_as_a_lazy_edge() -> Result<(), ResolveError> {
+    let mut services = ServiceCollection::new();
+    services.add_singleton(|child: Lazy<Child>| Arc::new(Parent { child }));
+    services.add_singleton(|parent: Arc<Parent>| Arc::new(Child { parent }));
+    let provider = services.build().expect("a cycle through Lazy is allowed");
+
+    let parent = provider.get::<Parent>()?;
+    let child = parent.child.get()?;
+
+    assert!(Arc::ptr_eq(&child.parent, &parent));
+    let kinds: Vec<_> = provider
+        .graph()
+        .edges()
+        .iter()
+        .map(|e| (e.from, e.to, e.kind))
+        .collect();
+    assert_eq!(kinds, [(0, 1, EdgeKind::Lazy), (1, 0, EdgeKind::Required)]);
+    assert!(
+        provider
+            .graph()
+            .to_dot()
+            .contains("n0 -> n1 [style=dotted, label=lazy];")
+    );
+    Ok(())
+}
+
+#[test]
+fn a_cycle_without_a_lazy_edge_is_still_an_error_when_a_lazy_edge_exists_elsewhere() {
+    struct A;
+    struct B;
+    let mut services = ServiceCollection::new();
+    services.add_singleton(|_b: Arc<B>, _lazy: Lazy<Db>| Arc::new(A));
+    services.add_singleton(|_a: Arc<A>| Arc::new(B));
+    services.add_singleton(|| Arc::new(Db));
+
+    let problems = services.build().expect_err("cycle").problems().to_vec();
+
+    assert!(
+        matches!(problems.as_slice(), [BuildProblem::Cycle { .. }]),
+        "{problems:?}"
+    );
+}
+
+struct Command;
+
+#[test]
+fn a_deferred_dependency_fails_once_the_provider_is_dropped() -> Result<(), ResolveError> {
+    let mut services = ServiceCollection::new();
+    services.add_transient(|| Arc::new(Command));
+    services.add_singleton(|make: ServiceFactory<Command>| Arc::new(make));
+    let make = services
+        .build()
+        .expect("valid")
+        .get::<ServiceFactory<Command>>()?;
+
+    let result = make.get();
+
+    assert!(matches!(result, Err(ResolveError::ProviderDropped)));
+    Ok(())
+}
+
+#[test]
+fn a_service_factory_resolves_on_every_call() -> Result<(), ResolveError> {
+    let mut services = ServiceCollection::new();
+    services.add_transient(|| Arc::new(Command));
+    services.add_singleton(|make: ServiceFactory<Command>| Arc::new(make));
+    let provider = services.build().expect("valid");
+    let make = provider.get::<ServiceFactory<Command>>()?;
+
+    let (one, two) = (make.get()?, make.clone().get()?);
+
+    assert!(!Arc::ptr_eq(&one, &two));
+    Ok(())
+}
+
+struct Tenant(String);
+
+#[test]
+fn keyed_services_resolve_keys_chosen_at_run_time_from_the_holders_scope()
+-> Result<(), ResolveError> {
+    let mut services = ServiceCollection::new();
+    services.add_keyed_scoped(ServiceKey::any(), |key: ServiceKey| {
+        Arc::new(Tenant(key.to_string()))
+    });
+    services.add_scoped(|tenants: KeyedServices<Tenant>| Arc::new(tenants));
+    let provider = services.build().expect("valid");
+    let scope = provider.create_scope();
+    let lookup = scope.get::<KeyedServices<Tenant>>()?;
+    let configured = String::from("acme");
+
+    let tenant = lookup.get(configured)?;
+
+    assert_eq!(tenant.0, "acme");
+    assert!(Arc::ptr_eq(&tenant, &scope.get_keyed::<Tenant>("acme")?));
+    Ok(())
+}
+
+#[test]
+fn a_singleton_holding_keyed_services_of_a_scoped_keyed_service_is_a_captive_dependency() {
+    let mut services = ServiceCollection::new();
+    services.add_keyed_scoped("acme", || Arc::new(Tenant("acme".into())));
+    services.add_singleton(|tenants: KeyedServices<Tenant>| Arc::new(tenants));
+
+    let problems = services.build().expect_err("captive").problems().to_vec();
+
+    assert!(
+        matches!(
+            problems.as_slice(),
+            [BuildProblem::CaptiveDependency { .. }]
+        ),
+        "{problems:?}"
+    );
+}
