@@ -38,7 +38,6 @@ async fn ours() {
                 services.add_hosted_service_with(|| Arc::new(Waiter));
             }
         })
-        .build()
         .start()
         .await
         .expect("the host starts");

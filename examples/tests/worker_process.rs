@@ -43,6 +43,8 @@ impl Worker {
             .env("RUST_LOG", "info")
             .env("NO_COLOR", "1")
             .env("WORKER_INTERVAL_MS", "20")
+            // Human-readable logs, which the assertions read (JSON lines otherwise).
+            .env("WORKER_ENVIRONMENT", "Development")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         for (name, value) in env {
