@@ -66,9 +66,23 @@ impl HostServices {
     /// a [`HostedService`] — built from its injected dependencies (`#[derive(Injectable)]`), as
     /// `AddHostedService<S>()` does in .NET. Its dependencies are validated at build.
     ///
+    /// A type that is neither is a compile error: ``"`Neither` is not a hosted service"``, with
+    /// a note saying which trait to implement.
+    ///
     /// # Examples
     ///
-    /// See [`HostServices`].
+    /// See [`HostServices`]; and this does not compile:
+    ///
+    /// ```compile_fail
+    /// use di_hosting::prelude::*;
+    ///
+    /// #[derive(Injectable)]
+    /// struct Neither;
+    ///
+    /// let builder = Host::builder().configure_services(|services| {
+    ///     services.add_hosted_service::<Neither>();
+    /// });
+    /// ```
     pub fn add_hosted_service<S>(&mut self) -> HostedServiceRegistration
     where
         S: Injectable + HostedService,

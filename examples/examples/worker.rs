@@ -76,7 +76,10 @@ impl BackgroundService for MyWorker {
                 () = stopping.cancelled() => {}
             }
         }
-        info!(drain_ms = self.options.drain_ms, "MyWorker finishing its work");
+        info!(
+            drain_ms = self.options.drain_ms,
+            "MyWorker finishing its work"
+        );
         tokio::time::sleep(Duration::from_millis(self.options.drain_ms)).await;
         Ok(())
     }

@@ -236,7 +236,10 @@ pub(crate) async fn check_routes(
     let scope = scopes.create_scope().map_err(WebServerError::Check)?;
     for record in routes {
         for need in &record.needs {
-            if need.registered.is_some_and(|registered| !registered(&scope)) {
+            if need
+                .registered
+                .is_some_and(|registered| !registered(&scope))
+            {
                 problems.push(RouteProblem::NotRegistered {
                     route: record.route.clone(),
                     service: need.service,

@@ -40,7 +40,7 @@ use crate::web::server::WebServer;
 ///         services.add_singleton(|| Arc::new(Greeting("hello")));
 ///         services.add_web_server(|scopes: ScopeFactory| {
 ///             let routes = ScopedRouter::new().get("/", hello);
-///             let address = "127.0.0.1:8080".parse().expect("an address");
+///             let address = "127.0.0.1:0".parse().expect("an address");
 ///             Arc::new(WebServer::new(address, routes).with_request_scopes(scopes))
 ///         });
 ///     })
@@ -132,9 +132,11 @@ impl TestServer {
     pub async fn send(&self, request: Request<Body>) -> Response<Body> {
         let (router, scopes) = self.server.in_memory_parts();
         let response = match scopes {
-            Some(scopes) => scopes.layer(router).oneshot(request).await.map(|response| {
-                response.map(Body::new)
-            }),
+            Some(scopes) => scopes
+                .layer(router)
+                .oneshot(request)
+                .await
+                .map(|response| response.map(Body::new)),
             None => router.oneshot(request).await,
         };
         match response {
