@@ -202,5 +202,8 @@ fn a_bad_setting_fails_the_build_with_exit_code_one_naming_the_variable() {
         output.contains("from environment variable `WORKER_INTERVAL_MS`"),
         "output:\n{output}"
     );
-    assert!(!output.contains("MyService did something"), "output:\n{output}");
+    assert!(
+        !output.contains("MyService did something"),
+        "output:\n{output}"
+    );
 }

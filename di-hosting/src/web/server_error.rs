@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 
 use di_core::ResolveError;
 
-/// Why the [`WebServer`] could not start or stop cleanly.
+/// Why the [`WebServer`](crate::web::WebServer) could not start or stop cleanly.
 ///
 /// # Examples
 ///
