@@ -1,6 +1,6 @@
 //! What a hosted application needs, in one `use di_hosting::prelude::*;`: the host, the two
 //! hosted-service traits, the container's everyday types, and the crates their signatures use
-//! (`async_trait`, `CancellationToken`, `serde::Deserialize`, `Arc`).
+//! (`async_trait`, `CancellationToken`, `serde::Deserialize`, `Arc`, `Duration`).
 //!
 //! `#[derive(Injectable)]` generates paths into `di_core`, and `#[derive(Deserialize)]` into
 //! `serde`: a crate using them depends on both (as it does on `tokio` for `#[tokio::main]`).
@@ -29,6 +29,7 @@
 //! ```
 
 pub use std::sync::Arc;
+pub use std::time::Duration;
 
 pub use async_trait::async_trait;
 pub use di_core::{BoxError, Injectable, Scope, ScopeFactory, ServiceCollection, ServiceProvider};

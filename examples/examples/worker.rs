@@ -17,7 +17,6 @@
 //! A bad value (`WORKER_INTERVAL_MS=soon`) fails the build with a message naming the variable.
 
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::time::Duration;
 
 use di_hosting::prelude::*;
 use tracing::info;
