@@ -117,6 +117,16 @@ async fn every_unregistered_injection_of_every_route_is_listed_at_once() {
         .await
         .expect_err("three are missing");
 
+    let report = error.to_string();
+    assert!(
+        report.starts_with(
+            "the host failed (1 failure)\n  \
+             1. hosted service `web server` failed in `start`: the routes cannot be served \
+             (4 problems):\n     \
+             - route `GET /missing` injects `web_route_check::Missing`, which is not registered\n"
+        ),
+        "{report}"
+    );
     let problems = route_problems(&error);
     let listed: Vec<String> = problems.iter().map(ToString::to_string).collect();
     assert_eq!(
