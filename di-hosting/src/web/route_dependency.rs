@@ -98,6 +98,11 @@ impl RouteNeeds {
 /// /// An extractor that needs nothing from the container.
 /// struct ClientIp;
 /// impl RouteDependency for ClientIp {}
+///
+/// let mut needs = RouteNeeds::default();
+/// Transaction::declare(&mut needs);
+/// ClientIp::declare(&mut needs);
+/// # let _ = (Db, Transaction, ClientIp);
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a handler argument `ScopedRouter` can check",

@@ -32,7 +32,7 @@ pub(crate) struct RouteRecord {
 ///
 /// ```
 /// use di_hosting::prelude::*;
-/// use di_hosting::web::{ScopedRouter, WebServerError};
+/// use di_hosting::web::ScopedRouter;
 ///
 /// struct Greeting(&'static str);
 ///

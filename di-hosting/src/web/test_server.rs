@@ -56,6 +56,10 @@ use crate::web::server::WebServer;
 /// assert_eq!(response.status(), 200);
 /// assert_eq!(to_bytes(response.into_body(), 1024).await?, "hello from the test");
 /// assert_eq!(server.provider().get::<Greeting>()?.0, "hello from the test");
+/// assert!(server.host().lifetime().is_started());
+///
+/// let request = http::Request::post("/").body(axum::body::Body::empty())?;
+/// assert_eq!(server.send(request).await.status(), 405); // `/` only answers GET
 /// server.stop().await?;
 /// # Ok(())
 /// # }
@@ -106,11 +110,7 @@ impl TestServer {
     ///
     /// # Examples
     ///
-    /// ```no_run
-    /// # async fn test(server: di_hosting::web::TestServer) {
-    /// assert!(server.host().lifetime().is_started());
-    /// # }
-    /// ```
+    /// See [`TestServer`].
     pub fn host(&self) -> &RunningHost {
         &self.running
     }
@@ -120,15 +120,7 @@ impl TestServer {
     ///
     /// # Examples
     ///
-    /// ```no_run
-    /// # async fn test(server: di_hosting::web::TestServer) {
-    /// use axum::body::Body;
-    ///
-    /// let request = http::Request::post("/jobs").body(Body::from("{}")).expect("a request");
-    /// let response = server.send(request).await;
-    /// # drop(response);
-    /// # }
-    /// ```
+    /// See [`TestServer`].
     pub async fn send(&self, request: Request<Body>) -> Response<Body> {
         let (router, scopes) = self.server.in_memory_parts();
         let response = match scopes {
