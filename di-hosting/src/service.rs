@@ -174,6 +174,9 @@ pub(crate) fn hosted_shape<S: HostedService>(service: Arc<S>) -> HostedShape {
 /// requests, and is cancelled after. (As in .NET, where `BackgroundService.StopAsync` cancels
 /// the token of its `ExecuteAsync` at that service's turn.)
 ///
+/// Register it with `add_hosted_service::<W>()` (or `add_hosted_service_with(factory)`), the
+/// same registration as a [`HostedService`]: a background service is one, through a blanket impl.
+///
 /// An error or a panic is a failure, handled by the worker's
 /// [`FailurePolicy`](crate::FailurePolicy); returning `Ok(())` early just ends the worker.
 ///

@@ -125,6 +125,22 @@ impl ScopedRouter {
         self.checked::<T>("PUT", path, routing::put(handler))
     }
 
+    /// Routes `PATCH path` to `handler`, recording what it injects.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let routes = di_hosting::web::ScopedRouter::new().patch("/item", || async { "patched" });
+    /// # drop(routes);
+    /// ```
+    pub fn patch<H, T>(self, path: &str, handler: H) -> Self
+    where
+        H: Handler<T, ()>,
+        T: HandlerArgs + 'static,
+    {
+        self.checked::<T>("PATCH", path, routing::patch(handler))
+    }
+
     /// Routes `DELETE path` to `handler`, recording what it injects.
     ///
     /// # Examples
