@@ -11,7 +11,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use criterion::{Criterion, criterion_group, criterion_main};
 use di_core::BoxError;
-use di_hosting::{BackgroundService, Host, HostedServiceExt};
+use di_hosting::{BackgroundService, Host};
 use tokio::runtime::Runtime;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -38,7 +38,6 @@ async fn ours() {
                 services.add_hosted_service_with(|| Arc::new(Waiter));
             }
         })
-        .build()
         .start()
         .await
         .expect("the host starts");

@@ -1,10 +1,8 @@
-//! [`HostBuilder`] and the [`PendingHost`] its `build()` returns.
+//! [`HostBuilder`]: configures a host, then builds, starts or runs it.
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
+use std::future::Future;
 use std::sync::Arc;
 
-use di_core::ServiceCollection;
 use serde::de::DeserializeOwned;
 
 use crate::bind::ValidationError;
@@ -12,6 +10,7 @@ use crate::configuration::{Configuration, ConfigurationBuilder, ConfigurationErr
 use crate::configuration_stage::{ConfigurationStage, build_provider};
 use crate::error::HostError;
 use crate::host::Host;
+use crate::host_services::HostServices;
 use crate::lifetime::ApplicationLifetime;
 use crate::options::HostOptions;
 use crate::running::RunningHost;
@@ -43,7 +42,7 @@ use crate::running::RunningHost;
 /// ```
 #[derive(Debug, Default)]
 pub struct HostBuilder {
-    services: ServiceCollection,
+    services: HostServices,
     options: HostOptions,
     configuration: ConfigurationStage,
 }
@@ -60,7 +59,7 @@ impl Host {
     /// ```no_run
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), di_hosting::HostError> {
-    /// di_hosting::Host::default_builder("JOBS").build().run().await
+    /// di_hosting::Host::default_builder("JOBS").run().await
     /// # }
     /// ```
     pub fn default_builder(app_prefix: &str) -> HostBuilder {
@@ -87,14 +86,15 @@ impl HostBuilder {
         Self::default()
     }
 
-    /// Adds services (and hosted services, with [`HostedServiceExt`](crate::HostedServiceExt)).
-    /// May be called several times.
+    /// Adds services: the closure gets the [`HostServices`], a
+    /// [`ServiceCollection`](di_core::ServiceCollection) with the host's registrations (hosted
+    /// services, options, the web server) as inherent methods. May be called several times.
     ///
     /// # Examples
     ///
     /// See [`HostBuilder`].
     #[must_use]
-    pub fn configure_services(mut self, configure: impl FnOnce(&mut ServiceCollection)) -> Self {
+    pub fn configure_services(mut self, configure: impl FnOnce(&mut HostServices)) -> Self {
         configure(&mut self.services);
         self
     }
@@ -165,7 +165,7 @@ impl HostBuilder {
         mut self,
         section: &str,
     ) -> Self {
-        self.configuration.bindings.add::<T>(section);
+        self.services.add_options::<T>(section);
         self
     }
 
@@ -207,7 +207,7 @@ impl HostBuilder {
         T: DeserializeOwned + Send + Sync + 'static,
         F: Fn(&T) -> Result<(), ValidationError> + Send + Sync + 'static,
     {
-        self.configuration.bindings.validate(validate);
+        self.services.validate_options(validate);
         self
     }
 
@@ -279,27 +279,47 @@ impl HostBuilder {
         self
     }
 
-    /// Finishes the configuration: `.await` it for the [`Host`], or call
-    /// [`run`](PendingHost::run) on it directly.
+    /// Builds the host: loads the configuration and binds the options, then builds the
+    /// container (async singletons are created here) with the host's own services:
+    /// `Arc<ApplicationLifetime>`, `Arc<HostOptions>`, `Arc<Configuration>` and
+    /// `Arc<HostEnvironment>`. Nothing starts yet: inspect the [`Host`]'s provider, then
+    /// [`run`](Host::run) or [`start`](Host::start) it. [`run`](Self::run) and
+    /// [`start`](Self::start) do both steps.
+    ///
+    /// # Errors
+    ///
+    /// Every problem of the configuration and of the container, at once.
     ///
     /// # Examples
     ///
-    /// See [`HostBuilder`] and [`PendingHost`].
-    pub fn build(self) -> PendingHost {
-        PendingHost { builder: self }
-    }
-
-    /// Loads the configuration and binds the options, then builds the container (async
-    /// singletons are created here) with the host's own services: `Arc<ApplicationLifetime>`,
-    /// `Arc<HostOptions>`, `Arc<Configuration>` and `Arc<HostEnvironment>`. Every problem of
-    /// both steps is returned at once.
-    async fn into_host(self) -> Result<Host, HostError> {
+    /// ```
+    /// use std::sync::Arc;
+    /// use di_hosting::{Host, HostFailure};
+    ///
+    /// struct Missing;
+    /// struct NeedsMissing;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let error = Host::builder()
+    ///     .configure_services(|services| {
+    ///         services.add_singleton(|_m: Arc<Missing>| Arc::new(NeedsMissing));
+    ///     })
+    ///     .build()
+    ///     .await
+    ///     .unwrap_err();
+    /// assert!(matches!(error.failures()[0], HostFailure::Build(_)));
+    /// assert_eq!(error.exit_code(), 1);
+    /// # }
+    /// ```
+    pub async fn build(self) -> Result<Host, HostError> {
         let Self {
-            mut services,
+            services,
             mut options,
             configuration,
         } = self;
-        let problems = configuration.apply(&mut services, &mut options);
+        let (mut services, bindings) = services.into_parts();
+        let problems = configuration.apply(&mut services, bindings, &mut options);
         let lifetime = Arc::new(ApplicationLifetime::new());
         let options = Arc::new(options);
         services.add_instance(Arc::clone(&lifetime));
@@ -309,42 +329,12 @@ impl HostBuilder {
             .map_err(HostError::new)?;
         Ok(Host::new(provider, options, lifetime))
     }
-}
 
-/// A configured host not built yet: `.await` it to build the container (validation errors
-/// surface here), or run it directly.
-///
-/// # Examples
-///
-/// ```
-/// use std::sync::Arc;
-/// use di_hosting::{Host, HostFailure};
-///
-/// struct Missing;
-/// struct NeedsMissing;
-///
-/// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() {
-/// let error = Host::builder()
-///     .configure_services(|services| {
-///         services.add_singleton(|_m: Arc<Missing>| Arc::new(NeedsMissing));
-///     })
-///     .build()
-///     .run()
-///     .await
-///     .unwrap_err();
-/// assert!(matches!(error.failures()[0], HostFailure::Build(_)));
-/// assert_eq!(error.exit_code(), 1);
-/// # }
-/// ```
-#[derive(Debug)]
-#[must_use = "a pending host does nothing until awaited or run"]
-pub struct PendingHost {
-    builder: HostBuilder,
-}
-
-impl PendingHost {
-    /// Builds the host and [runs](Host::run) it.
+    /// Builds the host and [runs](Host::run) it: until Ctrl+C, SIGTERM,
+    /// [`stop_application`](ApplicationLifetime::stop_application) or a failing worker, then
+    /// a graceful stop. `main` can return its result: `HostError`'s `Debug` is the human
+    /// report, and the exit code is 1 on failure (see [`HostError::exit_code`] for the
+    /// distinct code 2 of a missed shutdown deadline).
     ///
     /// # Errors
     ///
@@ -352,9 +342,21 @@ impl PendingHost {
     ///
     /// # Examples
     ///
-    /// See [`PendingHost`].
+    /// ```no_run
+    /// use di_hosting::prelude::*;
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), HostError> {
+    ///     Host::default_builder("APP")
+    ///         .configure_services(|services| {
+    ///             services.add_instance(Arc::new("a service"));
+    ///         })
+    ///         .run()
+    ///         .await
+    /// }
+    /// ```
     pub async fn run(self) -> Result<(), HostError> {
-        self.await?.run().await
+        self.build().await?.run().await
     }
 
     /// Builds the host and [runs it until](Host::run_until) `until` completes.
@@ -370,16 +372,15 @@ impl PendingHost {
     /// # async fn main() -> Result<(), di_hosting::HostError> {
     /// di_hosting::Host::builder()
     ///     .configure_options(|options| options.handle_signals = false)
-    ///     .build()
     ///     .run_until(std::future::ready(()))
     ///     .await
     /// # }
     /// ```
     pub async fn run_until<F: Future>(self, until: F) -> Result<(), HostError> {
-        self.await?.run_until(until).await
+        self.build().await?.run_until(until).await
     }
 
-    /// Builds the host and [starts](Host::start) it.
+    /// Builds the host and [starts](Host::start) it, for tests and embedding.
     ///
     /// # Errors
     ///
@@ -389,15 +390,6 @@ impl PendingHost {
     ///
     /// See [`RunningHost::provider`].
     pub async fn start(self) -> Result<RunningHost, HostError> {
-        self.await?.start().await
-    }
-}
-
-impl IntoFuture for PendingHost {
-    type Output = Result<Host, HostError>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.builder.into_host())
+        self.build().await?.start().await
     }
 }

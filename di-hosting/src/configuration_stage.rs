@@ -21,7 +21,6 @@ pub(crate) type OptionsHook = Box<
 #[derive(Default)]
 pub(crate) struct ConfigurationStage {
     pub(crate) sources: ConfigurationBuilder,
-    pub(crate) bindings: OptionsBindings,
     pub(crate) hooks: Vec<OptionsHook>,
     pub(crate) default_logging: bool,
 }
@@ -30,7 +29,6 @@ impl std::fmt::Debug for ConfigurationStage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ConfigurationStage")
             .field("sources", &self.sources)
-            .field("bindings", &self.bindings)
             .field("hooks", &self.hooks.len())
             .field("default_logging", &self.default_logging)
             .finish()
@@ -43,6 +41,7 @@ impl ConfigurationStage {
     pub(crate) fn apply(
         self,
         services: &mut ServiceCollection,
+        bindings: OptionsBindings,
         options: &mut HostOptions,
     ) -> Vec<ConfigurationError> {
         let reloads = self.sources.reloads();
@@ -59,9 +58,7 @@ impl ConfigurationStage {
                 problems.push(problem);
             }
         }
-        let reloaders = self
-            .bindings
-            .install(&configuration, services, &mut problems);
+        let reloaders = bindings.install(&configuration, services, &mut problems);
         if reloads
             && !reloaders.is_empty()
             && problems.is_empty()

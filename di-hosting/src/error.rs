@@ -309,34 +309,37 @@ impl fmt::Display for HostError {
             if count == 1 { "" } else { "s" }
         )?;
         for (i, failure) in self.failures.iter().enumerate() {
-            write!(f, "\n  {}. ", i + 1)?;
-            // A cause's own lines (a build error's numbered problems) are indented under
-            // this failure, not numbered as if they were the host's failures.
-            let mut item = Indented(f);
-            write!(item, "{failure}")?;
+            let mut text = failure.to_string();
             let mut source = failure.source();
             while let Some(cause) = source {
-                write!(item, ": {cause}")?;
+                write!(text, ": {cause}")?;
                 source = cause.source();
             }
+            write!(f, "\n  {}. ", i + 1)?;
+            write_nested(f, &text)?;
         }
         Ok(())
     }
 }
 
-/// Writes through to a formatter, indenting every line after the first under a list item.
-struct Indented<'a, 'b>(&'a mut fmt::Formatter<'b>);
-
-impl fmt::Write for Indented<'_, '_> {
-    fn write_str(&mut self, text: &str) -> fmt::Result {
-        let mut lines = text.split('\n');
-        self.0.write_str(lines.next().unwrap_or_default())?;
-        for line in lines {
-            self.0.write_str("\n     ")?;
-            self.0.write_str(line)?;
+/// Writes one failure's text as a list item: its first line as is, every further line (a build
+/// error's problems, say) indented under it, and a cause's own numbering (`2. `) turned into a
+/// bullet (`- `), so that only the host's failures are numbered.
+fn write_nested(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    let mut lines = text.split('\n');
+    f.write_str(lines.next().unwrap_or_default())?;
+    for line in lines {
+        let content = line.trim_start();
+        let bullet = content
+            .split_once(". ")
+            .filter(|(number, _)| !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()))
+            .map(|(_, rest)| rest);
+        match bullet {
+            Some(rest) => write!(f, "\n     - {rest}")?,
+            None => write!(f, "\n     {line}")?,
         }
-        Ok(())
     }
+    Ok(())
 }
 
 impl fmt::Debug for HostError {

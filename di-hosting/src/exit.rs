@@ -20,7 +20,6 @@ use crate::error::HostError;
 /// async fn main() -> ExitCode {
 ///     Host::builder()
 ///         .configure_services(|_services| {})
-///         .build()
 ///         .run()
 ///         .await
 ///         .into_exit_code()

@@ -15,23 +15,19 @@ use crate::options::HostOptions;
 use crate::running::RunningHost;
 use crate::runtime::{Runtime, Signals, exit_at_once, next_signal};
 
-/// A built host: a validated container with its hosted services, ready to run.
+/// A built host: a validated container with its hosted services, not started yet.
+///
+/// Most applications never name it: [`HostBuilder::run`] builds and runs in one call, and
+/// [`HostBuilder::start`] builds and starts. [`HostBuilder::build`] gives a `Host` to look into
+/// its provider before starting it.
 ///
 /// # Examples
 ///
 /// ```
-/// use std::sync::Arc;
-/// use async_trait::async_trait;
-/// use di_core::{BoxError, Injectable};
-/// use di_hosting::{ApplicationLifetime, BackgroundService, Host, HostedServiceExt};
-/// use tokio_util::sync::CancellationToken;
+/// use di_hosting::prelude::*;
 ///
+/// #[derive(Injectable)]
 /// struct OneShot { lifetime: Arc<ApplicationLifetime> }
-///
-/// impl Injectable for OneShot {
-///     type Dependencies = Arc<ApplicationLifetime>;
-///     fn inject(lifetime: Arc<ApplicationLifetime>) -> Self { OneShot { lifetime } }
-/// }
 ///
 /// #[async_trait]
 /// impl BackgroundService for OneShot {
@@ -43,16 +39,16 @@ use crate::runtime::{Runtime, Signals, exit_at_once, next_signal};
 /// }
 ///
 /// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() -> Result<(), di_hosting::HostError> {
-/// Host::builder()
+/// # async fn main() -> Result<(), HostError> {
+/// let host = Host::builder()
 ///     .configure_options(|options| options.handle_signals = false)
 ///     .configure_services(|services| {
 ///         services.add_hosted_service::<OneShot>();
 ///     })
 ///     .build()
-///     .await?
-///     .run()
-///     .await
+///     .await?;
+/// assert!(host.provider().is_service::<ApplicationLifetime>());
+/// host.run().await
 /// # }
 /// ```
 #[derive(Debug)]

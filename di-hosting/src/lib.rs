@@ -4,18 +4,13 @@
 //!
 //! # Examples
 //!
+//! One `use`: the [`prelude`] has what a hosted application needs.
+//!
 //! ```
-//! use async_trait::async_trait;
-//! use di_core::{BoxError, Injectable, ScopeFactory};
-//! use di_hosting::{BackgroundService, Host, HostedServiceExt};
-//! use tokio_util::sync::CancellationToken;
+//! use di_hosting::prelude::*;
 //!
+//! #[derive(Injectable)]
 //! struct Worker { scopes: ScopeFactory }
-//!
-//! impl Injectable for Worker {
-//!     type Dependencies = ScopeFactory;
-//!     fn inject(scopes: ScopeFactory) -> Self { Worker { scopes } }
-//! }
 //!
 //! #[async_trait]
 //! impl BackgroundService for Worker {
@@ -30,13 +25,12 @@
 //! }
 //!
 //! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), di_hosting::HostError> {
+//! # async fn main() -> Result<(), HostError> {
 //! let running = Host::builder()
 //!     .configure_options(|options| options.handle_signals = false)
 //!     .configure_services(|services| {
 //!         services.add_hosted_service::<Worker>();
 //!     })
-//!     .build()
 //!     .start()
 //!     .await?;
 //! running.stop().await
@@ -90,6 +84,7 @@ mod configuration_stage;
 mod error;
 mod exit;
 mod host;
+mod host_services;
 mod lifetime;
 mod logging;
 mod options;
@@ -98,18 +93,21 @@ mod running;
 mod runtime;
 mod service;
 
+pub mod prelude;
+
 /// The axum integration: per-request scopes, `Inject<T>` extractors, middleware, a hosted server.
 #[cfg(feature = "axum")]
 pub mod web;
 
 pub use bind::{OptionsMonitor, OptionsSnapshot, ValidationError};
-pub use builder::{HostBuilder, PendingHost};
+pub use builder::HostBuilder;
 pub use configuration::{
     Configuration, ConfigurationBuilder, ConfigurationError, HostEnvironment, ValueSource,
 };
 pub use error::{HostError, HostFailure, LifecycleHook};
 pub use exit::IntoExitCode;
 pub use host::Host;
+pub use host_services::HostServices;
 pub use lifetime::ApplicationLifetime;
 pub use options::{FailurePolicy, HostOptions, RestartPolicy};
 pub use registration::{HostedServiceExt, HostedServiceRegistration};

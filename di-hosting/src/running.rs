@@ -67,7 +67,6 @@ impl RunningHost {
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// let running = Host::builder()
     ///     .configure_options(|options| options.handle_signals = false)
-    ///     .build()
     ///     .start()
     ///     .await?;
     /// let lifetime = running.provider().get::<ApplicationLifetime>()?;

@@ -1,11 +1,30 @@
 //! The two traits a hosted component implements: [`HostedService`] (the full lifecycle) and
-//! [`BackgroundService`] (one long-running `execute`).
+//! [`BackgroundService`] (one long-running `execute`). As in .NET, where `BackgroundService`
+//! implements `IHostedService`, every [`BackgroundService`] is a [`HostedService`] (a blanket
+//! impl), so one registration, `add_hosted_service`, takes both.
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use di_core::BoxError;
 use tokio_util::sync::CancellationToken;
 
+/// Seals [`HostedService::into_hosted_kind`]: code outside this crate cannot name [`Sealed`],
+/// so it can neither call nor override that method.
+mod sealed {
+    /// The unnameable argument of the sealed method.
+    #[derive(Debug)]
+    pub struct Sealed;
+}
+
+/// What a hosted service is to the host: a background worker or a full lifecycle.
+pub(crate) type HostedShape = Result<Arc<dyn BackgroundService>, Arc<dyn HostedService>>;
+
 /// A component whose start and stop the host drives, with optional hooks around both.
+///
+/// Every [`BackgroundService`] is also a `HostedService` (as in .NET), through a blanket impl:
+/// the host runs its `execute` on its own task and cancels its token at its stop turn, so the
+/// hooks of that impl do nothing. A type implements one of the two traits, not both.
 ///
 /// The host calls, across all hosted services: every `starting` (registration order), every
 /// `start`, every `started`; later every `stopping` (reverse order), every `stop`, every
@@ -49,6 +68,11 @@ use tokio_util::sync::CancellationToken;
 /// # Ok::<(), BoxError>(()) })?;
 /// # Ok::<(), BoxError>(())
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a hosted service",
+    label = "implements neither `BackgroundService` nor `HostedService`",
+    note = "implement `BackgroundService` (one long-running `execute`) or `HostedService` (`start` and `stop`) for `{Self}`"
+)]
 #[async_trait]
 pub trait HostedService: Send + Sync + 'static {
     /// Runs before any service's `start`; does nothing by default.
@@ -100,6 +124,39 @@ pub trait HostedService: Send + Sync + 'static {
     async fn stopped(&self, _cancel: CancellationToken) -> Result<(), BoxError> {
         Ok(())
     }
+
+    /// How the host runs this service: a background service's `execute` on its own task, or
+    /// these hooks. Sealed: only the blanket impl for [`BackgroundService`] changes it.
+    #[doc(hidden)]
+    fn into_hosted_kind(self: Arc<Self>, _sealed: sealed::Sealed) -> HostedShape
+    where
+        Self: Sized,
+    {
+        Err(self)
+    }
+}
+
+/// A background service is a hosted service whose lifecycle is its `execute`: the host runs it
+/// on its own task from its start turn and cancels its token at its stop turn, so these hooks do
+/// nothing.
+#[async_trait]
+impl<W: BackgroundService> HostedService for W {
+    async fn start(&self, _cancel: CancellationToken) -> Result<(), BoxError> {
+        Ok(())
+    }
+
+    async fn stop(&self, _cancel: CancellationToken) -> Result<(), BoxError> {
+        Ok(())
+    }
+
+    fn into_hosted_kind(self: Arc<Self>, _sealed: sealed::Sealed) -> HostedShape {
+        Ok(self)
+    }
+}
+
+/// The shape of the hosted service `S`, for the registration.
+pub(crate) fn hosted_shape<S: HostedService>(service: Arc<S>) -> HostedShape {
+    service.into_hosted_kind(sealed::Sealed)
 }
 
 /// A long-running worker: the host runs `execute` on its own task from start until the host
@@ -116,6 +173,9 @@ pub trait HostedService: Send + Sync + 'static {
 /// registered *before* the server, so it keeps consuming while the server drains its in-flight
 /// requests, and is cancelled after. (As in .NET, where `BackgroundService.StopAsync` cancels
 /// the token of its `ExecuteAsync` at that service's turn.)
+///
+/// Register it with `add_hosted_service::<W>()` (or `add_hosted_service_with(factory)`), the
+/// same registration as a [`HostedService`]: a background service is one, through a blanket impl.
 ///
 /// An error or a panic is a failure, handled by the worker's
 /// [`FailurePolicy`](crate::FailurePolicy); returning `Ok(())` early just ends the worker.
@@ -150,6 +210,11 @@ pub trait HostedService: Send + Sync + 'static {
 /// # Ok::<(), BoxError>(()) })?;
 /// # Ok::<(), BoxError>(())
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a hosted service",
+    label = "implements neither `BackgroundService` nor `HostedService`",
+    note = "implement `BackgroundService` (one long-running `execute`) or `HostedService` (`start` and `stop`) for `{Self}`"
+)]
 #[async_trait]
 pub trait BackgroundService: Send + Sync + 'static {
     /// Does the work until `stopping` is cancelled.

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use di_core::BoxError;
-use di_hosting::{BackgroundService, HostFailure, HostedServiceExt};
+use di_hosting::{BackgroundService, HostFailure};
 use support::{Log, quiet_host};
 use tokio_util::sync::CancellationToken;
 use tracing::field::{Field, Visit};
@@ -135,7 +135,6 @@ async fn every_stuck_worker_is_aborted_before_the_host_waits_for_any_of_them() {
                     .name(name);
             }
         })
-        .build()
         .start()
         .await
         .expect("the host starts");

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use di_core::{AsyncDispose, ServiceProvider};
-use di_hosting::{HostError, HostFailure, HostedServiceExt};
+use di_hosting::{HostError, HostFailure};
 use support::{Log, Recorder, quiet_host, secs};
 use tokio::time::Instant;
 
@@ -39,11 +39,10 @@ async fn stop_with(bad: fn() -> BadDispose, log: &Log) -> Result<(), HostError> 
         .configure_options(|options| options.shutdown_timeout = Duration::from_secs(5))
         .configure_services(|services| {
             services.add_singleton(move || Arc::new(bad())).disposable();
-            services.add_lifecycle_service_with(move |_bad: Arc<BadDispose>| {
+            services.add_hosted_service_with(move |_bad: Arc<BadDispose>| {
                 Arc::new(Recorder::new("a", &recorder_log))
             });
         })
-        .build()
         .start()
         .await
         .expect("the host starts");

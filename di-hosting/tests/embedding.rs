@@ -5,8 +5,6 @@ mod support;
 
 use std::sync::Arc;
 use std::time::Duration;
-
-use di_hosting::HostedServiceExt;
 use support::{Behaviour, Log, Recorder, Waiter, quiet_host, secs};
 use tokio::time::Instant;
 
@@ -19,7 +17,6 @@ async fn run_until_stops_the_host_when_the_future_completes() {
         .configure_services(|services| {
             services.add_hosted_service_with(move || Arc::new(Waiter::new("w", &w)));
         })
-        .build()
         .run_until(tokio::time::sleep(Duration::from_secs(42)))
         .await
         .expect("the host stops cleanly");
@@ -30,7 +27,7 @@ async fn run_until_stops_the_host_when_the_future_completes() {
 
 #[tokio::test(start_paused = true)]
 async fn wait_returns_once_the_application_is_stopped() {
-    let running = quiet_host().build().start().await.expect("the host starts");
+    let running = quiet_host().start().await.expect("the host starts");
     let lifetime = Arc::clone(running.lifetime());
     let began = Instant::now();
     tokio::spawn(async move {
@@ -49,7 +46,7 @@ async fn a_stop_requested_before_the_run_starts_no_service_and_stops_at_once() {
     let slow = log.clone();
     let host = quiet_host()
         .configure_services(|services| {
-            services.add_lifecycle_service_with(move || {
+            services.add_hosted_service_with(move || {
                 Arc::new(Recorder {
                     start: Behaviour::Sleep(Duration::from_secs(10)),
                     ..Recorder::new("slow", &slow)
@@ -79,7 +76,6 @@ async fn two_hosts_run_side_by_side_in_one_process() {
         .configure_services(|services| {
             services.add_hosted_service_with(move || Arc::new(Waiter::new("first", &a)));
         })
-        .build()
         .start()
         .await
         .expect("the first host starts");
@@ -87,7 +83,6 @@ async fn two_hosts_run_side_by_side_in_one_process() {
         .configure_services(|services| {
             services.add_hosted_service_with(move || Arc::new(Waiter::new("second", &b)));
         })
-        .build()
         .start()
         .await
         .expect("the second host starts");
@@ -117,7 +112,6 @@ async fn many_hosts_start_and_stop_concurrently_on_a_multi_threaded_runtime() {
                         services.add_hosted_service_with(move || Arc::new(Waiter::new("w", &log)));
                     }
                 })
-                .build()
                 .run_until(tokio::task::yield_now())
                 .await
                 .expect("the host stops cleanly");
@@ -140,7 +134,6 @@ async fn a_worker_registered_as_a_singleton_is_shared_with_other_services() {
             services.add_singleton(move || Arc::new(Waiter::new("shared", &w)));
             services.add_hosted_service_with(|worker: Arc<Waiter>| worker);
         })
-        .build()
         .start()
         .await
         .expect("the host starts");

@@ -7,13 +7,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use di_hosting::{HostError, HostFailure, HostedServiceExt, IntoExitCode};
+use di_hosting::{HostError, HostFailure, IntoExitCode};
 use support::{Behaviour, Log, Recorder, Waiter, quiet_host};
 
 #[tokio::test(start_paused = true)]
 async fn a_clean_stop_exits_with_zero() {
     let result = quiet_host()
-        .build()
         .run_until(tokio::time::sleep(Duration::from_secs(1)))
         .await;
 
@@ -32,7 +31,6 @@ async fn a_failed_worker_never_exits_with_zero() {
                 })
             });
         })
-        .build()
         .run_until(tokio::time::sleep(Duration::from_secs(1)))
         .await;
 
@@ -57,7 +55,7 @@ async fn a_missed_deadline_exits_with_two_even_with_other_failures() {
                 })
                 .name("stuck");
             services
-                .add_lifecycle_service_with(move || {
+                .add_hosted_service_with(move || {
                     Arc::new(Recorder {
                         stop: Behaviour::Fail,
                         ..Recorder::new("failing", &failing)
@@ -65,7 +63,6 @@ async fn a_missed_deadline_exits_with_two_even_with_other_failures() {
                 })
                 .name("failing");
         })
-        .build()
         .run_until(std::future::ready(()))
         .await
         .expect_err("the stop failed and missed its deadline");
@@ -87,7 +84,7 @@ async fn the_error_message_lists_every_failure_with_its_cause() {
         .configure_services(|services| {
             for (name, log) in [("a", a), ("b", b)] {
                 services
-                    .add_lifecycle_service_with(move || {
+                    .add_hosted_service_with(move || {
                         Arc::new(Recorder {
                             stop: Behaviour::Fail,
                             ..Recorder::new(name, &log)
@@ -96,7 +93,6 @@ async fn the_error_message_lists_every_failure_with_its_cause() {
                     .name(name);
             }
         })
-        .build()
         .run_until(std::future::ready(()))
         .await
         .expect_err("both fail to stop");
@@ -117,7 +113,6 @@ async fn a_build_error_exits_with_one() {
         .configure_services(|services| {
             services.add_singleton(|_missing: Arc<Missing>| Arc::new(NeedsMissing));
         })
-        .build()
         .run()
         .await
         .expect_err("the collection is invalid");

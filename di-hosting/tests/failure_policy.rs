@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use di_core::BoxError;
-use di_hosting::{BackgroundService, FailurePolicy, HostFailure, HostedServiceExt, RestartPolicy};
+use di_hosting::{BackgroundService, FailurePolicy, HostFailure, RestartPolicy};
 use support::{Log, Recorder, quiet_host, secs};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -94,13 +94,12 @@ async fn a_failing_worker_stops_the_host_by_default() {
     let began = Instant::now();
     let error = quiet_host()
         .configure_services(|services| {
-            services.add_lifecycle_service_with(move || Arc::new(Recorder::new("a", &a)));
+            services.add_hosted_service_with(move || Arc::new(Recorder::new("a", &a)));
             let worker = Scripted::new(&w, vec![Step::FailAfter(3)]);
             services
                 .add_hosted_service_with(move || Arc::clone(&worker))
                 .name("w");
         })
-        .build()
         .run()
         .await
         .expect_err("the worker fails");
@@ -128,7 +127,6 @@ async fn a_panicking_worker_is_a_failure_that_keeps_its_message() {
                 .add_hosted_service_with(move || Arc::clone(&worker))
                 .name("w");
         })
-        .build()
         .run()
         .await
         .expect_err("the worker panics");
@@ -153,7 +151,6 @@ async fn an_ignored_failure_keeps_the_host_running_and_is_reported_when_it_stops
                 .add_hosted_service_with(move || Arc::clone(&worker))
                 .name("w");
         })
-        .build()
         .run_until(tokio::time::sleep(Duration::from_secs(60)))
         .await
         .expect_err("an ignored failure is still reported when the host stops");
@@ -189,7 +186,6 @@ async fn restarts_back_off_exponentially_then_escalate_to_stopping_the_host() {
                 .add_hosted_service_with(move || Arc::clone(&worker))
                 .name("w");
         })
-        .build()
         .run()
         .await
         .expect_err("the restart limit is reached");
@@ -216,7 +212,6 @@ async fn only_restarts_within_the_window_count_towards_the_limit() {
             let worker = Scripted::new(&log, vec![Step::FailAfter(100)]);
             services.add_hosted_service_with(move || Arc::clone(&worker));
         })
-        .build()
         .run_until(tokio::time::sleep(Duration::from_secs(350)))
         .await;
 
@@ -237,7 +232,6 @@ async fn a_panic_is_restarted_like_an_error_and_a_recovered_worker_keeps_running
             let worker = Scripted::new(&log, steps);
             services.add_hosted_service_with(move || Arc::clone(&worker));
         })
-        .build()
         .run_until(tokio::time::sleep(Duration::from_secs(30)))
         .await;
 
@@ -257,7 +251,6 @@ async fn a_stop_during_the_backoff_reports_the_failure_no_restart_recovered() {
                 .add_hosted_service_with(move || Arc::clone(&worker))
                 .name("flaky");
         })
-        .build()
         .run_until(tokio::time::sleep(Duration::from_secs(10)))
         .await;
 
@@ -289,7 +282,6 @@ async fn a_per_worker_policy_overrides_the_host_policy() {
                 .name("strict")
                 .failure_policy(FailurePolicy::StopHost);
         })
-        .build()
         .run()
         .await
         .expect_err("the strict worker stops the host");
@@ -316,7 +308,6 @@ async fn a_worker_that_returns_ok_early_just_ends() {
             let worker = Scripted::new(&log, vec![Step::EndAtOnce]);
             services.add_hosted_service_with(move || Arc::clone(&worker));
         })
-        .build()
         .run_until(tokio::time::sleep(Duration::from_secs(20)))
         .await;
 
@@ -341,7 +332,6 @@ async fn a_worker_failing_after_the_stop_began_is_reported_without_a_restart() {
                 })
                 .name("w");
         })
-        .build()
         .start()
         .await
         .expect("the host starts");
@@ -374,7 +364,6 @@ async fn an_ignored_failure_while_stopping_is_reported_too() {
                 .name("w")
                 .failure_policy(FailurePolicy::Ignore);
         })
-        .build()
         .run_until(std::future::ready(()))
         .await;
 
@@ -415,7 +404,6 @@ async fn a_worker_panicking_before_its_future_exists_is_a_failure_under_the_poli
                     .add_hosted_service_with(|| Arc::new(PanicsBeforeItsFuture))
                     .name("w");
             })
-            .build()
             .run(),
     )
     .await

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use di_core::{AsyncDispose, BoxError, Injectable};
-use di_hosting::{ApplicationLifetime, BackgroundService, HostedService, HostedServiceExt};
+use di_hosting::{ApplicationLifetime, BackgroundService, HostedService};
 use support::{Log, Recorder, quiet_host, secs};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -85,9 +85,8 @@ async fn lifetime_events_fire_in_order_started_stopping_stopped() {
     let running = quiet_host()
         .configure_services(|services| {
             services.add_instance(shared);
-            services.add_lifecycle_service::<Observer>();
+            services.add_hosted_service::<Observer>();
         })
-        .build()
         .start()
         .await
         .expect("the host starts");
@@ -176,11 +175,10 @@ async fn the_provider_is_disposed_last_after_every_service_stopped() {
                     Arc::new(Resource { lifetime, log })
                 })
                 .disposable();
-            services.add_lifecycle_service_with(move |_resource: Arc<Resource>| {
+            services.add_hosted_service_with(move |_resource: Arc<Resource>| {
                 Arc::new(Recorder::new("a", &recorder_log))
             });
         })
-        .build()
         .start()
         .await
         .expect("the host starts");
@@ -254,7 +252,6 @@ async fn the_lifetimes_tokens_are_cancelled_with_their_events() {
     );
     let running = quiet_host()
         .configure_services(|_| {})
-        .build()
         .start()
         .await
         .expect("the host starts");

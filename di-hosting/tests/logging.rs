@@ -5,8 +5,6 @@ mod support;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
-
-use di_hosting::HostedServiceExt;
 use support::{Behaviour, Log, Recorder, Waiter, quiet_host};
 use tracing_subscriber::fmt::MakeWriter;
 
@@ -79,10 +77,9 @@ async fn each_phase_is_logged_once_at_info_with_its_duration() {
     let (a, w) = (log.clone(), log.clone());
     quiet_host()
         .configure_services(|services| {
-            services.add_lifecycle_service_with(move || Arc::new(Recorder::new("a", &a)));
+            services.add_hosted_service_with(move || Arc::new(Recorder::new("a", &a)));
             services.add_hosted_service_with(move || Arc::new(Waiter::new("w", &w)));
         })
-        .build()
         .run_until(std::future::ready(()))
         .await
         .expect("the host stops cleanly");
@@ -117,7 +114,6 @@ async fn a_failure_is_logged_at_error_with_the_service_name_in_its_span() {
                 })
                 .name("mailer");
         })
-        .build()
         .run_until(std::future::ready(()))
         .await;
 
@@ -133,7 +129,6 @@ async fn the_startup_line_tells_how_to_stop_when_signals_are_handled() {
     let (captured, _guard) = capture();
     quiet_host()
         .configure_options(|options| options.handle_signals = true)
-        .build()
         .run_until(std::future::ready(()))
         .await
         .expect("the host stops cleanly");
@@ -147,7 +142,6 @@ async fn the_startup_line_is_not_logged_when_nothing_listens_for_signals() {
     // `start()` never installs signal handlers, whatever the options say.
     let running = di_hosting::Host::builder()
         .configure_options(|options| options.handle_signals = true)
-        .build()
         .start()
         .await
         .expect("the host starts");

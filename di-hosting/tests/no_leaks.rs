@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use di_core::{BoxError, Injectable, ScopeFactory};
-use di_hosting::{BackgroundService, HostedServiceExt};
+use di_hosting::BackgroundService;
 use support::{Behaviour, DropCounter, Log, Recorder, Tracked, Waiter, quiet_host};
 use tokio_util::sync::CancellationToken;
 
@@ -59,7 +59,6 @@ async fn nothing_stays_alive_after_run_returns() {
             services.add_scoped(|c: Arc<DropCounter>| Arc::new(PerScope(c.track())));
             services.add_hosted_service::<ScopedWorker>();
         })
-        .build()
         .run_until(async {
             tokio::time::sleep(Duration::from_millis(10_500)).await;
             // Worker, singleton and the current iteration's scoped service.
@@ -88,7 +87,6 @@ async fn an_aborted_worker_is_dropped_before_run_returns() {
                 Arc::new(TrackedWaiter(worker, tracked.track()))
             });
         })
-        .build()
         .run_until(std::future::ready(()))
         .await
         .expect_err("the worker is aborted");
@@ -109,14 +107,13 @@ async fn the_services_of_a_failed_start_are_dropped() {
                 Arc::new(TrackedWaiter(Waiter::new("w", &ok), worker_tracked.track()))
             });
             services.add_singleton(move || Arc::new(Singleton(singleton_tracked.track())));
-            services.add_lifecycle_service_with(move |_singleton: Arc<Singleton>| {
+            services.add_hosted_service_with(move |_singleton: Arc<Singleton>| {
                 Arc::new(Recorder {
                     start: Behaviour::Fail,
                     ..Recorder::new("failing", &failing)
                 })
             });
         })
-        .build()
         .run()
         .await;
 
@@ -155,7 +152,6 @@ fn host_with_a_waiting_worker(counter: &DropCounter, log: &Log) -> di_hosting::H
 async fn dropping_a_running_host_ends_its_workers() {
     let (counter, log) = (DropCounter::default(), Log::default());
     let running = host_with_a_waiting_worker(&counter, &log)
-        .build()
         .start()
         .await
         .expect("the host starts");
@@ -173,7 +169,7 @@ async fn dropping_a_running_host_ends_its_workers() {
 #[tokio::test(start_paused = true)]
 async fn a_run_future_dropped_midway_leaves_no_worker_running() {
     let (counter, log) = (DropCounter::default(), Log::default());
-    let run = host_with_a_waiting_worker(&counter, &log).build().run();
+    let run = host_with_a_waiting_worker(&counter, &log).run();
 
     // An embedding application that gives up on the host, as `select!` does with its losers.
     tokio::select! {
@@ -200,7 +196,6 @@ async fn a_stop_future_dropped_midway_leaves_no_worker_running() {
                 Arc::new(TrackedWaiter(worker, tracked.track()))
             });
         })
-        .build()
         .start()
         .await
         .expect("the host starts");

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use di_core::BoxError;
-use di_hosting::{BackgroundService, HostedService, HostedServiceExt};
+use di_hosting::{BackgroundService, HostedService};
 use support::quiet_host;
 use tokio::sync::{Mutex, mpsc};
 use tokio::task::JoinSet;
@@ -107,9 +107,8 @@ async fn run_once(stop_after: u64, concurrent_stop: bool) -> (usize, usize) {
         .configure_options(|options| options.concurrent_stop = concurrent_stop)
         .configure_services(move |services| {
             services.add_hosted_service_with(move || Arc::clone(&consumer));
-            services.add_lifecycle_service_with(move || Arc::clone(&server));
+            services.add_hosted_service_with(move || Arc::clone(&server));
         })
-        .build()
         .start()
         .await
         .expect("the host starts");

@@ -2,7 +2,7 @@
 
 use di_hosting::{
     ApplicationLifetime, FailurePolicy, Host, HostBuilder, HostError, HostFailure, HostOptions,
-    HostedServiceRegistration, LifecycleHook, PendingHost, RestartPolicy, RunningHost,
+    HostServices, HostedServiceRegistration, LifecycleHook, RestartPolicy, RunningHost,
 };
 
 fn assert_send_sync<T: Send + Sync + 'static>() {}
@@ -18,7 +18,7 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<HostOptions>();
     assert_send_sync::<HostedServiceRegistration>();
     assert_send_sync::<LifecycleHook>();
-    assert_send_sync::<PendingHost>();
+    assert_send_sync::<HostServices>();
     assert_send_sync::<RestartPolicy>();
     assert_send_sync::<RunningHost>();
 }
@@ -26,10 +26,10 @@ fn public_types_are_send_and_sync() {
 #[test]
 fn host_futures_are_send() {
     fn future_of<F: std::future::Future + Send + 'static>(_: impl FnOnce() -> F) {}
-    future_of(|| async { Host::builder().build().run().await });
+    future_of(|| async { Host::builder().run().await });
     future_of(|| async {
         let host = Host::builder().build().await?;
         host.start().await?.stop().await
     });
-    future_of(|| async { Host::builder().build().run_until(async {}).await });
+    future_of(|| async { Host::builder().run_until(async {}).await });
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use di_core::BoxError;
-use di_hosting::{Host, HostedService, HostedServiceExt};
+use di_hosting::{Host, HostedService};
 use support::Log;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
@@ -46,14 +46,13 @@ async fn sigterm_during_a_hanging_start_stops_the_host_gracefully() {
     let host = tokio::spawn(
         Host::builder()
             .configure_services(move |services| {
-                services.add_lifecycle_service_with(move || {
+                services.add_hosted_service_with(move || {
                     Arc::new(WaitsForCancel {
                         log: service_log.clone(),
                         waiting: Arc::clone(&service_waiting),
                     })
                 });
             })
-            .build()
             .run(),
     );
     // The signal handlers are installed before the first `start` is called.

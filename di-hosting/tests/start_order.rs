@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use di_core::{BoxError, BuildProblem, Injectable};
-use di_hosting::{BackgroundService, HostFailure, HostedServiceExt, LifecycleHook};
+use di_hosting::{BackgroundService, HostFailure, LifecycleHook};
 use support::{Behaviour, Log, Recorder, Waiter, quiet_host, secs};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -26,10 +26,9 @@ async fn services_start_in_registration_order_phase_by_phase() {
     let (a, b) = (log.clone(), log.clone());
     let running = quiet_host()
         .configure_services(|services| {
-            services.add_lifecycle_service_with(move || Arc::new(Recorder::new("a", &a)));
-            services.add_lifecycle_service_with(move || Arc::new(Recorder::new("b", &b)));
+            services.add_hosted_service_with(move || Arc::new(Recorder::new("a", &a)));
+            services.add_hosted_service_with(move || Arc::new(Recorder::new("b", &b)));
         })
-        .build()
         .start()
         .await
         .expect("the host starts");
@@ -56,9 +55,8 @@ async fn a_background_service_never_delays_the_next_start() {
     let running = quiet_host()
         .configure_services(|services| {
             services.add_hosted_service_with(move || Arc::new(Waiter::new("worker", &w)));
-            services.add_lifecycle_service_with(move || Arc::new(Recorder::new("b", &b)));
+            services.add_hosted_service_with(move || Arc::new(Recorder::new("b", &b)));
         })
-        .build()
         .start()
         .await
         .expect("the host starts");
@@ -85,15 +83,14 @@ async fn a_failed_start_stops_the_started_services_in_reverse_order() {
     );
     let error = quiet_host()
         .configure_services(|services| {
-            services.add_lifecycle_service_with(move || Arc::new(Recorder::new("a", &a)));
+            services.add_hosted_service_with(move || Arc::new(Recorder::new("a", &a)));
             services.add_hosted_service_with(move || Arc::new(Waiter::new("w", &w)));
-            services.add_lifecycle_service_with(move || Arc::new(Recorder::new("b", &b)));
+            services.add_hosted_service_with(move || Arc::new(Recorder::new("b", &b)));
             services
-                .add_lifecycle_service_with(move || Arc::new(recorder(&c, "c", Behaviour::Fail)))
+                .add_hosted_service_with(move || Arc::new(recorder(&c, "c", Behaviour::Fail)))
                 .name("c");
-            services.add_lifecycle_service_with(move || Arc::new(Recorder::new("d", &d)));
+            services.add_hosted_service_with(move || Arc::new(Recorder::new("d", &d)));
         })
-        .build()
         .start()
         .await
         .expect_err("c fails to start");
@@ -135,10 +132,10 @@ async fn the_startup_timeout_aborts_a_slow_start_and_names_it() {
         .configure_options(|options| options.startup_timeout = Some(Duration::from_secs(5)))
         .configure_services(|services| {
             services
-                .add_lifecycle_service_with(move || Arc::new(Recorder::new("a", &a)))
+                .add_hosted_service_with(move || Arc::new(Recorder::new("a", &a)))
                 .name("a");
             services
-                .add_lifecycle_service_with(move || {
+                .add_hosted_service_with(move || {
                     Arc::new(recorder(
                         &b,
                         "b",
@@ -147,7 +144,6 @@ async fn the_startup_timeout_aborts_a_slow_start_and_names_it() {
                 })
                 .name("b");
         })
-        .build()
         .start()
         .await
         .expect_err("b does not start in time");
@@ -174,7 +170,7 @@ async fn concurrent_start_runs_the_calls_of_each_phase_at_once() {
         .configure_options(|options| options.concurrent_start = true)
         .configure_services(|services| {
             for (name, log) in [("a", a), ("b", b)] {
-                services.add_lifecycle_service_with(move || {
+                services.add_hosted_service_with(move || {
                     Arc::new(recorder(
                         &log,
                         name,
@@ -183,7 +179,6 @@ async fn concurrent_start_runs_the_calls_of_each_phase_at_once() {
                 });
             }
         })
-        .build()
         .start()
         .await
         .expect("the host starts");
@@ -273,10 +268,10 @@ async fn a_build_errors_problems_are_listed_under_its_failure_not_as_host_failur
     assert_eq!(
         error.to_string(),
         "the host failed (1 failure)\n  \
-         1. the host could not be built: the service collection is invalid (2 problems):\n       \
-         1. no service of type `start_order::Missing` is registered, but \
-         `start_order::NeedsBoth` requires it\n       \
-         2. no service of type `start_order::AlsoMissing` is registered, but \
+         1. the host could not be built: the service collection is invalid (2 problems):\n     \
+         - no service of type `start_order::Missing` is registered, but \
+         `start_order::NeedsBoth` requires it\n     \
+         - no service of type `start_order::AlsoMissing` is registered, but \
          `start_order::NeedsBoth` requires it"
     );
 }
@@ -317,7 +312,6 @@ async fn an_injectable_worker_gets_its_dependencies_from_the_container() {
             services.add_instance(Arc::new(Config { label: "blue" }));
             services.add_instance(shared);
         })
-        .build()
         .run_until(tokio::time::sleep(Duration::from_secs(1)))
         .await;
 
@@ -335,7 +329,7 @@ async fn the_startup_timeout_covers_the_whole_startup_not_each_call() {
             for name in ["a", "b"] {
                 let log = log.clone();
                 services
-                    .add_lifecycle_service_with(move || {
+                    .add_hosted_service_with(move || {
                         Arc::new(recorder(
                             &log,
                             name,
@@ -345,7 +339,6 @@ async fn the_startup_timeout_covers_the_whole_startup_not_each_call() {
                     .name(name);
             }
         })
-        .build()
         .start()
         .await
         .expect_err("the two starts need 6 s");
@@ -365,7 +358,6 @@ async fn a_failing_hosted_service_factory_fails_the_start() {
                 Err(std::io::Error::other("no connection"))
             });
         })
-        .build()
         .start()
         .await
         .expect_err("the factory fails");
@@ -400,7 +392,6 @@ async fn a_panicking_hosted_service_factory_fails_the_start_and_the_provider_is_
                 panic!("no worker today")
             });
         })
-        .build()
         .start()
         .await;
 
@@ -440,17 +431,16 @@ async fn a_start_that_returns_ok_when_the_startup_timeout_fires_still_fails_the_
         .configure_options(|options| options.startup_timeout = Some(Duration::from_secs(5)))
         .configure_services(|services| {
             services
-                .add_lifecycle_service_with(move || Arc::new(Recorder::new("a", &a)))
+                .add_hosted_service_with(move || Arc::new(Recorder::new("a", &a)))
                 .name("a");
             services
-                .add_lifecycle_service_with(move || Arc::new(StartsUntilCancelled(polite.clone())))
+                .add_hosted_service_with(move || Arc::new(StartsUntilCancelled(polite.clone())))
                 .name("polite");
             services
-                .add_lifecycle_service_with(move || Arc::new(Recorder::new("c", &c)))
+                .add_hosted_service_with(move || Arc::new(Recorder::new("c", &c)))
                 .name("c");
             services.add_hosted_service_with(move || Arc::new(Waiter::new("worker", &worker)));
         })
-        .build()
         .start()
         .await
         .expect_err("the startup timed out");
@@ -526,9 +516,8 @@ async fn worker_starts(concurrent_start: bool) -> Vec<String> {
         .configure_options(|options| options.concurrent_start = concurrent_start)
         .configure_services(move |services| {
             services.add_hosted_service_with(move || Arc::new(Stamped(worker.clone(), began)));
-            services.add_lifecycle_service_with(move || Arc::new(SlowPhases));
+            services.add_hosted_service_with(move || Arc::new(SlowPhases));
         })
-        .build()
         .start()
         .await
         .expect("the host starts");
@@ -548,13 +537,12 @@ async fn under_concurrent_start_one_failing_start_fails_the_startup_and_stops_th
         .configure_options(|options| options.concurrent_start = true)
         .configure_services(|services| {
             services
-                .add_lifecycle_service_with(move || Arc::new(recorder(&a, "a", Behaviour::Fail)))
+                .add_hosted_service_with(move || Arc::new(recorder(&a, "a", Behaviour::Fail)))
                 .name("a");
             services
-                .add_lifecycle_service_with(move || Arc::new(Recorder::new("b", &b)))
+                .add_hosted_service_with(move || Arc::new(Recorder::new("b", &b)))
                 .name("b");
         })
-        .build()
         .start()
         .await
         .expect_err("a fails to start");

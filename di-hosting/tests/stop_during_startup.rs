@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use di_core::{BoxError, Injectable};
-use di_hosting::{ApplicationLifetime, HostedService, HostedServiceExt};
+use di_hosting::{ApplicationLifetime, HostedService};
 use support::{Log, Recorder, quiet_host, secs};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -50,9 +50,9 @@ async fn run_with_a_stop_during_start(concurrent_start: bool) -> (Vec<String>, b
         .configure_options(|options| options.concurrent_start = concurrent_start)
         .configure_services(|services| {
             services.add_instance(shared);
-            services.add_lifecycle_service_with(move || Arc::new(Recorder::new("a", &a)));
-            services.add_lifecycle_service::<StopsWhileStarting>();
-            services.add_lifecycle_service_with(move || Arc::new(Recorder::new("b", &b)));
+            services.add_hosted_service_with(move || Arc::new(Recorder::new("a", &a)));
+            services.add_hosted_service::<StopsWhileStarting>();
+            services.add_hosted_service_with(move || Arc::new(Recorder::new("b", &b)));
         })
         .build()
         .await
@@ -127,11 +127,9 @@ async fn the_embedding_future_stops_a_host_that_is_still_starting() {
         WATCHDOG,
         quiet_host()
             .configure_services(|services| {
-                services.add_lifecycle_service_with(move || {
-                    Arc::new(WaitsForCancel(Arc::clone(&shared)))
-                });
+                services
+                    .add_hosted_service_with(move || Arc::new(WaitsForCancel(Arc::clone(&shared))));
             })
-            .build()
             .run_until(tokio::time::sleep(Duration::from_secs(5))),
     )
     .await
@@ -164,7 +162,7 @@ async fn a_worker_failing_during_startup_stops_the_host_before_started() {
             services
                 .add_hosted_service_with(|| Arc::new(FailsAtOnce))
                 .name("w");
-            services.add_lifecycle_service_with(move || {
+            services.add_hosted_service_with(move || {
                 Arc::new(Recorder {
                     start: support::Behaviour::Sleep(Duration::from_secs(5)),
                     ..Recorder::new("slow", &slow)
@@ -229,7 +227,7 @@ async fn a_start_ignoring_a_stop_request_is_abandoned_at_the_shutdown_deadline()
                     Arc::new(StopsAfterThreeSeconds(lifetime))
                 });
                 services
-                    .add_lifecycle_service_with(move || {
+                    .add_hosted_service_with(move || {
                         Arc::new(Recorder {
                             start: support::Behaviour::Hang,
                             ..Recorder::new("stuck", &stuck)
@@ -237,7 +235,6 @@ async fn a_start_ignoring_a_stop_request_is_abandoned_at_the_shutdown_deadline()
                     })
                     .name("stuck");
             })
-            .build()
             .run(),
     )
     .await
@@ -281,7 +278,7 @@ async fn the_shutdown_deadline_counts_from_a_stop_requested_during_startup() {
                     Arc::new(StopsAfterThreeSeconds(lifetime))
                 });
                 services
-                    .add_lifecycle_service_with(move || {
+                    .add_hosted_service_with(move || {
                         Arc::new(Recorder {
                             start: support::Behaviour::Hang,
                             ..Recorder::new("start", &stuck_start)
@@ -289,7 +286,6 @@ async fn the_shutdown_deadline_counts_from_a_stop_requested_during_startup() {
                     })
                     .name("start");
             })
-            .build()
             .run(),
     )
     .await
@@ -336,7 +332,7 @@ async fn a_stop_requested_before_the_run_counts_its_deadline_from_the_run() {
             services
                 .add_singleton(|| Arc::new(SlowToDispose))
                 .disposable();
-            services.add_lifecycle_service_with(move |_slow: Arc<SlowToDispose>| {
+            services.add_hosted_service_with(move |_slow: Arc<SlowToDispose>| {
                 Arc::new(Recorder::new("a", &a))
             });
         })

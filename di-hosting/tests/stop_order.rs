@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use di_core::BoxError;
-use di_hosting::{BackgroundService, HostFailure, HostedServiceExt, LifecycleHook};
+use di_hosting::{BackgroundService, HostFailure, LifecycleHook};
 use support::{Behaviour, Log, Recorder, Waiter, quiet_host, secs};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -26,11 +26,10 @@ async fn services_stop_in_reverse_order_phase_by_phase() {
     let (a, b, c) = (log.clone(), log.clone(), log.clone());
     let running = quiet_host()
         .configure_services(|services| {
-            services.add_lifecycle_service_with(move || Arc::new(Recorder::new("a", &a)));
-            services.add_lifecycle_service_with(move || Arc::new(Recorder::new("b", &b)));
-            services.add_lifecycle_service_with(move || Arc::new(Recorder::new("c", &c)));
+            services.add_hosted_service_with(move || Arc::new(Recorder::new("a", &a)));
+            services.add_hosted_service_with(move || Arc::new(Recorder::new("b", &b)));
+            services.add_hosted_service_with(move || Arc::new(Recorder::new("c", &c)));
         })
-        .build()
         .start()
         .await
         .expect("the host starts");
@@ -75,7 +74,6 @@ async fn a_stop_request_fires_stopping_at_once_but_cancels_no_worker_token_by_it
         .configure_services(|services| {
             services.add_hosted_service_with(move || Arc::clone(&registered));
         })
-        .build()
         .start()
         .await
         .expect("the host starts");
@@ -103,7 +101,7 @@ async fn each_workers_token_is_cancelled_at_its_own_turn_in_reverse_registration
     let running = quiet_host()
         .configure_services(|services| {
             services.add_hosted_service_with(move || Arc::new(Waiter::new("first", &first)));
-            services.add_lifecycle_service_with(move || {
+            services.add_hosted_service_with(move || {
                 Arc::new(stopping_with(
                     &middle,
                     "middle",
@@ -112,7 +110,6 @@ async fn each_workers_token_is_cancelled_at_its_own_turn_in_reverse_registration
             });
             services.add_hosted_service_with(move || Arc::new(Waiter::new("last", &last)));
         })
-        .build()
         .start()
         .await
         .expect("the host starts");
@@ -168,7 +165,7 @@ async fn concurrent_stop_cancels_every_worker_in_the_same_phase() {
         .configure_options(|options| options.concurrent_stop = true)
         .configure_services(|services| {
             services.add_hosted_service_with(move || Arc::new(Waiter::new("first", &first)));
-            services.add_lifecycle_service_with(move || {
+            services.add_hosted_service_with(move || {
                 Arc::new(stopping_with(
                     &middle,
                     "middle",
@@ -176,7 +173,6 @@ async fn concurrent_stop_cancels_every_worker_in_the_same_phase() {
                 ))
             });
         })
-        .build()
         .start()
         .await
         .expect("the host starts");
@@ -220,7 +216,7 @@ async fn one_deadline_covers_every_service_and_names_what_is_still_running() {
             // Each needs 6 s: within 10 s on its own, but not both within one deadline.
             for (name, log) in [("a", a), ("b", b)] {
                 services
-                    .add_lifecycle_service_with(move || {
+                    .add_hosted_service_with(move || {
                         Arc::new(stopping_with(
                             &log,
                             name,
@@ -230,7 +226,6 @@ async fn one_deadline_covers_every_service_and_names_what_is_still_running() {
                     .name(name);
             }
         })
-        .build()
         .start()
         .await
         .expect("the host starts");
@@ -266,7 +261,6 @@ async fn a_worker_that_finishes_its_cleanup_in_time_is_waited_for() {
                 })
             });
         })
-        .build()
         .start()
         .await
         .expect("the host starts");
@@ -289,7 +283,7 @@ async fn concurrent_stop_runs_the_calls_of_each_phase_at_once() {
         })
         .configure_services(|services| {
             for (name, log) in [("a", a), ("b", b)] {
-                services.add_lifecycle_service_with(move || {
+                services.add_hosted_service_with(move || {
                     Arc::new(stopping_with(
                         &log,
                         name,
@@ -298,7 +292,6 @@ async fn concurrent_stop_runs_the_calls_of_each_phase_at_once() {
                 });
             }
         })
-        .build()
         .start()
         .await
         .expect("the host starts");
@@ -315,14 +308,11 @@ async fn a_stop_error_is_reported_and_the_other_services_still_stop() {
     let (a, b) = (log.clone(), log.clone());
     let running = quiet_host()
         .configure_services(|services| {
-            services.add_lifecycle_service_with(move || Arc::new(Recorder::new("a", &a)));
+            services.add_hosted_service_with(move || Arc::new(Recorder::new("a", &a)));
             services
-                .add_lifecycle_service_with(move || {
-                    Arc::new(stopping_with(&b, "b", Behaviour::Fail))
-                })
+                .add_hosted_service_with(move || Arc::new(stopping_with(&b, "b", Behaviour::Fail)))
                 .name("b");
         })
-        .build()
         .start()
         .await
         .expect("the host starts");
@@ -361,7 +351,6 @@ async fn several_stuck_workers_add_at_most_one_grace_period_after_the_deadline()
                     .name(name);
             }
         })
-        .build()
         .start()
         .await
         .expect("the host starts");

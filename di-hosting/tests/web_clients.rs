@@ -16,7 +16,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::routing::{get, post};
-use di_hosting::web::{WebServer, WebServerExt};
+use di_hosting::web::WebServer;
 use di_hosting::{Host, RunningHost};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -138,7 +138,6 @@ async fn start(
                 )))
             });
         })
-        .build()
         .start()
         .await
         .expect("the host starts");

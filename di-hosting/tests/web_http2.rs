@@ -11,7 +11,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::routing::get;
-use di_hosting::web::{WebServer, WebServerExt};
+use di_hosting::web::WebServer;
 use di_hosting::{Host, RunningHost};
 use http::{Request, StatusCode};
 use hyper::client::conn::http2::SendRequest;
@@ -51,7 +51,6 @@ async fn start(gate: Arc<Gate>) -> (RunningHost, SocketAddr) {
                 Arc::new(server)
             });
         })
-        .build()
         .start()
         .await
         .expect("the host starts");

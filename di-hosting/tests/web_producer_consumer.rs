@@ -12,8 +12,8 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::post;
 use di_core::BoxError;
-use di_hosting::web::{WebServer, WebServerExt};
-use di_hosting::{BackgroundService, Host, HostedServiceExt};
+use di_hosting::web::WebServer;
+use di_hosting::{BackgroundService, Host};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::{Mutex, Notify, mpsc};
@@ -101,7 +101,6 @@ async fn one_stop_with_a_request_in_flight() -> usize {
                 Arc::new(WebServer::new(address, router))
             });
         })
-        .build()
         .start()
         .await
         .expect("the host starts");

@@ -10,7 +10,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::routing::get;
 use di_core::ScopeFactory;
-use di_hosting::web::{Inject, RequestScopeLayer, WebServer, WebServerExt};
+use di_hosting::web::{Inject, RequestScopeLayer, WebServer};
 use di_hosting::{Host, HostFailure, RunningHost};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -63,7 +63,6 @@ async fn start(address: SocketAddr, gate: Arc<Gate>) -> Result<RunningHost, di_h
                 Arc::new(WebServer::new(address, router(scopes, Arc::clone(&gate))))
             });
         })
-        .build()
         .start()
         .await
 }
@@ -208,7 +207,6 @@ async fn server_with_request_scopes_serves_each_request_in_its_own_disposed_scop
                 Arc::new(WebServer::new(address, router).with_request_scopes(scopes))
             });
         })
-        .build()
         .start()
         .await
         .expect("started");

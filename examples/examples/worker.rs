@@ -1,54 +1,32 @@
 //! The ASP.NET Core worker seed, in Rust: a background worker that creates a scope per unit of
-//! work and resolves a singleton and a scoped service from it, until Ctrl+C (or SIGTERM) stops
-//! the host gracefully.
+//! work and resolves a singleton (`MyService`) and a scoped service (`Operation`) from it, until
+//! Ctrl+C (or SIGTERM) stops the host gracefully.
 //!
 //! ```text
 //! cargo run -p examples --example worker
 //! ```
 //!
-//! Environment (all optional):
-//! - `RUST_LOG`: the log filter (default `info`).
+//! `Host::default_builder("WORKER")` reads `appsettings.toml`, `appsettings.{Environment}.toml`
+//! and `WORKER_*` variables (all optional):
 //! - `WORKER_INTERVAL_MS`: the pause between iterations (default 1000).
 //! - `WORKER_FAIL_AFTER`: fail after this many iterations (the host exits with code 1).
 //! - `WORKER_DRAIN_MS`: how long the worker takes to finish once asked to stop (default 0).
+//! - `WORKER_ENVIRONMENT=Development`: human-readable logs (JSON lines otherwise); `RUST_LOG`
+//!   filters them (default `info`).
+//!
+//! A bad value (`WORKER_INTERVAL_MS=soon`) fails the build with a message naming the variable.
 
-use std::process::ExitCode;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
-use async_trait::async_trait;
-use di_core::{BoxError, Injectable, ScopeFactory};
-use di_hosting::{BackgroundService, Host, HostedServiceExt, IntoExitCode};
-use tokio_util::sync::CancellationToken;
+use di_hosting::prelude::*;
 use tracing::info;
-use tracing_subscriber::EnvFilter;
 
-/// The worker's settings, read from the environment once.
-#[derive(Debug)]
-struct WorkerSettings {
-    interval: Duration,
+/// The worker's settings: the configuration's root, bound by `add_options`.
+#[derive(Debug, Deserialize)]
+struct WorkerOptions {
+    interval_ms: u64,
     fail_after: Option<u64>,
-    drain: Duration,
-}
-
-impl WorkerSettings {
-    fn from_env() -> Result<Self, String> {
-        let number = |name: &str| -> Result<Option<u64>, String> {
-            match std::env::var(name) {
-                Ok(text) => text
-                    .parse()
-                    .map(Some)
-                    .map_err(|error| format!("`{name}` must be a number: {error}")),
-                Err(_) => Ok(None),
-            }
-        };
-        Ok(Self {
-            interval: Duration::from_millis(number("WORKER_INTERVAL_MS")?.unwrap_or(1000)),
-            fail_after: number("WORKER_FAIL_AFTER")?,
-            drain: Duration::from_millis(number("WORKER_DRAIN_MS")?.unwrap_or(0)),
-        })
-    }
+    drain_ms: u64,
 }
 
 /// A singleton service with async work, like the seed's `MyService`.
@@ -58,36 +36,23 @@ struct MyService {
 }
 
 impl MyService {
-    fn new() -> Arc<Self> {
-        Arc::new(Self::default())
-    }
-
-    async fn do_something_task(&self, operation: &Operation) -> u64 {
+    async fn do_something_task(&self, operation: &Operation) {
         tokio::time::sleep(Duration::from_millis(5)).await;
-        let call = self.calls.fetch_add(1, Ordering::Relaxed) + 1;
-        info!(call, operation = operation.id, "MyService did something");
-        call
+        let call = self.calls.fetch_add(1, Relaxed) + 1;
+        info!(call, operation = operation.0, "MyService did something");
     }
 }
 
 /// A scoped service: one per unit of work. It is why the worker needs a scope — a singleton
 /// worker must not hold a scoped service (the container rejects that at build).
 #[derive(Debug)]
-struct Operation {
-    id: u64,
-}
+struct Operation(u64);
 
 /// The background worker, like the seed's `MyWorker`.
+#[derive(Injectable)]
 struct MyWorker {
     scopes: ScopeFactory,
-    settings: Arc<WorkerSettings>,
-}
-
-impl Injectable for MyWorker {
-    type Dependencies = (ScopeFactory, Arc<WorkerSettings>);
-    fn inject((scopes, settings): Self::Dependencies) -> Self {
-        MyWorker { scopes, settings }
-    }
+    options: Arc<WorkerOptions>,
 }
 
 #[async_trait]
@@ -96,50 +61,44 @@ impl BackgroundService for MyWorker {
         let mut iteration = 0;
         while !stopping.is_cancelled() {
             iteration += 1;
-            let scope = self.scopes.create_scope()?;
-            let service = scope.get::<MyService>()?;
-            let operation = scope.get::<Operation>()?;
+            let scope = self.scopes.create_scope()?; // one scope per unit of work
+            let service = scope.get::<MyService>()?; // singleton, from the root
+            let operation = scope.get::<Operation>()?; // scoped, owned by this scope
             service.do_something_task(&operation).await;
-            scope.dispose().await;
-            if self.settings.fail_after == Some(iteration) {
+            scope.dispose().await; // async disposal, reverse creation order
+            if self.options.fail_after == Some(iteration) {
                 return Err(format!("simulated failure after {iteration} iterations").into());
             }
+            let pause = tokio::time::sleep(Duration::from_millis(self.options.interval_ms));
             tokio::select! {
-                () = tokio::time::sleep(self.settings.interval) => {}
+                () = pause => {}
                 () = stopping.cancelled() => {}
             }
         }
-        info!(drain = ?self.settings.drain, "MyWorker finishing its work");
-        tokio::time::sleep(self.settings.drain).await;
+        info!(
+            drain_ms = self.options.drain_ms,
+            "MyWorker finishing its work"
+        );
+        tokio::time::sleep(Duration::from_millis(self.options.drain_ms)).await;
         Ok(())
     }
 }
 
 #[tokio::main]
-async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-        .init();
-    let settings = match WorkerSettings::from_env() {
-        Ok(settings) => Arc::new(settings),
-        Err(message) => {
-            eprintln!("Error: {message}");
-            return ExitCode::from(2);
-        }
-    };
-    let operations = Arc::new(AtomicU64::new(0));
-    Host::builder()
+async fn main() -> Result<(), HostError> {
+    let operations = AtomicU64::new(0);
+    Host::default_builder("WORKER")
+        .configure_configuration(|configuration| {
+            configuration
+                .default_value("interval_ms", 1000)
+                .default_value("drain_ms", 0);
+        })
         .configure_services(|services| {
-            services.add_instance(settings);
-            services.add_singleton(MyService::new);
-            services.add_scoped(move || {
-                let id = operations.fetch_add(1, Ordering::Relaxed) + 1;
-                Arc::new(Operation { id })
-            });
+            services.add_options::<WorkerOptions>("");
+            services.add_singleton(|| Arc::new(MyService::default()));
+            services.add_scoped(move || Arc::new(Operation(operations.fetch_add(1, Relaxed) + 1)));
             services.add_hosted_service::<MyWorker>();
         })
-        .build()
-        .run()
+        .run() // until Ctrl+C / SIGTERM / a failing worker; exit code 0 or 1
         .await
-        .into_exit_code()
 }

@@ -1,6 +1,6 @@
 //! Runs the seed example (`examples/examples/worker.rs`) as a real process: SIGTERM stops it
 //! gracefully with exit code 0, a second SIGINT during the stop exits with 130, and a failing
-//! worker gives a non-zero exit code. Every wait has a timeout, so a hang fails the test.
+//! worker or a bad setting exits with code 1. Every wait has a timeout, so a hang fails the test.
 
 #![cfg(unix)]
 
@@ -43,6 +43,8 @@ impl Worker {
             .env("RUST_LOG", "info")
             .env("NO_COLOR", "1")
             .env("WORKER_INTERVAL_MS", "20")
+            // Human-readable logs, which the assertions read (JSON lines otherwise).
+            .env("WORKER_ENVIRONMENT", "Development")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         for (name, value) in env {
@@ -187,4 +189,21 @@ fn a_second_sigterm_during_the_stop_exits_at_once_with_143() {
     let (status, output) = worker.wait_for_exit();
 
     assert_eq!(status.code(), Some(143), "output:\n{output}");
+}
+
+#[test]
+fn a_bad_setting_fails_the_build_with_exit_code_one_naming_the_variable() {
+    let worker = Worker::spawn(&[("WORKER_INTERVAL_MS", "soon")]);
+
+    let (status, output) = worker.wait_for_exit();
+
+    assert_eq!(status.code(), Some(1), "output:\n{output}");
+    assert!(
+        output.contains("from environment variable `WORKER_INTERVAL_MS`"),
+        "output:\n{output}"
+    );
+    assert!(
+        !output.contains("MyService did something"),
+        "output:\n{output}"
+    );
 }

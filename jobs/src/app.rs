@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use di_core::{BoxError, ScopeFactory};
-use di_hosting::web::{WebServer, WebServerExt};
-use di_hosting::{Host, HostBuilder, HostedService, HostedServiceExt};
+use di_hosting::web::WebServer;
+use di_hosting::{Host, HostBuilder, HostedService};
 use tokio_util::sync::CancellationToken;
 
 use crate::api;
@@ -35,7 +35,6 @@ use crate::worker::{JobWorker, WorkerSlots};
 /// })?;
 /// let running = jobs::host_builder(config)
 ///     .configure_options(|options| options.handle_signals = false)
-///     .build()
 ///     .start()
 ///     .await?;
 /// assert!(running.lifetime().is_started());
@@ -64,7 +63,7 @@ pub fn host_builder(config: JobsConfig) -> HostBuilder {
             });
             services.add_hosted_service::<JobWorker>();
             services
-                .add_lifecycle_service_with(|server: Arc<WebServer>| Arc::new(Announcer { server }))
+                .add_hosted_service_with(|server: Arc<WebServer>| Arc::new(Announcer { server }))
                 .name("announcer");
         })
 }

@@ -42,9 +42,5 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    jobs::host_builder(config)
-        .build()
-        .run()
-        .await
-        .into_exit_code()
+    jobs::host_builder(config).run().await.into_exit_code()
 }

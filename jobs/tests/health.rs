@@ -69,8 +69,7 @@ async fn health_is_503_while_starting_200_while_running_and_503_while_stopping()
     let host = jobs::host_builder(config)
         .configure_options(|options| options.handle_signals = false)
         .configure_services(move |services| {
-            use di_hosting::HostedServiceExt;
-            services.add_lifecycle_service_with(move || Arc::clone(&registered));
+            services.add_hosted_service_with(move || Arc::clone(&registered));
         })
         .build()
         .await

@@ -1,5 +1,7 @@
-//! [`HostedServiceExt`]: the `add_hosted_service` family on [`ServiceCollection`], each
-//! registering a `Hosted<S>` singleton and the [`HostedEntry`] the host finds it by.
+//! [`HostedServiceExt`]: `add_hosted_service` and `add_hosted_service_with` on a plain
+//! [`ServiceCollection`] (a host's [`HostServices`](crate::HostServices) has them as inherent
+//! methods), each registering a `Hosted<S>` singleton and the [`HostedEntry`] the host finds
+//! it by.
 
 use std::any::{TypeId, type_name};
 use std::borrow::Cow;
@@ -12,11 +14,14 @@ use di_core::{
 
 use super::entry::{HostedEntry, HostedKind, ResolveAll};
 use super::settings::{EntrySettings, HostedServiceRegistration};
-use crate::service::{BackgroundService, HostedService};
+use crate::service::{HostedService, hosted_shape};
 
 type ServiceOf<F, Args> = <<F as Factory<Args>>::Output as FactoryOutput>::Service;
 
-/// Adds hosted services to a [`ServiceCollection`].
+/// Adds hosted services — [`BackgroundService`](crate::BackgroundService)s and
+/// [`HostedService`]s alike — to a plain [`ServiceCollection`]. In a host's
+/// [`configure_services`](crate::HostBuilder::configure_services) the same methods are inherent
+/// methods of [`HostServices`](crate::HostServices): no import needed.
 ///
 /// A hosted service is registered under a host-private type, so `Arc<Worker>` is not injectable
 /// by itself. To share one instance with other services, register it as a singleton and hand it
@@ -56,9 +61,10 @@ type ServiceOf<F, Args> = <<F as Factory<Args>>::Output as FactoryOutput>::Servi
 /// assert!(services.build().is_ok());
 /// ```
 pub trait HostedServiceExt {
-    /// Registers the background service `W`, built from its injected dependencies.
+    /// Registers the hosted service `S` — a [`BackgroundService`](crate::BackgroundService) or
+    /// a [`HostedService`] — built from its injected dependencies.
     ///
-    /// `W` is built once, as a singleton, so `build()` validates its dependencies.
+    /// `S` is built once, as a singleton, so `build()` validates its dependencies.
     ///
     /// # Examples
     ///
@@ -66,16 +72,13 @@ pub trait HostedServiceExt {
     /// use std::sync::Arc;
     /// use async_trait::async_trait;
     /// use di_core::{BoxError, Injectable, ServiceCollection};
-    /// use di_hosting::{BackgroundService, HostedServiceExt};
+    /// use di_hosting::{BackgroundService, HostedService, HostedServiceExt};
     /// use tokio_util::sync::CancellationToken;
     ///
     /// struct Config { period_ms: u64 }
-    /// struct Poller { config: Arc<Config> }
     ///
-    /// impl Injectable for Poller {
-    ///     type Dependencies = Arc<Config>;
-    ///     fn inject(config: Arc<Config>) -> Self { Poller { config } }
-    /// }
+    /// #[derive(Injectable)]
+    /// struct Poller { config: Arc<Config> }
     ///
     /// #[async_trait]
     /// impl BackgroundService for Poller {
@@ -86,18 +89,29 @@ pub trait HostedServiceExt {
     ///     }
     /// }
     ///
+    /// #[derive(Injectable)]
+    /// struct Migrations;
+    ///
+    /// #[async_trait]
+    /// impl HostedService for Migrations {
+    ///     async fn start(&self, _cancel: CancellationToken) -> Result<(), BoxError> { Ok(()) }
+    ///     async fn stop(&self, _cancel: CancellationToken) -> Result<(), BoxError> { Ok(()) }
+    /// }
+    ///
     /// let mut services = ServiceCollection::new();
+    /// services.add_hosted_service::<Migrations>().name("migrations");
     /// services.add_hosted_service::<Poller>();
     /// // The worker's dependency is validated at build.
     /// assert!(services.build().is_err());
     /// services.add_instance(Arc::new(Config { period_ms: 100 }));
     /// assert!(services.build().is_ok());
     /// ```
-    fn add_hosted_service<W>(&mut self) -> HostedServiceRegistration
+    fn add_hosted_service<S>(&mut self) -> HostedServiceRegistration
     where
-        W: Injectable + BackgroundService;
+        S: Injectable + HostedService;
 
-    /// Registers a background service built by a factory whose arguments are its dependencies.
+    /// Registers a hosted service (either kind) built by a factory whose arguments are its
+    /// dependencies.
     ///
     /// Each call registers a separate service, even for the same type.
     ///
@@ -108,80 +122,46 @@ pub trait HostedServiceExt {
     where
         F: Factory<Args>,
         Args: Dependency,
-        ServiceOf<F, Args>: BackgroundService + Sized;
+        ServiceOf<F, Args>: HostedService + Sized;
 
-    /// Registers the full-lifecycle hosted service `S`, built from its injected dependencies.
+    /// Registers the hosted service `S`: [`add_hosted_service`](Self::add_hosted_service) takes
+    /// both kinds.
     ///
     /// # Examples
     ///
-    /// ```
-    /// use async_trait::async_trait;
-    /// use di_core::{BoxError, Injectable, ServiceCollection};
-    /// use di_hosting::{HostedService, HostedServiceExt};
-    /// use tokio_util::sync::CancellationToken;
-    ///
-    /// struct Migrations;
-    ///
-    /// impl Injectable for Migrations {
-    ///     type Dependencies = ();
-    ///     fn inject((): ()) -> Self { Migrations }
-    /// }
-    ///
-    /// #[async_trait]
-    /// impl HostedService for Migrations {
-    ///     async fn start(&self, _cancel: CancellationToken) -> Result<(), BoxError> { Ok(()) }
-    ///     async fn stop(&self, _cancel: CancellationToken) -> Result<(), BoxError> { Ok(()) }
-    /// }
-    ///
-    /// let mut services = ServiceCollection::new();
-    /// services.add_lifecycle_service::<Migrations>().name("migrations");
-    /// assert!(services.build().is_ok());
-    /// ```
+    /// See [`HostedServiceExt`].
+    #[deprecated(note = "use `add_hosted_service`, which takes both kinds of hosted service")]
     fn add_lifecycle_service<S>(&mut self) -> HostedServiceRegistration
     where
-        S: Injectable + HostedService;
+        S: Injectable + HostedService,
+    {
+        self.add_hosted_service::<S>()
+    }
 
-    /// Registers a full-lifecycle hosted service built by a factory.
+    /// Registers a hosted service built by a factory:
+    /// [`add_hosted_service_with`](Self::add_hosted_service_with) takes both kinds.
     ///
     /// # Examples
     ///
-    /// ```
-    /// use std::sync::Arc;
-    /// use async_trait::async_trait;
-    /// use di_core::{BoxError, ServiceCollection};
-    /// use di_hosting::{HostedService, HostedServiceExt};
-    /// use tokio_util::sync::CancellationToken;
-    ///
-    /// struct Listener { port: u16 }
-    ///
-    /// #[async_trait]
-    /// impl HostedService for Listener {
-    ///     async fn start(&self, _cancel: CancellationToken) -> Result<(), BoxError> {
-    ///         println!("listening on {}", self.port);
-    ///         Ok(())
-    ///     }
-    ///     async fn stop(&self, _cancel: CancellationToken) -> Result<(), BoxError> { Ok(()) }
-    /// }
-    ///
-    /// let mut services = ServiceCollection::new();
-    /// services.add_instance(Arc::new(8080_u16));
-    /// services.add_lifecycle_service_with(|port: Arc<u16>| Arc::new(Listener { port: *port }));
-    /// assert!(services.build().is_ok());
-    /// ```
+    /// See [`HostedServiceExt`].
+    #[deprecated(note = "use `add_hosted_service_with`, which takes both kinds of hosted service")]
     fn add_lifecycle_service_with<F, Args>(&mut self, factory: F) -> HostedServiceRegistration
     where
         F: Factory<Args>,
         Args: Dependency,
-        ServiceOf<F, Args>: HostedService + Sized;
+        ServiceOf<F, Args>: HostedService + Sized,
+    {
+        self.add_hosted_service_with(factory)
+    }
 }
 
 impl HostedServiceExt for ServiceCollection {
-    fn add_hosted_service<W>(&mut self) -> HostedServiceRegistration
+    fn add_hosted_service<S>(&mut self) -> HostedServiceRegistration
     where
-        W: Injectable + BackgroundService,
+        S: Injectable + HostedService,
     {
-        self.add_hosted_service_with(|dependencies: W::Dependencies| {
-            Arc::new(W::inject(dependencies))
+        self.add_hosted_service_with(|dependencies: S::Dependencies| {
+            Arc::new(S::inject(dependencies))
         })
     }
 
@@ -189,27 +169,9 @@ impl HostedServiceExt for ServiceCollection {
     where
         F: Factory<Args>,
         Args: Dependency,
-        ServiceOf<F, Args>: BackgroundService + Sized,
-    {
-        register(self, factory, background::<ServiceOf<F, Args>>)
-    }
-
-    fn add_lifecycle_service<S>(&mut self) -> HostedServiceRegistration
-    where
-        S: Injectable + HostedService,
-    {
-        self.add_lifecycle_service_with(|dependencies: S::Dependencies| {
-            Arc::new(S::inject(dependencies))
-        })
-    }
-
-    fn add_lifecycle_service_with<F, Args>(&mut self, factory: F) -> HostedServiceRegistration
-    where
-        F: Factory<Args>,
-        Args: Dependency,
         ServiceOf<F, Args>: HostedService + Sized,
     {
-        register(self, factory, lifecycle::<ServiceOf<F, Args>>)
+        register(self, factory, resolve_all::<ServiceOf<F, Args>>)
     }
 }
 
@@ -249,22 +211,16 @@ where
     HostedServiceRegistration::new(settings)
 }
 
-fn background<S: BackgroundService>(
+/// Resolves every registration of `Hosted<S>`, each as the kind of hosted service it is.
+fn resolve_all<S: HostedService>(
     provider: &ServiceProvider,
 ) -> Result<Vec<HostedKind>, ResolveError> {
     let all = provider.get_all::<Hosted<S>>()?;
     Ok(all
         .iter()
-        .map(|hosted| HostedKind::Background(Arc::clone(&hosted.0) as _))
-        .collect())
-}
-
-fn lifecycle<S: HostedService>(
-    provider: &ServiceProvider,
-) -> Result<Vec<HostedKind>, ResolveError> {
-    let all = provider.get_all::<Hosted<S>>()?;
-    Ok(all
-        .iter()
-        .map(|hosted| HostedKind::Lifecycle(Arc::clone(&hosted.0) as _))
+        .map(|hosted| match hosted_shape(Arc::clone(&hosted.0)) {
+            Ok(worker) => HostedKind::Background(worker),
+            Err(service) => HostedKind::Lifecycle(service),
+        })
         .collect())
 }

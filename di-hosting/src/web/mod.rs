@@ -13,7 +13,12 @@
 //!   binds at start; at stop it closes idle connections and partial request heads at once,
 //!   awaits running handlers, and cuts bodies still in transfer after a short drain limit, so
 //!   no client can hold the stop. Header-read and idle timeouts and a connection limit protect
-//!   it while it runs. Register it with [`WebServerExt::add_web_server`].
+//!   it while it runs. Register it with
+//!   [`HostServices::add_web_server`](crate::HostServices::add_web_server).
+//! - [`ScopedRouter`] records what each route's handler injects, so that a missing service or
+//!   missing request scopes fail the host's start, naming the route and the type.
+//! - [`TestServer`] runs the application's real host with the server answering in memory (no
+//!   port), for tests: ASP.NET Core's `WebApplicationFactory`.
 //!
 //! # Examples
 //!
@@ -50,7 +55,8 @@
 //! [`json_error_bodies`]: crate::web::json_error_bodies
 //! [`WebServer`]: crate::web::WebServer
 //! [`WebServer::with_request_scopes`]: crate::web::WebServer::with_request_scopes
-//! [`WebServerExt::add_web_server`]: crate::web::WebServerExt::add_web_server
+//! [`ScopedRouter`]: crate::web::ScopedRouter
+//! [`TestServer`]: crate::web::TestServer
 
 mod activity;
 mod connection;
@@ -59,12 +65,16 @@ mod inject;
 mod middleware;
 mod registration;
 mod rejection;
+mod route_dependency;
 mod scope_future;
 mod scope_guard;
 mod scope_layer;
 mod scoped_body;
+mod scoped_router;
 mod serve;
 mod server;
+mod server_error;
+mod test_server;
 mod tracked;
 
 pub use error_response::JsonError;
@@ -72,7 +82,11 @@ pub use inject::{Inject, InjectAll, InjectKeyed, InjectOptional};
 pub use middleware::{body_limit_layer, json_error_bodies, timeout_layer, trace_layer};
 pub use registration::WebServerExt;
 pub use rejection::InjectRejection;
+pub use route_dependency::{HandlerArgs, RouteDependency, RouteNeeds};
 pub use scope_future::RequestScopeFuture;
 pub use scope_layer::{RequestScope, RequestScopeLayer};
 pub use scoped_body::ScopedBody;
-pub use server::{WebServer, WebServerError};
+pub use scoped_router::ScopedRouter;
+pub use server::WebServer;
+pub use server_error::{RouteProblem, WebServerError};
+pub use test_server::TestServer;

@@ -1,8 +1,8 @@
 //! [`WebServer`]: a hosted service that serves an axum router under the host's lifecycle.
 
 use std::fmt;
-use std::io;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
@@ -17,7 +17,9 @@ use tower::Layer;
 use crate::service::HostedService;
 use crate::web::activity::Timeouts;
 use crate::web::scope_layer::RequestScopeLayer;
+use crate::web::scoped_router::{RouteRecord, ScopedRouter, check_routes};
 use crate::web::serve::{Limits, serve};
+use crate::web::server_error::WebServerError;
 
 /// The defaults of the builder settings (documented there).
 const DEFAULT_LIMITS: Limits = Limits {
@@ -28,37 +30,6 @@ const DEFAULT_LIMITS: Limits = Limits {
     },
     max_connections: 512,
 };
-
-/// Why the [`WebServer`] could not start or stop cleanly.
-///
-/// # Examples
-///
-/// ```
-/// use di_hosting::web::WebServerError;
-///
-/// let error = WebServerError::Bind {
-///     address: "127.0.0.1:80".parse()?,
-///     source: std::io::ErrorKind::PermissionDenied.into(),
-/// };
-/// assert_eq!(error.to_string(), "cannot listen on `127.0.0.1:80`");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum WebServerError {
-    /// Binding the listening socket failed (address in use, permission denied…).
-    #[error("cannot listen on `{address}`")]
-    Bind {
-        /// The configured address.
-        address: SocketAddr,
-        /// The operating system's error.
-        #[source]
-        source: io::Error,
-    },
-    /// The task serving connections panicked.
-    #[error("the web server's task panicked")]
-    Panicked(#[source] tokio::task::JoinError),
-}
 
 /// The state of a started server.
 struct Running {
@@ -111,7 +82,7 @@ struct Running {
 /// use axum::{Router, routing::get};
 /// use di_core::ScopeFactory;
 /// use di_hosting::Host;
-/// use di_hosting::web::{WebServer, WebServerExt};
+/// use di_hosting::web::WebServer;
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -138,6 +109,12 @@ pub struct WebServer {
     router: Router,
     /// Wraps the whole router when set (see `with_request_scopes`).
     scopes: Option<RequestScopeLayer>,
+    /// The factory of `scopes`, to check the routes against at start.
+    scope_factory: Option<ScopeFactory>,
+    /// What the routes of a `ScopedRouter` inject.
+    routes: Vec<RouteRecord>,
+    /// Set by the in-memory test server: start binds nothing.
+    in_memory: AtomicBool,
     limits: Limits,
     local_addr: Mutex<Option<SocketAddr>>,
     running: Mutex<Option<Running>>,
@@ -156,13 +133,17 @@ impl WebServer {
     /// assert_eq!(server.local_addr(), None);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn new(address: SocketAddr, router: Router) -> Self {
+    pub fn new(address: SocketAddr, router: impl Into<ScopedRouter>) -> Self {
+        let (router, routes) = router.into().into_parts();
         Self {
             address,
             // Turns the handlers into routes (and applies `Router::layer`s to them) once here,
             // as `axum::serve` does, instead of on every request.
             router: router.with_state(()),
             scopes: None,
+            scope_factory: None,
+            routes,
+            in_memory: AtomicBool::new(false),
             limits: DEFAULT_LIMITS,
             local_addr: Mutex::new(None),
             running: Mutex::new(None),
@@ -200,7 +181,8 @@ impl WebServer {
     /// ```
     #[must_use]
     pub fn with_request_scopes(mut self, scopes: ScopeFactory) -> Self {
-        self.scopes = Some(RequestScopeLayer::new(scopes));
+        self.scopes = Some(RequestScopeLayer::new(scopes.clone()));
+        self.scope_factory = Some(scopes);
         self
     }
 
@@ -317,6 +299,17 @@ impl WebServer {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
     }
+
+    /// Makes [`start`](HostedService::start) check the routes but bind nothing: the test server
+    /// sends requests straight to the router.
+    pub(crate) fn serve_in_memory(&self) {
+        self.in_memory.store(true, Ordering::Release);
+    }
+
+    /// The router and the request-scope layer, for the test server.
+    pub(crate) fn in_memory_parts(&self) -> (Router, Option<RequestScopeLayer>) {
+        (self.router.clone(), self.scopes.clone())
+    }
 }
 
 impl fmt::Debug for WebServer {
@@ -332,6 +325,11 @@ impl fmt::Debug for WebServer {
 #[async_trait]
 impl HostedService for WebServer {
     async fn start(&self, _cancel: CancellationToken) -> Result<(), BoxError> {
+        check_routes(&self.routes, self.scope_factory.as_ref()).await?;
+        if self.in_memory.load(Ordering::Acquire) {
+            tracing::info!("the web server serves in memory (test server)");
+            return Ok(());
+        }
         let bind = |source| WebServerError::Bind {
             address: self.address,
             source,
