@@ -102,7 +102,11 @@ async fn an_expired_lease_is_rescued_and_the_old_holder_cannot_finish(backend: B
     let store = &backend.store;
     let id = backend.submit(0).await;
 
-    let first = store.claim("a", Duration::ZERO, 1).await.expect("claim").remove(0);
+    let first = store
+        .claim("a", Duration::ZERO, 1)
+        .await
+        .expect("claim")
+        .remove(0);
     let rescued = store.rescue().await.expect("rescue");
     let second = store.claim("b", LEASE, 1).await.expect("claim").remove(0);
     let stale = finish_one(store.as_ref(), &first, Finish::Succeeded(json!("from a"))).await;
@@ -155,7 +159,11 @@ async fn a_worker_that_reclaims_its_own_expired_job_cannot_finish_the_older_exec
     let store = &backend.store;
     let id = backend.submit(0).await;
 
-    let older = store.claim("a", Duration::ZERO, 1).await.expect("claim").remove(0);
+    let older = store
+        .claim("a", Duration::ZERO, 1)
+        .await
+        .expect("claim")
+        .remove(0);
     store.rescue().await.expect("rescue");
     let newer = store.claim("a", LEASE, 1).await.expect("claim").remove(0);
     let stale = finish_one(store.as_ref(), &older, Finish::Succeeded(json!("older"))).await;
@@ -168,13 +176,15 @@ async fn a_worker_that_reclaims_its_own_expired_job_cannot_finish_the_older_exec
     assert_eq!(job.result, Some(json!("newer")));
 }
 
-async fn every_execution_is_in_the_history_and_a_taken_over_one_is_marked_lost(
-    backend: Backend,
-) {
+async fn every_execution_is_in_the_history_and_a_taken_over_one_is_marked_lost(backend: Backend) {
     let store = &backend.store;
     let id = backend.submit(0).await;
 
-    let first = store.claim("a", Duration::ZERO, 1).await.expect("claim").remove(0);
+    let first = store
+        .claim("a", Duration::ZERO, 1)
+        .await
+        .expect("claim")
+        .remove(0);
     store.rescue().await.expect("rescue");
     let second = store.claim("b", LEASE, 1).await.expect("claim").remove(0);
     assert!(finish_one(store.as_ref(), &second, Finish::Succeeded(json!("b"))).await);
@@ -224,7 +234,14 @@ async fn a_batch_of_completions_is_recorded_at_once_and_stale_ones_are_fenced_ou
     assert_eq!(accepted, vec![true, true, false]);
     let mut statuses = Vec::new();
     for job in &claimed {
-        statuses.push(store.find(job.id).await.expect("query").expect("stored").status);
+        statuses.push(
+            store
+                .find(job.id)
+                .await
+                .expect("query")
+                .expect("stored")
+                .status,
+        );
     }
     assert_eq!(
         statuses,
@@ -299,14 +316,31 @@ async fn lists_page_newest_first_and_filter_by_status(backend: Backend) {
     }
     let claimed = store.claim("a", LEASE, 1).await.expect("claim").remove(0);
 
-    let page: Vec<i64> = store.list(None, 2, None).await.expect("list").iter().map(|j| j.id).collect();
-    let next: Vec<i64> =
-        store.list(None, 2, Some(page[1])).await.expect("list").iter().map(|j| j.id).collect();
-    let running = store.list(Some(JobStatus::Running), 10, None).await.expect("list");
+    let page: Vec<i64> = store
+        .list(None, 2, None)
+        .await
+        .expect("list")
+        .iter()
+        .map(|j| j.id)
+        .collect();
+    let next: Vec<i64> = store
+        .list(None, 2, Some(page[1]))
+        .await
+        .expect("list")
+        .iter()
+        .map(|j| j.id)
+        .collect();
+    let running = store
+        .list(Some(JobStatus::Running), 10, None)
+        .await
+        .expect("list");
 
     assert_eq!(page, vec![ids[4], ids[3]]);
     assert_eq!(next, vec![ids[2], ids[1]]);
-    assert_eq!(running.iter().map(|j| j.id).collect::<Vec<_>>(), vec![claimed.id]);
+    assert_eq!(
+        running.iter().map(|j| j.id).collect::<Vec<_>>(),
+        vec![claimed.id]
+    );
 }
 
 async fn an_insert_wakes_a_waiting_worker(backend: Backend) {
@@ -345,7 +379,10 @@ async fn wait_until(store: &dyn JobStore, status: &str, count: i64) {
         if stats.all.by_status[status] == count {
             return;
         }
-        assert!(tokio::time::Instant::now() < deadline, "never {count} {status}: {stats:?}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never {count} {status}: {stats:?}"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -389,7 +426,12 @@ async fn a_stopping_host_releases_its_running_jobs_and_loses_nothing(backend: Ba
 
     running.stop().await.expect("a clean stop");
 
-    let job = backend.store.find(id).await.expect("query").expect("stored");
+    let job = backend
+        .store
+        .find(id)
+        .await
+        .expect("query")
+        .expect("stored");
     assert_eq!((job.status, job.attempts), (JobStatus::Pending, 0));
     let history = backend.store.executions(id).await.expect("query");
     assert_eq!(history.len(), 1);

@@ -165,7 +165,7 @@ async fn healthz(
     Inject(lifetime): Inject<ApplicationLifetime>,
     Inject(repo): Inject<dyn JobStore>,
 ) -> Response {
-    check(&lifetime, repo.as_ref()).await
+    check(&lifetime, repo.as_ref(), false).await
 }
 
 /// Readiness: whether this replica should receive traffic — the same checks as `/healthz`,
@@ -174,20 +174,23 @@ async fn readyz(
     Inject(lifetime): Inject<ApplicationLifetime>,
     Inject(repo): Inject<dyn JobStore>,
 ) -> Response {
-    check(&lifetime, repo.as_ref()).await
+    check(&lifetime, repo.as_ref(), true).await
 }
 
-async fn check(lifetime: &ApplicationLifetime, repo: &dyn JobStore) -> Response {
+/// The health answer; with `name_backend`, the body also says which backend runs.
+async fn check(
+    lifetime: &ApplicationLifetime,
+    repo: &dyn JobStore,
+    name_backend: bool,
+) -> Response {
     if lifetime.is_stopping() {
         return error(StatusCode::SERVICE_UNAVAILABLE, "stopping").into_response();
     }
     if !lifetime.is_started() {
         return error(StatusCode::SERVICE_UNAVAILABLE, "starting").into_response();
     }
-    let backend = repo.backend();
-    match repo.check_ready().await {
-        Ok(()) => Json(json!({ "status": "running", "database": "ok", "backend": backend }))
-            .into_response(),
+    let mut body = match repo.check_ready().await {
+        Ok(()) => json!({ "status": "running", "database": "ok" }),
         Err(failure) => {
             let database = match failure {
                 StoreError::Busy => "busy",
@@ -195,13 +198,20 @@ async fn check(lifetime: &ApplicationLifetime, repo: &dyn JobStore) -> Response 
                 _ => "failing",
             };
             tracing::warn!(error = %failure, "health: the database is degraded");
-            let body = json!({
+            json!({
                 "status": "degraded",
                 "database": database,
-                "backend": backend,
                 "error": format!("the database is degraded: {failure}"),
-            });
-            (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
+            })
         }
+    };
+    if name_backend {
+        body["backend"] = json!(repo.backend());
     }
+    let status = if body["database"] == "ok" {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(body)).into_response()
 }

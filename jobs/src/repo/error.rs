@@ -74,7 +74,9 @@ fn classify(error: &sqlx::Error) -> Class {
         sqlx::Error::Io(_) | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => {
             Class::Unavailable
         }
-        sqlx::Error::Database(error) => error.code().map_or(Class::Failed, |code| classify_code(&code)),
+        sqlx::Error::Database(error) => error
+            .code()
+            .map_or(Class::Failed, |code| classify_code(&code)),
         _ => Class::Failed,
     }
 }
@@ -114,14 +116,24 @@ mod tests {
 
     #[test]
     fn postgres_transient_states_are_busy_or_unavailable() {
-        let classes: Vec<_> = ["40001", "40P01", "55P03", "57P01", "08006", "23505", "42P01"]
-            .into_iter()
-            .map(class)
-            .collect();
+        let classes: Vec<_> = [
+            "40001", "40P01", "55P03", "57P01", "08006", "23505", "42P01",
+        ]
+        .into_iter()
+        .map(class)
+        .collect();
 
         assert_eq!(
             classes,
-            ["busy", "busy", "busy", "unavailable", "unavailable", "failed", "failed"]
+            [
+                "busy",
+                "busy",
+                "busy",
+                "unavailable",
+                "unavailable",
+                "failed",
+                "failed"
+            ]
         );
     }
 
@@ -132,12 +144,17 @@ mod tests {
             .map(class)
             .collect();
 
-        assert_eq!(classes, ["busy", "busy", "busy", "busy", "failed", "failed"]);
+        assert_eq!(
+            classes,
+            ["busy", "busy", "busy", "busy", "failed", "failed"]
+        );
     }
 
     #[test]
     fn io_errors_are_unavailable_and_pool_timeouts_busy() {
-        let io = StoreError::from(sqlx::Error::Io(std::io::ErrorKind::ConnectionRefused.into()));
+        let io = StoreError::from(sqlx::Error::Io(
+            std::io::ErrorKind::ConnectionRefused.into(),
+        ));
 
         assert!(matches!(io, StoreError::Unavailable(_)));
         assert!(StoreError::from(sqlx::Error::PoolTimedOut).is_busy());

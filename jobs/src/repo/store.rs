@@ -214,7 +214,10 @@ impl QueueStats {
             let age = (status == JobStatus::Pending)
                 .then(|| oldest.map(|created| now.saturating_sub(created).max(0)))
                 .flatten();
-            let per_kind = stats.by_kind.entry(kind).or_insert_with(StatusCounts::empty);
+            let per_kind = stats
+                .by_kind
+                .entry(kind)
+                .or_insert_with(StatusCounts::empty);
             for counts in [&mut stats.all, per_kind] {
                 *counts.by_status.entry(status.as_str()).or_default() += count;
                 counts.oldest_pending_age_ms = counts.oldest_pending_age_ms.max(age);

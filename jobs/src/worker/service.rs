@@ -112,11 +112,8 @@ impl BackgroundService for JobWorker {
                 log_panic(joined);
             }
         };
-        let recording = record_completions(
-            Arc::clone(&self.store),
-            receiver,
-            self.config.poll_interval,
-        );
+        let recording =
+            record_completions(Arc::clone(&self.store), receiver, self.config.poll_interval);
         tokio::select! {
             ((), ()) = async { tokio::join!(claiming, recording) } => {}
             () = self.keep_leases() => {}

@@ -33,7 +33,9 @@ impl Backend {
     pub async fn sqlite() -> Self {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let url = format!("sqlite://{}", dir.path().join("jobs.db").display());
-        let store = jobs::connect_store(&url, BUSY).await.expect("the database opens");
+        let store = jobs::connect_store(&url, BUSY)
+            .await
+            .expect("the database opens");
         Self {
             url,
             store,
@@ -46,7 +48,9 @@ impl Backend {
         let url = tokio::task::spawn_blocking(|| TempPostgres::shared().fresh_database())
             .await
             .expect("a fresh database");
-        let store = jobs::connect_store(&url, BUSY).await.expect("the database opens");
+        let store = jobs::connect_store(&url, BUSY)
+            .await
+            .expect("the database opens");
         Self {
             url,
             store,
@@ -56,7 +60,9 @@ impl Backend {
 
     /// Another store on the same database: what a second process would open.
     pub async fn another_store(&self) -> Arc<dyn JobStore> {
-        jobs::connect_store(&self.url, BUSY).await.expect("the database opens")
+        jobs::connect_store(&self.url, BUSY)
+            .await
+            .expect("the database opens")
     }
 
     /// Stores a `sha256` job on `n`; its id.

@@ -46,9 +46,9 @@ impl Workspace {
     }
 
     pub(crate) fn database_url(&self) -> String {
-        self.database_url.clone().unwrap_or_else(|| {
-            format!("sqlite://{}", self.dir.path().join("jobs.db").display())
-        })
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.dir.path().join("jobs.db").display()))
     }
 
     /// Opens the database the processes use, to check what they stored.

@@ -140,7 +140,9 @@ impl TempPostgres {
             .stderr(Stdio::null())
             .status();
         if let Err(error) = spawned {
-            eprintln!("no watchdog for the PostgreSQL cluster (it is still stopped on drop): {error}");
+            eprintln!(
+                "no watchdog for the PostgreSQL cluster (it is still stopped on drop): {error}"
+            );
         }
     }
 

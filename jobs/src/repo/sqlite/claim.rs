@@ -107,7 +107,11 @@ impl SqliteStore {
         })
     }
 
-    pub(super) async fn renew_leases(&self, owner: &str, lease: Duration) -> Result<u64, StoreError> {
+    pub(super) async fn renew_leases(
+        &self,
+        owner: &str,
+        lease: Duration,
+    ) -> Result<u64, StoreError> {
         let _lock = self.lock_writes().await?;
         let done = sqlx::query(
             "UPDATE jobs SET lease_expires_at = ?2

@@ -8,7 +8,10 @@ use crate::repo::sqlite::database::{SqliteStore, WriteTransaction};
 impl SqliteStore {
     /// Records many finished executions in one transaction; each is accepted only if its job
     /// is still `running` under the execution's fencing token.
-    pub(super) async fn finish_executions(&self, completions: &[Completion]) -> Result<Vec<bool>, StoreError> {
+    pub(super) async fn finish_executions(
+        &self,
+        completions: &[Completion],
+    ) -> Result<Vec<bool>, StoreError> {
         if completions.is_empty() {
             return Ok(Vec::new());
         }
@@ -22,7 +25,10 @@ impl SqliteStore {
         }
         write.commit().await?;
         let released = completions.iter().zip(&accepted);
-        if released.into_iter().any(|(completion, accepted)| *accepted && completion.finish == Finish::Released) {
+        if released
+            .into_iter()
+            .any(|(completion, accepted)| *accepted && completion.finish == Finish::Released)
+        {
             self.wake.notify_one();
         }
         Ok(accepted)
