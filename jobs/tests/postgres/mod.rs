@@ -199,7 +199,7 @@ impl TempPostgres {
     fn server_options(&self, port: u16) -> String {
         format!(
             "-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={} \
-             -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+             -c fsync=off -c full_page_writes=off \
              -c max_connections=200",
             path_str(self.dir.path())
         )
