@@ -50,6 +50,10 @@ use crate::repo::error::StoreError;
 #[async_trait]
 pub trait JobStore: AsyncDispose + fmt::Debug + Send + Sync {
     /// The backend's name: `sqlite` or `postgres`.
+    ///
+    /// # Examples
+    ///
+    /// See [`JobStore`].
     fn backend(&self) -> &'static str;
 
     /// Stores a new `pending` job, due now, and wakes idle workers; returns its id.
@@ -57,6 +61,10 @@ pub trait JobStore: AsyncDispose + fmt::Debug + Send + Sync {
     /// # Errors
     ///
     /// A transient [`StoreError`] (nothing stored) or the database's error.
+    ///
+    /// # Examples
+    ///
+    /// See [`JobStore`].
     async fn insert(&self, job: &NewJob) -> Result<i64, StoreError>;
 
     /// The job with `id`, if any.
@@ -64,6 +72,10 @@ pub trait JobStore: AsyncDispose + fmt::Debug + Send + Sync {
     /// # Errors
     ///
     /// The database's error.
+    ///
+    /// # Examples
+    ///
+    /// See [`JobStore`].
     async fn find(&self, id: i64) -> Result<Option<Job>, StoreError>;
 
     /// Every execution of the job `id`, in start order (empty for an unknown id).
@@ -71,6 +83,10 @@ pub trait JobStore: AsyncDispose + fmt::Debug + Send + Sync {
     /// # Errors
     ///
     /// The database's error.
+    ///
+    /// # Examples
+    ///
+    /// See [`JobStore`].
     async fn executions(&self, id: i64) -> Result<Vec<Execution>, StoreError>;
 
     /// Up to `limit` jobs, newest first, optionally with one `status` and ids below `before`.
@@ -78,6 +94,10 @@ pub trait JobStore: AsyncDispose + fmt::Debug + Send + Sync {
     /// # Errors
     ///
     /// The database's error.
+    ///
+    /// # Examples
+    ///
+    /// See [`JobStore`].
     async fn list(
         &self,
         status: Option<JobStatus>,
@@ -90,6 +110,10 @@ pub trait JobStore: AsyncDispose + fmt::Debug + Send + Sync {
     /// # Errors
     ///
     /// The database's error.
+    ///
+    /// # Examples
+    ///
+    /// See [`JobStore`].
     async fn stats(&self) -> Result<QueueStats, StoreError>;
 
     /// Checks that the database takes writes now (readiness).
@@ -98,6 +122,10 @@ pub trait JobStore: AsyncDispose + fmt::Debug + Send + Sync {
     ///
     /// [`StoreError::Busy`] or [`StoreError::Unavailable`] while the database is degraded; the
     /// database's error otherwise.
+    ///
+    /// # Examples
+    ///
+    /// See [`JobStore`].
     async fn check_ready(&self) -> Result<(), StoreError>;
 
     /// Claims up to `limit` due pending jobs for `owner` with a lease of `lease`: each gets a
@@ -107,6 +135,10 @@ pub trait JobStore: AsyncDispose + fmt::Debug + Send + Sync {
     /// # Errors
     ///
     /// A transient [`StoreError`] (nothing claimed) or the database's error.
+    ///
+    /// # Examples
+    ///
+    /// See [`JobStore`].
     async fn claim(
         &self,
         owner: &str,
@@ -119,6 +151,10 @@ pub trait JobStore: AsyncDispose + fmt::Debug + Send + Sync {
     /// # Errors
     ///
     /// A transient [`StoreError`] or the database's error.
+    ///
+    /// # Examples
+    ///
+    /// See [`JobStore`].
     async fn renew(&self, owner: &str, lease: Duration) -> Result<u64, StoreError>;
 
     /// Takes over the jobs whose lease expired (their holder died, paused or was cut off):
@@ -128,6 +164,10 @@ pub trait JobStore: AsyncDispose + fmt::Debug + Send + Sync {
     /// # Errors
     ///
     /// A transient [`StoreError`] or the database's error.
+    ///
+    /// # Examples
+    ///
+    /// See [`JobStore`].
     async fn rescue(&self) -> Result<u64, StoreError>;
 
     /// Records many finished executions at once. Each is accepted only if its job is still
@@ -137,10 +177,18 @@ pub trait JobStore: AsyncDispose + fmt::Debug + Send + Sync {
     /// # Errors
     ///
     /// A transient [`StoreError`] or the database's error; then nothing was recorded.
+    ///
+    /// # Examples
+    ///
+    /// See [`JobStore`].
     async fn finish(&self, completions: &[Completion]) -> Result<Vec<bool>, StoreError>;
 
     /// Waits until a job may have become due (another job was inserted or released, possibly
     /// by another process), or at most `timeout`. Idle workers sleep here.
+    ///
+    /// # Examples
+    ///
+    /// See [`JobStore`].
     async fn wait_for_jobs(&self, timeout: Duration);
 }
 

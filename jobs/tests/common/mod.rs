@@ -67,7 +67,10 @@ impl Workspace {
     /// fast polling, extra `env`, and stderr into a new log file (returned).
     fn command(&mut self, env: &[(&str, &str)]) -> (Command, PathBuf) {
         let log = self.log_path();
-        let mut command = Command::new(env!("CARGO_BIN_EXE_jobs"));
+        // `JOBS_BIN` runs another build (such as the release binary, for the soak run).
+        let bin =
+            std::env::var("JOBS_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_jobs").to_owned());
+        let mut command = Command::new(bin);
         command
             .args([
                 "--listen",
