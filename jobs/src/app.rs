@@ -11,14 +11,14 @@ use tokio_util::sync::CancellationToken;
 
 use crate::api;
 use crate::config::JobsConfig;
-use crate::repo::{Database, JobRepository};
+use crate::repo::connect_store;
 use crate::worker::{JobWorker, WorkerSlots};
 
 /// The host of the application, configured from `config`:
 ///
 /// - `JobsConfig` — a singleton instance;
-/// - [`Database`] — an async singleton (the pool, migrated at startup), closed at shutdown;
-/// - [`JobRepository`] — scoped: one per request, one per unit of worker work;
+/// - `Arc<dyn` [`JobStore`](crate::JobStore)`>` — an async singleton: SQLite or PostgreSQL by the database URL's
+///   scheme, migrated at startup, closed at shutdown;
 /// - [`WorkerSlots`] — a singleton: the worker's concurrency, shown by `/stats`;
 /// - [`WebServer`] — the HTTP API, a hosted service;
 /// - [`JobWorker`] — the queue's background service;
@@ -49,15 +49,12 @@ pub fn host_builder(config: JobsConfig) -> HostBuilder {
             services.add_instance(Arc::new(config));
             services
                 .add_singleton_async(|config: Arc<JobsConfig>| async move {
-                    Database::connect_with(&config.database_url, config.db_busy)
-                        .await
-                        .map(Arc::new)
+                    connect_store(&config.database_url, config.db_busy).await
                 })
                 .disposable();
             services.add_singleton(|config: Arc<JobsConfig>| {
                 Arc::new(WorkerSlots::new(config.concurrency))
             });
-            services.add_scoped(|db: Arc<Database>| Arc::new(JobRepository::new(db)));
             services.add_web_server(|config: Arc<JobsConfig>, scopes: ScopeFactory| {
                 Arc::new(WebServer::new(config.listen, api::router(scopes, &config)))
             });

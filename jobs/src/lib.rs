@@ -1,4 +1,5 @@
-//! A durable job queue on SQLite, served over HTTP: the flagship application of the workspace.
+//! A durable job queue on SQLite or PostgreSQL, served over HTTP: the flagship application of
+//! the workspace.
 //!
 //! `POST /jobs` stores a job; a [`JobWorker`] background service keeps up to
 //! `JOBS_CONCURRENCY` jobs running (a long job holds one slot, never the worker), claiming due
@@ -12,15 +13,16 @@
 //! handlers must be **idempotent**. Every execution start is recorded (`GET /jobs/{id}` lists
 //! them under `"executions"`), and a completion is accepted only while the job still carries
 //! that execution's fencing token, so exactly one completion is recorded; a stale one is
-//! marked `lost_lease`. Several processes can share one database.
+//! marked `lost_lease`. Several processes can share one database: a SQLite file on one host,
+//! or a PostgreSQL database (`DATABASE_URL=postgres://…`) for processes on many hosts.
 //!
-//! A database that stays locked by another writer for longer than `JOBS_DB_BUSY_MS` makes the
-//! API answer `503` with `Retry-After` (nothing stored, nothing lost) and `/healthz` report the
-//! database degraded.
+//! A database that stays locked by another writer for longer than `JOBS_DB_BUSY_MS`, or a
+//! PostgreSQL server that is restarting or unreachable, makes the API answer `503` with
+//! `Retry-After` (nothing stored, nothing lost) and `/readyz` report the database degraded.
 //!
 //! The services live in a `di-core` container run by a `di-hosting` host (see
-//! [`host_builder`]): the pool is an async singleton, the repository is scoped per request and
-//! per unit of worker work, the HTTP server and the worker are hosted services.
+//! [`host_builder`]): the store is an async singleton (`Arc<dyn JobStore>`, its backend chosen
+//! by the URL's scheme), the HTTP server and the worker are hosted services.
 //!
 //! # Examples
 //!
@@ -51,7 +53,7 @@ pub use execution::{Execution, ExecutionOutcome};
 pub use job::{InvalidJob, Job, JobKind, JobStatus, MAX_ATTEMPTS_LIMIT, MAX_SLEEP_MS, NewJob};
 pub use processor::Outcome;
 pub use repo::{
-    ClaimedJob, Completion, DEFAULT_DB_BUSY, Database, DatabaseError, Finish, JobRepository,
-    StoreError,
+    ClaimedJob, Completion, DEFAULT_DB_BUSY, DatabaseError, Finish, JobStore, QueueStats,
+    StatusCounts, StoreError, connect_store,
 };
 pub use worker::{JobWorker, WorkerSlots};

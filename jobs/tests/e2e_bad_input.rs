@@ -69,6 +69,7 @@ async fn bad_submissions_are_rejected_and_store_nothing() {
     assert_eq!(
         stats,
         json!({"pending": 0, "running": 0, "succeeded": 0, "failed": 0,
+               "oldest_pending_age_ms": null, "by_kind": {},
                "worker": {"slots": 32, "busy": 0, "free": 32}})
     );
     assert_eq!(jobs["jobs"], json!([]));

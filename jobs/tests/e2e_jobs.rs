@@ -93,6 +93,12 @@ async fn listing_and_stats_reflect_the_queue() {
     assert_eq!(
         stats,
         json!({"pending": 0, "running": 0, "succeeded": 3, "failed": 1,
+               "oldest_pending_age_ms": null,
+               "by_kind": {
+                   "fail": {"pending": 0, "running": 0, "succeeded": 0, "failed": 1,
+                            "oldest_pending_age_ms": null},
+                   "sha256": {"pending": 0, "running": 0, "succeeded": 3, "failed": 0,
+                              "oldest_pending_age_ms": null}},
                "worker": {"slots": 32, "busy": 0, "free": 32}})
     );
     let listed: Vec<i64> = page["jobs"]

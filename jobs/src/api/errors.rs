@@ -25,15 +25,17 @@ pub(crate) fn error(status: StatusCode, message: impl Into<String>) -> ApiError 
     ApiError(Box::new(JsonError::new(status, message).into_response()))
 }
 
-/// The response to a storage failure: `503` with `Retry-After` when the database is busy
-/// (a transient state: nothing was stored), the opaque, logged `500` otherwise.
+/// The response to a storage failure: `503` with `Retry-After` when the database is busy or
+/// unavailable (a transient state: nothing was stored), the opaque, logged `500` otherwise.
 pub(crate) fn store_error(failure: &StoreError, busy_wait: Duration) -> ApiError {
-    if failure.is_busy() {
-        tracing::warn!(error = %failure, "answering 503: the database is busy");
-        let mut answer = error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the database is busy; nothing was stored, retry later",
-        );
+    if failure.is_transient() {
+        tracing::warn!(error = %failure, source = ?std::error::Error::source(failure), "answering 503: the database is degraded");
+        let message = if failure.is_busy() {
+            "the database is busy; nothing was stored, retry later"
+        } else {
+            "the database is unavailable; nothing was stored, retry later"
+        };
+        let mut answer = error(StatusCode::SERVICE_UNAVAILABLE, message);
         answer
             .0
             .headers_mut()
@@ -62,6 +64,18 @@ mod tests {
 
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(response.headers()[RETRY_AFTER], "3");
+    }
+
+    #[test]
+    fn an_unavailable_database_answers_503_with_retry_after() {
+        let failure = StoreError::from(sqlx::Error::Io(
+            std::io::ErrorKind::ConnectionRefused.into(),
+        ));
+
+        let response = store_error(&failure, Duration::from_secs(2)).into_response();
+
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[RETRY_AFTER], "2");
     }
 
     #[test]

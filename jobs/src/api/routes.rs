@@ -24,7 +24,7 @@ use crate::api::errors::{ApiError, error, store_error};
 use crate::config::{JobsConfig, MAX_BODY_BYTES};
 use crate::execution::Execution;
 use crate::job::{InvalidJob, Job, JobStatus, NewJob};
-use crate::repo::{JobRepository, StoreError};
+use crate::repo::{JobStore, StoreError};
 use crate::worker::WorkerSlots;
 
 /// The default and the largest page size of `GET /jobs`.
@@ -48,6 +48,7 @@ pub fn router(scopes: ScopeFactory, config: &JobsConfig) -> Router {
         .route("/jobs/{id}", get(find))
         .route("/stats", get(stats))
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .layer(RequestScopeLayer::new(scopes))
         .layer(timeout_layer(config.request_timeout))
         .layer(body_limit_layer(MAX_BODY_BYTES))
@@ -67,7 +68,7 @@ fn stored<T>(result: Result<T, StoreError>, config: &JobsConfig) -> Result<T, Ap
 }
 
 async fn submit(
-    Inject(repo): Inject<JobRepository>,
+    Inject(repo): Inject<dyn JobStore>,
     Inject(config): Inject<JobsConfig>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
@@ -98,7 +99,7 @@ struct JobWithHistory {
 }
 
 async fn find(
-    Inject(repo): Inject<JobRepository>,
+    Inject(repo): Inject<dyn JobStore>,
     Inject(config): Inject<JobsConfig>,
     Path(id): Path<String>,
 ) -> Answer {
@@ -110,7 +111,7 @@ async fn find(
 }
 
 async fn list(
-    Inject(repo): Inject<JobRepository>,
+    Inject(repo): Inject<dyn JobStore>,
     Inject(config): Inject<JobsConfig>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Answer {
@@ -140,9 +141,10 @@ async fn list(
     Ok(Json(json!({ "jobs": jobs, "next_before": next })).into_response())
 }
 
-/// The queue's counts by status (every process), and this process's worker slots.
+/// The queue's counts by status and by kind with the oldest pending job's age (every
+/// process), and this process's worker slots.
 async fn stats(
-    Inject(repo): Inject<JobRepository>,
+    Inject(repo): Inject<dyn JobStore>,
     Inject(config): Inject<JobsConfig>,
     Inject(slots): Inject<WorkerSlots>,
 ) -> Answer {
@@ -156,11 +158,30 @@ async fn stats(
     Ok(Json(body).into_response())
 }
 
-/// `200` while running with a writable database; `503` while starting or stopping, and when
-/// the database stays locked past `JOBS_DB_BUSY_MS` (`"database": "busy"`) or fails.
+/// Liveness, as the process and its database see it: `200` while running with a database that
+/// takes writes; `503` while starting or stopping, and while the database is locked past
+/// `JOBS_DB_BUSY_MS` (`"database": "busy"`), unreachable (`"unavailable"`) or failing.
 async fn healthz(
     Inject(lifetime): Inject<ApplicationLifetime>,
-    Inject(repo): Inject<JobRepository>,
+    Inject(repo): Inject<dyn JobStore>,
+) -> Response {
+    check(&lifetime, repo.as_ref(), false).await
+}
+
+/// Readiness: whether this replica should receive traffic — the same checks as `/healthz`,
+/// and the backend's name; a load balancer takes a draining or cut-off replica out.
+async fn readyz(
+    Inject(lifetime): Inject<ApplicationLifetime>,
+    Inject(repo): Inject<dyn JobStore>,
+) -> Response {
+    check(&lifetime, repo.as_ref(), true).await
+}
+
+/// The health answer; with `name_backend`, the body also says which backend runs.
+async fn check(
+    lifetime: &ApplicationLifetime,
+    repo: &dyn JobStore,
+    name_backend: bool,
 ) -> Response {
     if lifetime.is_stopping() {
         return error(StatusCode::SERVICE_UNAVAILABLE, "stopping").into_response();
@@ -168,17 +189,29 @@ async fn healthz(
     if !lifetime.is_started() {
         return error(StatusCode::SERVICE_UNAVAILABLE, "starting").into_response();
     }
-    match repo.check_writable().await {
-        Ok(()) => Json(json!({ "status": "running", "database": "ok" })).into_response(),
+    let mut body = match repo.check_ready().await {
+        Ok(()) => json!({ "status": "running", "database": "ok" }),
         Err(failure) => {
-            let database = if failure.is_busy() { "busy" } else { "failing" };
+            let database = match failure {
+                StoreError::Busy => "busy",
+                StoreError::Unavailable(_) => "unavailable",
+                _ => "failing",
+            };
             tracing::warn!(error = %failure, "health: the database is degraded");
-            let body = json!({
+            json!({
                 "status": "degraded",
                 "database": database,
                 "error": format!("the database is degraded: {failure}"),
-            });
-            (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
+            })
         }
+    };
+    if name_backend {
+        body["backend"] = json!(repo.backend());
     }
+    let status = if body["database"] == "ok" {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(body)).into_response()
 }

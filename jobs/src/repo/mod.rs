@@ -1,29 +1,23 @@
-//! The queue's storage on SQLite: [`Database`] (the pool and the write lock, a singleton) and
-//! [`JobRepository`] (the operations, scoped: one per request or unit of worker work). Every
-//! SQL statement of the application lives in this module, behind [`JobRepository`]'s methods
-//! and [`StoreError`], so that another store can implement the same operations.
+//! The queue's storage: the [`JobStore`] trait, its two backends — SQLite (embedded, the
+//! default) and PostgreSQL (many processes on many hosts) — chosen by the database URL's scheme
+//! in [`connect_store`], and the types they exchange with the worker. Every SQL statement of
+//! the application lives in this module.
 //!
-//! Invariants:
-//! - a claim is one transaction: expired leases are marked `lost_lease`, due jobs are claimed
-//!   with one `UPDATE … RETURNING` (so two processes never claim the same job) and get a fresh
-//!   random fencing token, and each claimed job gets an open `executions` row;
-//! - finishing an execution (success, failure, release) is accepted only while its job is
-//!   `running` under the execution's token — not merely the same owner, so a worker that took
-//!   its own expired job over cannot finish the older execution; many completions are written
-//!   in one transaction;
-//! - this process's writes are serialized by [`Database`]'s write lock before they reach
-//!   SQLite, and every wait for the lock is bounded ([`StoreError::Busy`]).
+//! Both backends keep the rules listed on [`JobStore`]; one behaviour suite
+//! (`jobs/tests/store.rs`) runs against each.
 
-mod database;
+mod claimed;
+mod clock;
+mod completion;
+mod connect;
 mod error;
-mod finish;
-mod lease;
-mod repository;
-mod rows;
+mod postgres;
+mod sqlite;
+mod store;
 
-pub use database::{DEFAULT_DB_BUSY, Database, DatabaseError};
+pub use claimed::ClaimedJob;
+pub(crate) use clock::now_millis;
+pub use completion::{Completion, Finish};
+pub use connect::{DEFAULT_DB_BUSY, DatabaseError, connect_store};
 pub use error::StoreError;
-pub use finish::{Completion, Finish};
-pub use lease::ClaimedJob;
-pub use repository::JobRepository;
-pub(crate) use repository::now_millis;
+pub use store::{JobStore, QueueStats, StatusCounts};

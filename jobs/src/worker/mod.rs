@@ -3,7 +3,6 @@
 
 mod recorder;
 mod run;
-mod scoped;
 mod service;
 mod slots;
 

@@ -3,38 +3,43 @@
 
 use std::time::Duration;
 
-use di_core::ScopeFactory;
+use std::sync::Arc;
+
 use tokio::sync::mpsc;
 
-use crate::repo::Completion;
-use crate::worker::scoped::with_repository;
+use crate::repo::{Completion, JobStore};
 
-/// The most completions written in one transaction.
+/// The most completions written in one transaction (one statement on PostgreSQL).
 const MAX_PER_COMMIT: usize = 512;
 /// How many times a batch is tried before it is given up (its jobs then run again when their
-/// leases expire: at-least-once).
-const TRIES: u32 = 3;
+/// leases expire: at-least-once). With the retry delay doubling from the poll interval, a
+/// database restart of several seconds is ridden out.
+const TRIES: u32 = 8;
+/// The longest pause between two tries.
+const MAX_RETRY_DELAY: Duration = Duration::from_secs(5);
 
 /// Receives completions and writes them, as many per transaction as are waiting, until every
 /// sender is dropped and the channel is empty.
 pub(crate) async fn record_completions(
-    scopes: ScopeFactory,
+    store: Arc<dyn JobStore>,
     mut completions: mpsc::Receiver<Completion>,
     retry_delay: Duration,
 ) {
     let mut batch = Vec::with_capacity(MAX_PER_COMMIT);
     while completions.recv_many(&mut batch, MAX_PER_COMMIT).await > 0 {
         let mut tries = 0;
+        let mut delay = retry_delay;
         loop {
             tries += 1;
-            match with_repository(&scopes, async |repo| repo.finish(&batch).await).await {
+            match store.finish(&batch).await {
                 Ok(accepted) => {
                     log_lost_leases(&batch, &accepted);
                     break;
                 }
                 Err(error) if tries < TRIES => {
                     tracing::warn!(%error, jobs = batch.len(), tries, "could not record outcomes; retrying");
-                    tokio::time::sleep(retry_delay).await;
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(MAX_RETRY_DELAY);
                 }
                 Err(error) => {
                     tracing::error!(

@@ -8,17 +8,22 @@
 //! when every slot stays busy for a poll interval it logs it once (and `/stats` shows
 //! `"free": 0`).
 //!
+//! With no job due, the worker sleeps in [`JobStore::wait_for_jobs`] for at most a poll
+//! interval: an insert (on PostgreSQL, by any process: LISTEN/NOTIFY) wakes it at once. A claim
+//! that fails (the database busy, restarting or unreachable) is retried after a pause that
+//! doubles up to `MAX_BACKOFF`, and the worker resumes as soon as a claim succeeds.
+//!
 //! A finished job hands its [`Finish`](crate::Finish) through a bounded channel to one
-//! completion writer, which records as many as are waiting in one transaction; then it frees
-//! its slot. A lease keeper renews this worker's leases every `JOBS_RENEW_MS` until the worker
-//! returns. Each unit of work has its own DI scope: a claim, a job, a completion transaction,
-//! a renewal.
+//! completion writer, which records as many as are waiting at once; then it frees its slot. A
+//! lease keeper renews this worker's leases every `JOBS_RENEW_MS` and rescues the jobs whose
+//! lease expired (their worker died) until the worker returns. Each job runs in its own DI
+//! scope.
 //!
 //! Stop: the claim loop ends; running jobs see the stopping token (a `sleep` job is released,
 //! not lost); the writer records every outcome; only then does `execute` return.
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
 use di_core::{BoxError, Injectable, ScopeFactory};
@@ -28,11 +33,13 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::JobsConfig;
-use crate::repo::{ClaimedJob, Completion};
+use crate::repo::{ClaimedJob, Completion, JobStore};
 use crate::worker::recorder::record_completions;
 use crate::worker::run::run_job;
-use crate::worker::scoped::with_repository;
 use crate::worker::slots::WorkerSlots;
+
+/// The longest pause between two claims while the database fails.
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
 /// The background service that processes the queue.
 ///
@@ -43,25 +50,34 @@ use crate::worker::slots::WorkerSlots;
 /// use di_core::{Injectable, ServiceCollection};
 /// use jobs::{JobWorker, JobsConfig, WorkerSlots};
 ///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let dir = tempfile::tempdir()?;
+/// let store = jobs::connect_store(&format!("sqlite://{}/j.db", dir.path().display()), jobs::DEFAULT_DB_BUSY).await?;
 /// let provider = ServiceCollection::new().build()?;
 /// let config = Arc::new(JobsConfig::default());
 /// let slots = Arc::new(WorkerSlots::new(config.concurrency));
-/// let worker = JobWorker::inject((provider.scope_factory(), config, slots));
+/// let worker = JobWorker::inject((provider.scope_factory(), config, slots, store));
 /// assert!(worker.owner().starts_with("worker-"));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok(()) }
 /// ```
 #[derive(Debug)]
 pub struct JobWorker {
     scopes: ScopeFactory,
     config: Arc<JobsConfig>,
     slots: Arc<WorkerSlots>,
+    store: Arc<dyn JobStore>,
     owner: String,
 }
 
 impl Injectable for JobWorker {
-    type Dependencies = (ScopeFactory, Arc<JobsConfig>, Arc<WorkerSlots>);
+    type Dependencies = (
+        ScopeFactory,
+        Arc<JobsConfig>,
+        Arc<WorkerSlots>,
+        Arc<dyn JobStore>,
+    );
 
-    fn inject((scopes, config, slots): Self::Dependencies) -> Self {
+    fn inject((scopes, config, slots, store): Self::Dependencies) -> Self {
         let started = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default()
@@ -70,6 +86,7 @@ impl Injectable for JobWorker {
             scopes,
             config,
             slots,
+            store,
             owner: format!("worker-{}-{started:x}", std::process::id()),
         }
     }
@@ -96,7 +113,7 @@ impl BackgroundService for JobWorker {
             }
         };
         let recording =
-            record_completions(self.scopes.clone(), receiver, self.config.poll_interval);
+            record_completions(Arc::clone(&self.store), receiver, self.config.poll_interval);
         tokio::select! {
             ((), ()) = async { tokio::join!(claiming, recording) } => {}
             () = self.keep_leases() => {}
@@ -123,6 +140,7 @@ impl JobWorker {
         running: &mut JoinSet<()>,
     ) {
         let mut told_full = false;
+        let mut failures = 0_u32;
         while !stopping.is_cancelled() {
             while let Some(joined) = running.try_join_next() {
                 log_panic(joined);
@@ -134,31 +152,48 @@ impl JobWorker {
             }
             told_full = false;
             let wanted = u32::try_from(permits.len()).unwrap_or(u32::MAX);
-            let (owner, lease) = (self.owner.as_str(), self.config.lease);
-            let claimed = with_repository(&self.scopes, async |repo| {
-                repo.claim(owner, lease, wanted).await
-            })
-            .await;
-            let more = match claimed {
+            let claimed = self
+                .store
+                .claim(&self.owner, self.config.lease, wanted)
+                .await;
+            match claimed {
                 Ok(jobs) => {
+                    if failures > 0 {
+                        tracing::info!(failures, "the database is back; claiming again");
+                        failures = 0;
+                    }
                     let full = jobs.len() == permits.len();
                     for (job, permit) in jobs.into_iter().zip(permits) {
                         self.spawn_job(running, job, permit, sender, stopping);
                     }
-                    full
+                    if !full {
+                        tokio::select! {
+                            () = stopping.cancelled() => {}
+                            () = self.store.wait_for_jobs(self.config.poll_interval) => {}
+                        }
+                    }
                 }
                 Err(error) => {
-                    tracing::error!(%error, "the job worker could not claim jobs");
-                    false
-                }
-            };
-            if !more {
-                tokio::select! {
-                    () = stopping.cancelled() => {}
-                    () = tokio::time::sleep(self.config.poll_interval) => {}
+                    failures = failures.saturating_add(1);
+                    let pause = self.backoff(failures);
+                    tracing::warn!(%error, failures, pause_ms = pause.as_millis(), "the job worker could not claim jobs; backing off");
+                    tokio::select! {
+                        () = stopping.cancelled() => {}
+                        () = tokio::time::sleep(pause) => {}
+                    }
                 }
             }
         }
+    }
+
+    /// The pause after `failures` failed claims in a row: the poll interval, doubled per
+    /// further failure, at most [`MAX_BACKOFF`].
+    fn backoff(&self, failures: u32) -> Duration {
+        let factor = 2_u32.saturating_pow(failures.saturating_sub(1).min(16));
+        self.config
+            .poll_interval
+            .saturating_mul(factor)
+            .min(MAX_BACKOFF.max(self.config.poll_interval))
     }
 
     /// Waits, with every slot busy, until half a batch of slots is free — so that short jobs
@@ -208,19 +243,26 @@ impl JobWorker {
         });
     }
 
-    /// Renews this worker's leases every renewal interval, forever (until dropped).
+    /// Renews this worker's leases and rescues expired ones (of any worker) every renewal
+    /// interval, forever (until dropped).
     async fn keep_leases(&self) {
         let period = self.config.renew_interval;
         let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
-            let (owner, lease) = (self.owner.as_str(), self.config.lease);
-            let renewed =
-                with_repository(&self.scopes, async |repo| repo.renew(owner, lease).await).await;
-            match renewed {
+            match self.store.renew(&self.owner, self.config.lease).await {
                 Ok(count) => tracing::trace!(count, "renewed the job leases"),
                 Err(error) => tracing::warn!(%error, "could not renew the job leases"),
+            }
+            match self.store.rescue().await {
+                Ok(0) => {}
+                Ok(count) => tracing::warn!(
+                    count,
+                    "took over jobs whose lease expired (their worker stopped responding); \
+                     they run again"
+                ),
+                Err(error) => tracing::warn!(%error, "could not rescue expired leases"),
             }
         }
     }

@@ -24,6 +24,8 @@ const POLL: Duration = Duration::from_millis(25);
 pub(crate) struct Workspace {
     dir: tempfile::TempDir,
     started: usize,
+    /// Another database than the workspace's SQLite file (such as PostgreSQL).
+    database_url: Option<String>,
 }
 
 impl Workspace {
@@ -31,11 +33,22 @@ impl Workspace {
         Self {
             dir: tempfile::tempdir().expect("a temporary directory"),
             started: 0,
+            database_url: None,
+        }
+    }
+
+    /// A workspace whose processes use the database at `url`.
+    pub(crate) fn with_database(url: String) -> Self {
+        Self {
+            database_url: Some(url),
+            ..Self::new()
         }
     }
 
     pub(crate) fn database_url(&self) -> String {
-        format!("sqlite://{}", self.dir.path().join("jobs.db").display())
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.dir.path().join("jobs.db").display()))
     }
 
     /// Opens the database the processes use, to check what they stored.
@@ -54,7 +67,10 @@ impl Workspace {
     /// fast polling, extra `env`, and stderr into a new log file (returned).
     fn command(&mut self, env: &[(&str, &str)]) -> (Command, PathBuf) {
         let log = self.log_path();
-        let mut command = Command::new(env!("CARGO_BIN_EXE_jobs"));
+        // `JOBS_BIN` runs another build (such as the release binary, for the soak run).
+        let bin =
+            std::env::var("JOBS_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_jobs").to_owned());
+        let mut command = Command::new(bin);
         command
             .args([
                 "--listen",

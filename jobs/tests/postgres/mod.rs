@@ -2,6 +2,11 @@
 //! `postgres` user (when the tests run as root, as CI does), `pg_ctl start` on a free loopback
 //! port with its socket in that directory, stopped and removed on drop — also when the test
 //! failed. No PostgreSQL found is a test failure that says how to install it, never a silent pass.
+//!
+//! A cluster shared by the tests of one binary ([`TempPostgres::shared`], a fresh database per
+//! test) lives in a static, whose `Drop` never runs: every cluster therefore gets a watchdog, a
+//! detached shell that polls the test process and, once it has exited (however: success, panic,
+//! `kill -9`), stops the server and removes its directory.
 #![allow(
     dead_code,
     unreachable_pub,
@@ -11,7 +16,9 @@
 use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What to do when no PostgreSQL server can be found.
 const INSTALL_HINT: &str = "no PostgreSQL server binaries found (looked for `initdb` and \
@@ -60,7 +67,83 @@ impl TempPostgres {
         );
         let mut cluster = Self { dir, bin, port: 0 };
         cluster.port = cluster.start_server();
+        cluster.watch();
         cluster
+    }
+
+    /// The cluster shared by every test of this test binary, started on first use and stopped
+    /// by its watchdog when the process exits. Tests that restart the server use their own.
+    pub fn shared() -> &'static TempPostgres {
+        static SHARED: OnceLock<TempPostgres> = OnceLock::new();
+        SHARED.get_or_init(TempPostgres::start)
+    }
+
+    /// The URL of a new, empty database with a name unique in this cluster.
+    pub fn fresh_database(&self) -> String {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        self.create_database(&format!("test_{}_{n}", std::process::id()))
+    }
+
+    /// Stops the server at once (like a crash); [`start_again`](Self::start_again) brings it
+    /// back on the same port.
+    pub fn stop(&self) {
+        let output = self.pg_ctl(&["stop", "-m", "immediate", "-w", "-t", "30"]);
+        assert!(
+            output.status.success(),
+            "pg_ctl stop: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    /// Starts the stopped server again on its port.
+    pub fn start_again(&self) {
+        let output = self.pg_ctl(&[
+            "start",
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            &self.server_options(self.port),
+        ]);
+        assert!(
+            output.status.success(),
+            "pg_ctl start: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    /// Starts the watchdog: a detached shell (its own session, so a Ctrl-C to the tests does
+    /// not kill it first) that waits for this process to exit, then stops the server and
+    /// removes the directory. Harmless after `Drop` did both.
+    fn watch(&self) {
+        let mut stop = vec![
+            self.bin.join("pg_ctl").display().to_string(),
+            "-D".to_owned(),
+            self.data().display().to_string(),
+            "stop -m immediate".to_owned(),
+        ];
+        if is_root() {
+            stop.splice(0..0, ["runuser -u postgres --".to_owned()]);
+        }
+        let script = format!(
+            "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {stop} >/dev/null 2>&1; rm -rf '{dir}'",
+            pid = std::process::id(),
+            stop = stop.join(" "),
+            dir = self.dir.path().display(),
+        );
+        // `-f`: setsid forks and returns at once, leaving the shell running on its own.
+        let spawned = Command::new("setsid")
+            .args(["-f", "sh", "-c", &script])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        if let Err(error) = spawned {
+            eprintln!(
+                "no watchdog for the PostgreSQL cluster (it is still stopped on drop): {error}"
+            );
+        }
     }
 
     /// The URL of database `postgres` on this cluster.
@@ -116,7 +199,7 @@ impl TempPostgres {
     fn server_options(&self, port: u16) -> String {
         format!(
             "-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={} \
-             -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+             -c fsync=off -c full_page_writes=off \
              -c max_connections=200",
             path_str(self.dir.path())
         )

@@ -6,7 +6,7 @@ use sqlx::sqlite::SqliteRow;
 
 use crate::execution::{Execution, ExecutionOutcome};
 use crate::job::Job;
-use crate::repo::lease::ClaimedJob;
+use crate::repo::claimed::ClaimedJob;
 
 fn decode(error: impl std::error::Error + Send + Sync + 'static) -> sqlx::Error {
     sqlx::Error::Decode(Box::new(error))

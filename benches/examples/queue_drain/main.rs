@@ -5,9 +5,12 @@
 //! cargo build --release -p jobs
 //! cargo run --release -p benches --example queue_drain            # 4,000 jobs per case
 //! cargo run --release -p benches --example queue_drain -- 10000   # another count
+//! cargo run --release -p benches --example queue_drain -- 4000 postgres   # the PostgreSQL cases
 //! ```
 //!
-//! Every case uses a fresh SQLite file (WAL) in a temporary directory and the release binary
+//! The PostgreSQL cases (`postgres.rs`) start a throw-away cluster with the tests' harness.
+//!
+//! Every SQLite case uses a fresh SQLite file (WAL) in a temporary directory and the release binary
 //! `target/release/jobs` (or `$JOBS_BIN`). A drain case starts the processes on an empty
 //! database, inserts all the `sha256` jobs in one transaction, and times from the first claim to
 //! the last completion (polling an indexed `EXISTS` every 2 ms), then checks that every job
@@ -21,20 +24,24 @@ use std::time::{Duration, Instant};
 use futures::StreamExt;
 use sqlx::{Connection, Executor, SqliteConnection};
 
+#[path = "../../../jobs/tests/postgres/mod.rs"]
+mod cluster;
+mod postgres;
+
 /// The longest any case may take.
-const WATCHDOG: Duration = Duration::from_secs(120);
-const POLL: Duration = Duration::from_millis(2);
+pub(crate) const WATCHDOG: Duration = Duration::from_secs(120);
+pub(crate) const POLL: Duration = Duration::from_millis(2);
 const INSERT: &str =
     "INSERT INTO jobs (kind, payload, max_attempts, run_at, created_at, updated_at)
      VALUES (?1, ?2, ?3, ?4, ?4, ?4) RETURNING id";
 
-type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+pub(crate) type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 /// Environment variables of the `jobs` processes.
-type Env = &'static [(&'static str, &'static str)];
+pub(crate) type Env = &'static [(&'static str, &'static str)];
 
 /// How many times each case runs; the table shows the median.
-const RUNS: usize = 3;
+pub(crate) const RUNS: usize = 3;
 
 #[tokio::main]
 async fn main() -> Result<()> {
@@ -43,6 +50,9 @@ async fn main() -> Result<()> {
         .map(|n| n.parse())
         .transpose()?
         .unwrap_or(4000);
+    if std::env::args().nth(2).as_deref() == Some("postgres") {
+        return postgres::main(jobs).await;
+    }
     println!("| case | settings | jobs | median s ({RUNS} runs) | jobs/s |");
     println!("|---|---|---:|---:|---:|");
     for batch in [16, 64, 1] {
@@ -100,7 +110,7 @@ async fn main() -> Result<()> {
 }
 
 /// The median duration of `RUNS` runs of `case`, in seconds.
-async fn median(case: impl AsyncFn() -> Result<Duration>) -> Result<f64> {
+pub(crate) async fn median(case: impl AsyncFn() -> Result<Duration>) -> Result<f64> {
     let mut runs = Vec::with_capacity(RUNS);
     for _ in 0..RUNS {
         runs.push(case().await?.as_secs_f64());
@@ -109,13 +119,13 @@ async fn median(case: impl AsyncFn() -> Result<Duration>) -> Result<f64> {
     Ok(runs[RUNS / 2])
 }
 
-fn row(case: &str, settings: &str, jobs: usize, seconds: f64) {
+pub(crate) fn row(case: &str, settings: &str, jobs: usize, seconds: f64) {
     let rate = jobs as f64 / seconds;
     println!("| {case} | {settings} | {jobs} | {seconds:.3} | {rate:.0} |");
 }
 
 /// A running `jobs` process, killed when dropped.
-struct Process {
+pub(crate) struct Process {
     child: Child,
     base: String,
 }
@@ -127,7 +137,7 @@ impl Drop for Process {
     }
 }
 
-fn start(url: &str, env: &[(&str, &str)]) -> Result<Process> {
+pub(crate) fn start(url: &str, env: &[(&str, &str)]) -> Result<Process> {
     let bin = std::env::var("JOBS_BIN").unwrap_or_else(|_| "target/release/jobs".to_owned());
     let mut child = Command::new(bin)
         .args(["--listen", "127.0.0.1:0", "--database-url", url])
@@ -242,7 +252,7 @@ async fn submit(jobs: usize) -> Result<Duration> {
     Ok(elapsed)
 }
 
-fn now_millis() -> i64 {
+pub(crate) fn now_millis() -> i64 {
     let since = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
@@ -258,8 +268,8 @@ mod floors {
         let dir = tempfile::tempdir()?;
         let url = format!("sqlite://{}", dir.path().join("jobs.db").display());
         // The schema, migrated as the application does it.
-        let db = jobs::Database::connect(&url).await?;
-        db.pool().close().await;
+        let store = jobs::connect_store(&url, jobs::DEFAULT_DB_BUSY).await?;
+        store.dispose().await;
         let mut connection = SqliteConnection::connect(&url).await?;
         connection.execute("PRAGMA synchronous = NORMAL").await?;
         Ok((dir, connection))

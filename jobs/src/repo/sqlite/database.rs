@@ -1,9 +1,8 @@
-//! [`Database`]: the SQLite connection pool, migrated at startup (an async singleton), and the
-//! in-process write lock.
+//! [`SqliteStore`]'s connection pool, migrated at startup, and the in-process write lock.
 //!
 //! SQLite has one writer at a time per database file. Connections of one process that compete
 //! for it sleep in SQLite's busy handler (1, 2, 5, 10 … ms naps), which caps throughput far below
-//! what the file can do. So every write of this process first takes [`Database`]'s write lock (a
+//! what the file can do. So every write of this process first takes the store's write lock (a
 //! fair async mutex) and only then `BEGIN IMMEDIATE`s: in-process writers queue without sleeping,
 //! and the busy handler only waits for *other* processes. Both waits are bounded by the same
 //! setting (`JOBS_DB_BUSY_MS`); past it the operation fails with [`StoreError::Busy`].
@@ -15,132 +14,50 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use di_core::AsyncDispose;
-use sqlx::migrate::{MigrateError, Migrator};
+use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
-use tokio::sync::{Mutex, MutexGuard};
+use tokio::sync::{Mutex, MutexGuard, Notify};
 
+use crate::repo::connect::DatabaseError;
 use crate::repo::error::StoreError;
 
-/// The migrations in `jobs/migrations`, embedded in the binary.
-static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+/// The migrations in `jobs/migrations/sqlite`, embedded in the binary.
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 
-/// How long a write waits for the database's write lock by default (`JOBS_DB_BUSY_MS`).
-///
-/// # Examples
-///
-/// ```
-/// assert_eq!(jobs::DEFAULT_DB_BUSY, std::time::Duration::from_secs(2));
-/// ```
-pub const DEFAULT_DB_BUSY: Duration = Duration::from_secs(2);
-
-/// Why the database could not be opened.
-///
-/// # Examples
-///
-/// ```
-/// # #[tokio::main(flavor = "current_thread")] async fn main() {
-/// let error = jobs::Database::connect("postgres://nope").await.unwrap_err();
-/// assert!(matches!(error, jobs::DatabaseError::Connect { .. }));
-/// # }
-/// ```
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum DatabaseError {
-    /// The URL is invalid or the database could not be opened.
-    #[error("cannot open the database `{url}`")]
-    Connect {
-        /// The database URL.
-        url: String,
-        /// The driver's error.
-        #[source]
-        source: sqlx::Error,
-    },
-    /// Applying the embedded migrations failed.
-    #[error("cannot migrate the database `{url}`")]
-    Migrate {
-        /// The database URL.
-        url: String,
-        /// The migrator's error.
-        #[source]
-        source: MigrateError,
-    },
-}
-
-/// The application's SQLite connection pool (WAL journal, so readers never block the writer and
+/// The queue on SQLite: the connection pool (WAL journal, so readers never block the writer and
 /// several processes can share one file). Disposing it closes the pool.
-///
-/// # Examples
-///
-/// ```
-/// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// let dir = tempfile::tempdir()?;
-/// let url = format!("sqlite://{}", dir.path().join("jobs.db").display());
-/// let db = jobs::Database::connect(&url).await?;
-/// let tables: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jobs").fetch_one(db.pool()).await?;
-/// assert_eq!(tables, 0);
-/// # Ok(()) }
-/// ```
 #[derive(Debug)]
-pub struct Database {
+pub(crate) struct SqliteStore {
     pool: SqlitePool,
     /// Serializes this process's writes (see the module docs).
     writes: Mutex<()>,
     /// The bound of every wait for the write lock.
     busy: Duration,
+    /// Wakes this process's idle worker when this process inserts or releases a job (other
+    /// processes' jobs are found by polling).
+    pub(super) wake: Notify,
 }
 
 /// A write transaction (`BEGIN IMMEDIATE`) that holds the process's write lock until it is
 /// committed or dropped (rolled back).
-pub(crate) struct WriteTransaction<'a> {
-    pub(crate) tx: Transaction<'static, Sqlite>,
+pub(super) struct WriteTransaction<'a> {
+    pub(super) tx: Transaction<'static, Sqlite>,
     _lock: MutexGuard<'a, ()>,
 }
 
 impl WriteTransaction<'_> {
     /// Commits, then releases the write lock.
-    pub(crate) async fn commit(self) -> Result<(), StoreError> {
+    pub(super) async fn commit(self) -> Result<(), StoreError> {
         self.tx.commit().await.map_err(StoreError::from)
     }
 }
 
-impl Database {
-    /// Opens (creating the file if needed) and migrates the database at `url`.
-    ///
-    /// # Errors
-    ///
-    /// [`DatabaseError::Connect`] or [`DatabaseError::Migrate`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// assert!(jobs::Database::connect("mysql://localhost/jobs").await.is_err());
-    /// # }
-    /// ```
-    pub async fn connect(url: &str) -> Result<Self, DatabaseError> {
-        Self::connect_with(url, DEFAULT_DB_BUSY).await
-    }
-
-    /// Opens and migrates the database at `url`; writes wait at most `busy` for the write lock
-    /// (held by another process or by this one's other writers) before failing with
-    /// [`StoreError::Busy`].
-    ///
-    /// # Errors
-    ///
-    /// [`DatabaseError::Connect`] or [`DatabaseError::Migrate`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// let dir = tempfile::tempdir()?;
-    /// let url = format!("sqlite://{}/j.db", dir.path().display());
-    /// let db = jobs::Database::connect_with(&url, std::time::Duration::from_millis(500)).await?;
-    /// assert_eq!(db.busy_timeout().as_millis(), 500);
-    /// # Ok(()) }
-    /// ```
-    pub async fn connect_with(url: &str, busy: Duration) -> Result<Self, DatabaseError> {
+impl SqliteStore {
+    /// Opens (creating the file if needed) and migrates the database at `url`; writes wait at
+    /// most `busy` for the write lock (held by another process or by this one's other writers)
+    /// before failing with [`StoreError::Busy`].
+    pub(crate) async fn connect(url: &str, busy: Duration) -> Result<Self, DatabaseError> {
         let connect = |source| DatabaseError::Connect {
             url: url.to_owned(),
             source,
@@ -169,25 +86,17 @@ impl Database {
                 url: url.to_owned(),
                 source,
             })?;
-        tracing::info!(url, "the database is ready");
+        tracing::info!(url, "the SQLite database is ready");
         Ok(Self {
             pool,
             writes: Mutex::new(()),
             busy,
+            wake: Notify::new(),
         })
     }
 
-    /// How long a write waits for the write lock before failing with [`StoreError::Busy`].
-    ///
-    /// # Examples
-    ///
-    /// See [`Database::connect_with`].
-    pub fn busy_timeout(&self) -> Duration {
-        self.busy
-    }
-
-    /// Takes this process's write lock, waiting at most [`busy_timeout`](Self::busy_timeout).
-    pub(crate) async fn lock_writes(&self) -> Result<MutexGuard<'_, ()>, StoreError> {
+    /// Takes this process's write lock, waiting at most the configured wait.
+    pub(super) async fn lock_writes(&self) -> Result<MutexGuard<'_, ()>, StoreError> {
         tokio::time::timeout(self.busy, self.writes.lock())
             .await
             .map_err(|_| StoreError::Busy)
@@ -195,24 +104,14 @@ impl Database {
 
     /// Takes the write lock and begins a write transaction (`BEGIN IMMEDIATE`, so the database
     /// lock is taken at once and never upgraded half-way, where SQLite cannot wait).
-    pub(crate) async fn begin_write(&self) -> Result<WriteTransaction<'_>, StoreError> {
+    pub(super) async fn begin_write(&self) -> Result<WriteTransaction<'_>, StoreError> {
         let lock = self.lock_writes().await?;
         let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         Ok(WriteTransaction { tx, _lock: lock })
     }
 
     /// The connection pool.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// let dir = tempfile::tempdir()?;
-    /// let db = jobs::Database::connect(&format!("sqlite://{}/j.db", dir.path().display())).await?;
-    /// assert!(!db.pool().is_closed());
-    /// # Ok(()) }
-    /// ```
-    pub fn pool(&self) -> &SqlitePool {
+    pub(super) fn pool(&self) -> &SqlitePool {
         &self.pool
     }
 }
@@ -257,7 +156,7 @@ async fn lock_for_opening(database: &Path) -> Option<File> {
 }
 
 #[async_trait]
-impl AsyncDispose for Database {
+impl AsyncDispose for SqliteStore {
     async fn dispose(&self) {
         self.pool.close().await;
     }

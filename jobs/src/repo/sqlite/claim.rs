@@ -1,91 +1,21 @@
-//! Leases: claiming due jobs (recording each execution start) and renewing leases.
+//! [`SqliteStore`]'s leases: claiming due jobs (recording each execution start), renewing
+//! leases, and taking over expired ones.
 
 use std::time::Duration;
 
-use serde_json::Value;
 use sqlx::Row;
 
-use crate::repo::database::WriteTransaction;
+use crate::repo::claimed::ClaimedJob;
+use crate::repo::clock::{millis, now_millis};
 use crate::repo::error::StoreError;
-use crate::repo::repository::{JobRepository, millis, now_millis};
-use crate::repo::rows::claimed_from_row;
+use crate::repo::sqlite::database::{SqliteStore, WriteTransaction};
+use crate::repo::sqlite::rows::claimed_from_row;
 
-/// A job a worker holds the lease of: one execution of it.
-///
-/// # Examples
-///
-/// ```
-/// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// # let dir = tempfile::tempdir()?;
-/// # let db = jobs::Database::connect(&format!("sqlite://{}/j.db", dir.path().display())).await?;
-/// # let repo = jobs::JobRepository::new(std::sync::Arc::new(db));
-/// # let lease = std::time::Duration::from_secs(30);
-/// let new = jobs::NewJob::from_json(&serde_json::json!({"kind": "fail", "max_attempts": 1}), 3)?;
-/// repo.insert(&new).await?;
-/// let job = repo.claim("worker-1", lease, 16).await?.remove(0);
-/// assert_eq!((job.attempt, job.max_attempts), (1, 1));
-/// assert!(job.is_last_attempt());
-/// # Ok(()) }
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-pub struct ClaimedJob {
-    /// The job's id.
-    pub id: i64,
-    /// Its kind's name.
-    pub kind: String,
-    /// Its input.
-    pub payload: Value,
-    /// This attempt's number, from 1.
-    pub attempt: u32,
-    /// How many attempts are allowed.
-    pub max_attempts: u32,
-    /// The fencing token of this execution: finishing it is accepted only while the job still
-    /// carries this token, so an execution whose lease was taken over (even by the same
-    /// worker) cannot finish the job.
-    pub token: i64,
-    /// The id of this execution's row in the job's history.
-    pub execution: i64,
-}
-
-impl ClaimedJob {
-    /// Whether a failure of this attempt fails the job for good.
-    ///
-    /// # Examples
-    ///
-    /// See [`ClaimedJob`].
-    pub fn is_last_attempt(&self) -> bool {
-        self.attempt >= self.max_attempts
-    }
-}
-
-impl JobRepository {
-    /// Claims up to `limit` due jobs for `owner` with a lease of `lease`: pending jobs whose
-    /// time has come, and running jobs whose lease expired (their holder died or paused; its
-    /// execution is marked `lost_lease`). Running jobs whose lease expired on their last
-    /// attempt are marked `failed` instead. Each claimed job gets a fresh fencing token and an
-    /// open execution row, in the same transaction.
-    ///
-    /// # Errors
-    ///
-    /// [`StoreError::Busy`] when the write lock stays taken past the configured wait; the
-    /// database's error otherwise.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let dir = tempfile::tempdir()?;
-    /// # let db = jobs::Database::connect(&format!("sqlite://{}/j.db", dir.path().display())).await?;
-    /// # let repo = jobs::JobRepository::new(std::sync::Arc::new(db));
-    /// # let lease = std::time::Duration::from_secs(30);
-    /// # let new = jobs::NewJob::from_json(&serde_json::json!({"kind": "sha256", "payload": "x"}), 3)?;
-    /// # repo.insert(&new).await?;
-    /// let job = repo.claim("worker-1", lease, 16).await?.remove(0);
-    /// assert_eq!(job.attempt, 1);
-    /// assert!(repo.claim("worker-2", lease, 16).await?.is_empty());
-    /// # Ok(()) }
-    /// ```
-    pub async fn claim(
+impl SqliteStore {
+    /// Claims up to `limit` due jobs: pending jobs whose time has come, and running jobs whose
+    /// lease expired (taken over directly, as [`rescue`](crate::JobStore::rescue) would). Each
+    /// claimed job gets a fresh fencing token and an open execution row, in one transaction.
+    pub(super) async fn claim_jobs(
         &self,
         owner: &str,
         lease: Duration,
@@ -96,7 +26,7 @@ impl JobRepository {
         if limit == 0 || !(due.pending || due.expired) {
             return Ok(Vec::new());
         }
-        let mut write = self.db.begin_write().await?;
+        let mut write = self.begin_write().await?;
         if due.expired {
             expire_leases(&mut write, now).await?;
         }
@@ -169,7 +99,7 @@ impl JobRepository {
                      AS expired",
         )
         .bind(now)
-        .fetch_one(self.db.pool())
+        .fetch_one(self.pool())
         .await?;
         Ok(Due {
             pending: row.try_get("pending")?,
@@ -177,39 +107,47 @@ impl JobRepository {
         })
     }
 
-    /// Extends the lease of every job `owner` is running; returns how many were renewed.
-    ///
-    /// # Errors
-    ///
-    /// [`StoreError::Busy`] or the database's error.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let dir = tempfile::tempdir()?;
-    /// # let db = jobs::Database::connect(&format!("sqlite://{}/j.db", dir.path().display())).await?;
-    /// # let repo = jobs::JobRepository::new(std::sync::Arc::new(db));
-    /// # let lease = std::time::Duration::from_secs(30);
-    /// # let new = jobs::NewJob::from_json(&serde_json::json!({"kind": "sha256", "payload": "x"}), 3)?;
-    /// # repo.insert(&new).await?;
-    /// let job = repo.claim("worker-1", lease, 16).await?.remove(0);
-    /// # let _ = job;
-    /// assert_eq!(repo.renew("worker-1", lease).await?, 1);
-    /// assert_eq!(repo.renew("worker-2", lease).await?, 0);
-    /// # Ok(()) }
-    /// ```
-    pub async fn renew(&self, owner: &str, lease: Duration) -> Result<u64, StoreError> {
-        let _lock = self.db.lock_writes().await?;
+    pub(super) async fn renew_leases(
+        &self,
+        owner: &str,
+        lease: Duration,
+    ) -> Result<u64, StoreError> {
+        let _lock = self.lock_writes().await?;
         let done = sqlx::query(
             "UPDATE jobs SET lease_expires_at = ?2
              WHERE status = 'running' AND lease_owner = ?1",
         )
         .bind(owner)
         .bind(now_millis().saturating_add(millis(lease)))
-        .execute(self.db.pool())
+        .execute(self.pool())
         .await?;
         Ok(done.rows_affected())
+    }
+
+    /// Takes over the jobs whose lease expired: their executions are marked `lost_lease`, the
+    /// jobs on their last attempt fail, the others are `pending` again, due now. One write
+    /// transaction, so the state it checks is the state it writes.
+    pub(super) async fn rescue_expired(&self) -> Result<u64, StoreError> {
+        let now = now_millis();
+        if !self.due(now).await?.expired {
+            return Ok(0);
+        }
+        let mut write = self.begin_write().await?;
+        expire_leases(&mut write, now).await?;
+        let rescued = sqlx::query(
+            "UPDATE jobs SET status = 'pending', run_at = ?1, lease_owner = NULL,
+                 lease_expires_at = NULL, lease_token = NULL, updated_at = ?1
+             WHERE status = 'running' AND lease_expires_at <= ?1",
+        )
+        .bind(now)
+        .execute(&mut *write.tx)
+        .await?
+        .rows_affected();
+        write.commit().await?;
+        if rescued > 0 {
+            self.wake.notify_one();
+        }
+        Ok(rescued)
     }
 }
 
