@@ -1,7 +1,7 @@
 //! A durable job queue on SQLite, served over HTTP: the flagship application of the workspace.
 //!
 //! `POST /jobs` stores a job; a [`JobWorker`] background service keeps up to
-//! `JOBS_CONCURRENCY` jobs running (a long job holds one slot, never the worker), claiming due
+//! `worker.concurrency` jobs running (a long job holds one slot, never the worker), claiming due
 //! jobs in batches with a lease (owner, expiry and a fencing token), retrying failures with
 //! exponential backoff and recording outcomes many per transaction.
 //!
@@ -14,7 +14,7 @@
 //! that execution's fencing token, so exactly one completion is recorded; a stale one is
 //! marked `lost_lease`. Several processes can share one database.
 //!
-//! A database that stays locked by another writer for longer than `JOBS_DB_BUSY_MS` makes the
+//! A database that stays locked by another writer for longer than `database.busy_ms` makes the
 //! API answer `503` with `Retry-After` (nothing stored, nothing lost) and `/healthz` report the
 //! database degraded.
 //!
@@ -44,9 +44,7 @@ mod repo;
 mod worker;
 
 pub use app::host_builder;
-pub use config::{
-    ConfigError, DEFAULT_DATABASE_URL, DEFAULT_LISTEN, JobsConfig, MAX_BODY_BYTES, Problem,
-};
+pub use config::{CommandLine, DEFAULT_DATABASE_URL, DEFAULT_LISTEN, JobsConfig, MAX_BODY_BYTES};
 pub use execution::{Execution, ExecutionOutcome};
 pub use job::{InvalidJob, Job, JobKind, JobStatus, MAX_ATTEMPTS_LIMIT, MAX_SLEEP_MS, NewJob};
 pub use processor::Outcome;
