@@ -128,14 +128,16 @@ mod tests {
 
     #[test]
     fn every_unworkable_setting_is_reported_at_once_in_order() {
-        let mut config = JobsConfig::default();
-        config.batch_size = 0;
-        config.concurrency = 0;
-        config.poll_interval = Duration::ZERO;
-        config.lease = Duration::from_millis(500);
-        config.renew_interval = Duration::from_millis(500);
-        config.backoff_base = Duration::from_millis(2000);
-        config.backoff_max = Duration::from_millis(1000);
+        let config = JobsConfig {
+            batch_size: 0,
+            concurrency: 0,
+            poll_interval: Duration::ZERO,
+            lease: Duration::from_millis(500),
+            renew_interval: Duration::from_millis(500),
+            backoff_base: Duration::from_millis(2000),
+            backoff_max: Duration::from_millis(1000),
+            ..JobsConfig::default()
+        };
 
         assert_eq!(
             rejected(&config),
@@ -151,18 +153,22 @@ mod tests {
 
     #[test]
     fn a_zero_lease_is_reported_once_as_the_lease() {
-        let mut config = JobsConfig::default();
-        config.lease = Duration::ZERO;
-        config.renew_interval = Duration::ZERO;
+        let config = JobsConfig {
+            lease: Duration::ZERO,
+            renew_interval: Duration::ZERO,
+            ..JobsConfig::default()
+        };
 
         assert_eq!(rejected(&config), vec!["worker.lease_ms"]);
     }
 
     #[test]
     fn a_zero_database_wait_and_renewal_are_refused_with_the_fix() {
-        let mut config = JobsConfig::default();
-        config.db_busy = Duration::ZERO;
-        config.renew_interval = Duration::ZERO;
+        let config = JobsConfig {
+            db_busy: Duration::ZERO,
+            renew_interval: Duration::ZERO,
+            ..JobsConfig::default()
+        };
 
         let messages: Vec<String> = RULES
             .iter()
