@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use di_hosting::{ConfigurationBuilder, Host, HostBuilder};
+use di_hosting::{Host, HostBuilder};
 
 use crate::config::command_line::CommandLine;
 use crate::config::settings::{DEFAULT_SHUTDOWN, JobsConfig};
@@ -37,7 +37,9 @@ pub(crate) fn configured_host_builder(command_line: CommandLine) -> HostBuilder 
     let builder = Host::default_builder(ENV_PREFIX)
         .without_default_logging()
         .configure_configuration(|configuration| {
-            add_aliases(configuration);
+            for (variable, key) in ALIASES {
+                configuration.env_alias(variable, key);
+            }
             // `JobsConfig` is bound once, at start: following file edits would only log
             // reloads that change nothing.
             configuration.reload_on_change(false);
@@ -54,10 +56,4 @@ pub(crate) fn configured_host_builder(command_line: CommandLine) -> HostBuilder 
     RULES
         .into_iter()
         .fold(builder, |builder, rule| builder.validate_options(rule))
-}
-
-fn add_aliases(configuration: &mut ConfigurationBuilder) {
-    for (variable, key) in ALIASES {
-        configuration.env_alias(variable, key);
-    }
 }
