@@ -6,19 +6,24 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use di_core::{BoxError, ScopeFactory};
 use di_hosting::web::WebServer;
-use di_hosting::{Host, HostBuilder, HostedService};
+use di_hosting::{HostBuilder, HostedService};
 use tokio_util::sync::CancellationToken;
 
 use crate::api;
-use crate::config::JobsConfig;
+use crate::config::{self, CommandLine, JobsConfig};
 use crate::repo::connect_store;
 use crate::worker::{JobWorker, WorkerSlots};
 
-/// The host of the application, configured from `config`:
+/// The host of the application, its settings read by the host from, lowest priority first:
+/// the defaults, `appsettings.toml` and `appsettings.{Environment}.toml` in the working
+/// directory, the `JOBS_*` environment variables (`JOBS_WORKER__BATCH_SIZE=8` sets
+/// `worker.batch_size`; `DATABASE_URL` and the flat `JOBS_BATCH_SIZE`-style names too), then
+/// `command_line`. Settings that cannot be read or cannot work fail the build, every one named
+/// with its key, value and source. The services:
 ///
-/// - `JobsConfig` — a singleton instance;
-/// - `Arc<dyn` [`JobStore`](crate::JobStore)`>` — an async singleton: SQLite or PostgreSQL by the database URL's
-///   scheme, migrated at startup, closed at shutdown;
+/// - [`JobsConfig`] — the bound settings, a singleton;
+/// - `Arc<dyn` [`JobStore`](crate::JobStore)`>` — an async singleton: SQLite or PostgreSQL by the
+///   database URL's scheme, migrated at startup, closed at shutdown;
 /// - [`WorkerSlots`] — a singleton: the worker's concurrency, shown by `/stats`;
 /// - [`WebServer`] — the HTTP API, a hosted service;
 /// - [`JobWorker`] — the queue's background service;
@@ -28,12 +33,14 @@ use crate::worker::{JobWorker, WorkerSlots};
 /// # Examples
 ///
 /// ```
+/// use clap::Parser;
+///
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let dir = tempfile::tempdir()?;
-/// let config = jobs::JobsConfig::from_sources(["--listen", "127.0.0.1:0"], |name| {
-///     (name == "DATABASE_URL").then(|| format!("sqlite://{}/j.db", dir.path().display()))
-/// })?;
-/// let running = jobs::host_builder(config)
+/// let url = format!("sqlite://{}/j.db", dir.path().display());
+/// let command_line =
+///     jobs::CommandLine::parse_from(["jobs", "--listen", "127.0.0.1:0", "--database-url", &url]);
+/// let running = jobs::host_builder(command_line)
 ///     .configure_options(|options| options.handle_signals = false)
 ///     .start()
 ///     .await?;
@@ -41,28 +48,24 @@ use crate::worker::{JobWorker, WorkerSlots};
 /// running.stop().await?;
 /// # Ok(()) }
 /// ```
-pub fn host_builder(config: JobsConfig) -> HostBuilder {
-    let shutdown_timeout = config.shutdown_timeout;
-    Host::builder()
-        .configure_options(move |options| options.shutdown_timeout = shutdown_timeout)
-        .configure_services(move |services| {
-            services.add_instance(Arc::new(config));
-            services
-                .add_singleton_async(|config: Arc<JobsConfig>| async move {
-                    connect_store(&config.database_url, config.db_busy).await
-                })
-                .disposable();
-            services.add_singleton(|config: Arc<JobsConfig>| {
-                Arc::new(WorkerSlots::new(config.concurrency))
-            });
-            services.add_web_server(|config: Arc<JobsConfig>, scopes: ScopeFactory| {
-                Arc::new(WebServer::new(config.listen, api::router(scopes, &config)))
-            });
-            services.add_hosted_service::<JobWorker>();
-            services
-                .add_hosted_service_with(|server: Arc<WebServer>| Arc::new(Announcer { server }))
-                .name("announcer");
-        })
+pub fn host_builder(command_line: CommandLine) -> HostBuilder {
+    config::configured_host_builder(command_line).configure_services(move |services| {
+        services
+            .add_singleton_async(|config: Arc<JobsConfig>| async move {
+                connect_store(&config.database_url, config.db_busy).await
+            })
+            .disposable();
+        services.add_singleton(|config: Arc<JobsConfig>| {
+            Arc::new(WorkerSlots::new(config.concurrency))
+        });
+        services.add_web_server(|config: Arc<JobsConfig>, scopes: ScopeFactory| {
+            Arc::new(WebServer::new(config.listen, api::router(scopes, &config)))
+        });
+        services.add_hosted_service::<JobWorker>();
+        services
+            .add_hosted_service_with(|server: Arc<WebServer>| Arc::new(Announcer { server }))
+            .name("announcer");
+    })
 }
 
 /// Prints the bound address on stdout once every service has started, so that scripts

@@ -2,7 +2,7 @@
 //! the workspace.
 //!
 //! `POST /jobs` stores a job; a [`JobWorker`] background service keeps up to
-//! `JOBS_CONCURRENCY` jobs running (a long job holds one slot, never the worker), claiming due
+//! `worker.concurrency` jobs running (a long job holds one slot, never the worker), claiming due
 //! jobs in batches with a lease (owner, expiry and a fencing token), retrying failures with
 //! exponential backoff and recording outcomes many per transaction.
 //!
@@ -16,7 +16,7 @@
 //! marked `lost_lease`. Several processes can share one database: a SQLite file on one host,
 //! or a PostgreSQL database (`DATABASE_URL=postgres://…`) for processes on many hosts.
 //!
-//! A database that stays locked by another writer for longer than `JOBS_DB_BUSY_MS`, or a
+//! A database that stays locked by another writer for longer than `database.busy_ms`, or a
 //! PostgreSQL server that is restarting or unreachable, makes the API answer `503` with
 //! `Retry-After` (nothing stored, nothing lost) and `/readyz` report the database degraded.
 //!
@@ -46,9 +46,7 @@ mod repo;
 mod worker;
 
 pub use app::host_builder;
-pub use config::{
-    ConfigError, DEFAULT_DATABASE_URL, DEFAULT_LISTEN, JobsConfig, MAX_BODY_BYTES, Problem,
-};
+pub use config::{CommandLine, DEFAULT_DATABASE_URL, DEFAULT_LISTEN, JobsConfig, MAX_BODY_BYTES};
 pub use execution::{Execution, ExecutionOutcome};
 pub use job::{InvalidJob, Job, JobKind, JobStatus, MAX_ATTEMPTS_LIMIT, MAX_SLEEP_MS, NewJob};
 pub use processor::Outcome;

@@ -5,10 +5,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use clap::Parser;
 use di_core::BoxError;
 use di_hosting::HostedService;
 use di_hosting::web::WebServer;
-use jobs::JobsConfig;
+use jobs::CommandLine;
 use serde_json::{Value, json};
 use tokio::sync::{Notify, mpsc};
 use tokio_util::sync::CancellationToken;
@@ -55,18 +56,15 @@ async fn next(entered: &mut mpsc::UnboundedReceiver<&'static str>) -> &'static s
 async fn health_is_503_while_starting_200_while_running_and_503_while_stopping() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let url = format!("sqlite://{}", dir.path().join("jobs.db").display());
-    let config =
-        JobsConfig::from_sources(["--listen", "127.0.0.1:0", "--database-url", &url], |_| {
-            None
-        })
-        .expect("a valid configuration");
+    let command_line =
+        CommandLine::parse_from(["jobs", "--listen", "127.0.0.1:0", "--database-url", &url]);
     let (sender, mut entered) = mpsc::unbounded_channel();
     let holder = Arc::new(Holder {
         entered: sender,
         release: Notify::new(),
     });
     let registered = Arc::clone(&holder);
-    let host = jobs::host_builder(config)
+    let host = jobs::host_builder(command_line)
         .configure_options(|options| options.handle_signals = false)
         .configure_services(move |services| {
             services.add_hosted_service_with(move || Arc::clone(&registered));

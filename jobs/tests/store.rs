@@ -361,15 +361,18 @@ async fn an_insert_wakes_a_waiting_worker(backend: Backend) {
         .expect("the waiter");
 }
 
-/// A host on the backend's database with fast polling and short leases.
-fn host_config(backend: &Backend) -> jobs::JobsConfig {
-    let url = backend.url.clone();
-    jobs::JobsConfig::from_sources(["--listen", "127.0.0.1:0"], move |name| match name {
-        "DATABASE_URL" => Some(url.clone()),
-        "JOBS_POLL_MS" => Some("20".to_owned()),
-        _ => None,
-    })
-    .expect("a valid configuration")
+/// The command line of a host on the backend's database with fast polling.
+fn host_config(backend: &Backend) -> jobs::CommandLine {
+    use clap::Parser as _;
+    jobs::CommandLine::parse_from([
+        "jobs",
+        "--listen",
+        "127.0.0.1:0",
+        "--database-url",
+        &backend.url,
+        "--set",
+        "worker.poll_ms=20",
+    ])
 }
 
 async fn wait_until(store: &dyn JobStore, status: &str, count: i64) {
@@ -391,7 +394,6 @@ async fn a_running_host_completes_every_job_exactly_once(backend: Backend) {
     const JOBS: usize = 200;
     let running = jobs::host_builder(host_config(&backend))
         .configure_options(|options| options.handle_signals = false)
-        .build()
         .start()
         .await
         .expect("the host starts");
@@ -413,7 +415,6 @@ async fn a_running_host_completes_every_job_exactly_once(backend: Backend) {
 async fn a_stopping_host_releases_its_running_jobs_and_loses_nothing(backend: Backend) {
     let running = jobs::host_builder(host_config(&backend))
         .configure_options(|options| options.handle_signals = false)
-        .build()
         .start()
         .await
         .expect("the host starts");

@@ -1,9 +1,13 @@
-//! The application's settings: [`JobsConfig`] read from the command line and the environment
-//! (`settings`), and the check that they can work together (`validate`), kept apart so that
-//! another configuration source can reuse the check.
+//! The application's settings: [`JobsConfig`] and the layout of its keys (`settings`), the
+//! [`CommandLine`] (`command_line`), the rules that refuse settings which cannot work
+//! (`validate`), and how the host reads them all (`sources`): defaults, `appsettings.toml`,
+//! `appsettings.{Environment}.toml`, `JOBS_*` variables, then the command line.
 
+mod command_line;
 mod settings;
+mod sources;
 mod validate;
 
-pub use settings::{ConfigError, DEFAULT_DATABASE_URL, DEFAULT_LISTEN, JobsConfig, MAX_BODY_BYTES};
-pub use validate::Problem;
+pub use command_line::CommandLine;
+pub use settings::{DEFAULT_DATABASE_URL, DEFAULT_LISTEN, JobsConfig, MAX_BODY_BYTES};
+pub(crate) use sources::configured_host_builder;

@@ -1,12 +1,14 @@
-//! [`JobsConfig`]: the application's settings, from the command line and the environment.
+//! [`JobsConfig`]: the application's settings, bound from the host's configuration, and the
+//! layout of the keys they are read from.
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use crate::config::validate::Problem;
+use serde::Deserialize;
+
 use crate::repo::DEFAULT_DB_BUSY;
 
-/// The listen address used when neither `--listen` nor `JOBS_LISTEN` is given.
+/// The listen address used when no source sets `listen`.
 ///
 /// # Examples
 ///
@@ -15,8 +17,8 @@ use crate::repo::DEFAULT_DB_BUSY;
 /// assert!(address.ip().is_loopback());
 /// ```
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
-/// The database used when neither `--database-url` nor `DATABASE_URL` is given: a file in the
-/// working directory, created on first start.
+/// The database used when no source sets `database.url`: a file in the working directory,
+/// created on first start.
 ///
 /// # Examples
 ///
@@ -33,279 +35,233 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://jobs.db";
 /// ```
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// Why the configuration could not be read.
-///
-/// # Examples
-///
-/// ```
-/// use jobs::{ConfigError, JobsConfig};
-///
-/// let error = JobsConfig::from_sources(["--listen", "nowhere"], |_| None).unwrap_err();
-/// assert!(matches!(error, ConfigError::Invalid { .. }));
-/// ```
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ConfigError {
-    /// A setting has a value that cannot be parsed.
-    #[error("invalid value `{value}` for `{name}`: expected {expected}")]
-    Invalid {
-        /// The flag or environment variable.
-        name: String,
-        /// What was given.
-        value: String,
-        /// What was expected.
-        expected: &'static str,
-    },
-    /// A flag that needs a value came last.
-    #[error("the flag `{0}` needs a value")]
-    MissingValue(String),
-    /// An argument is not a known flag.
-    #[error("unknown argument `{0}` (known: --listen, --database-url, --help)")]
-    UnknownArgument(String),
-    /// Settings that parse but cannot work together, every one of them (see
-    /// [`JobsConfig::validate`]).
-    #[error("{}", Problem::numbered(.0))]
-    Unworkable(Vec<Problem>),
-}
+/// The default of `shutdown_ms`: the one deadline of a graceful stop.
+pub(crate) const DEFAULT_SHUTDOWN: Duration = Duration::from_secs(30);
 
-/// The application's settings (a singleton of the container).
+/// The application's settings (a singleton of the container), bound from the root of the host's
+/// configuration (see [`host_builder`](crate::host_builder) for the sources and their order).
 ///
-/// Sources, highest priority first: command-line flags (`--listen`, `--database-url`), then
-/// environment variables (`JOBS_LISTEN`, `DATABASE_URL`, and the `JOBS_*` tuning variables
-/// below), then the defaults.
+/// The keys, with their defaults, as written in `appsettings.toml`:
+///
+/// ```toml
+/// listen = "127.0.0.1:8080"     # JOBS_LISTEN, --listen
+/// shutdown_ms = 30000           # JOBS_SHUTDOWN_MS
+///
+/// [database]
+/// url = "sqlite://jobs.db"      # JOBS_DATABASE__URL, DATABASE_URL, --database-url
+/// busy_ms = 2000                # JOBS_DATABASE__BUSY_MS, JOBS_DB_BUSY_MS
+///
+/// [worker]
+/// concurrency = 32              # JOBS_WORKER__CONCURRENCY, JOBS_CONCURRENCY
+/// batch_size = 16               # JOBS_WORKER__BATCH_SIZE, JOBS_BATCH_SIZE
+/// poll_ms = 250                 # JOBS_WORKER__POLL_MS, JOBS_POLL_MS
+/// lease_ms = 30000              # JOBS_WORKER__LEASE_MS, JOBS_LEASE_MS
+/// # renew_ms = 10000            # JOBS_WORKER__RENEW_MS, JOBS_RENEW_MS (default: lease / 3)
+/// backoff_ms = 1000             # JOBS_WORKER__BACKOFF_MS, JOBS_BACKOFF_MS
+/// backoff_max_ms = 300000       # JOBS_WORKER__BACKOFF_MAX_MS, JOBS_BACKOFF_MAX_MS
+/// ```
 ///
 /// # Examples
 ///
 /// ```
-/// use jobs::JobsConfig;
+/// use std::time::Duration;
 ///
-/// let config = JobsConfig::from_sources(["--listen", "127.0.0.1:0"], |name| {
-///     (name == "DATABASE_URL").then(|| "sqlite::memory:".to_owned())
-/// })?;
-/// assert_eq!(config.listen.port(), 0);
-/// assert_eq!(config.database_url, "sqlite::memory:");
-/// # Ok::<(), jobs::ConfigError>(())
+/// let config = jobs::JobsConfig::default();
+/// assert_eq!(config.listen.to_string(), jobs::DEFAULT_LISTEN);
+/// assert_eq!(config.renew_interval, Duration::from_secs(10));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(from = "Settings")]
 #[non_exhaustive]
 pub struct JobsConfig {
-    /// Where the HTTP API listens (`--listen`, `JOBS_LISTEN`; default `127.0.0.1:8080`).
+    /// Where the HTTP API listens (`listen`; default `127.0.0.1:8080`, port 0 picks a free one).
     pub listen: SocketAddr,
-    /// The SQLite database (`--database-url`, `DATABASE_URL`; default `sqlite://jobs.db`).
+    /// The SQLite database (`database.url`; default `sqlite://jobs.db`).
     pub database_url: String,
-    /// How many due jobs the worker claims at most in one claim (`JOBS_BATCH_SIZE`; default
+    /// How many due jobs the worker claims at most in one claim (`worker.batch_size`; default
     /// 16); a claim never takes more jobs than there are free slots.
     pub batch_size: u32,
-    /// How many jobs one process runs at once: its slots (`JOBS_CONCURRENCY`; default 32). A
+    /// How many jobs one process runs at once: its slots (`worker.concurrency`; default 32). A
     /// long job occupies one slot; the worker claims again as soon as a slot is free.
     pub concurrency: u32,
     /// How long a claim lasts before another process may take the job over
-    /// (`JOBS_LEASE_MS`; default 30 s). The worker renews it while a job runs.
+    /// (`worker.lease_ms`; default 30 s). The worker renews it while a job runs.
     pub lease: Duration,
-    /// How often the worker renews the leases of its running jobs (`JOBS_RENEW_MS`; default a
+    /// How often the worker renews the leases of its running jobs (`worker.renew_ms`; default a
     /// third of the lease). Must be shorter than the lease.
     pub renew_interval: Duration,
     /// How long a database write waits for the write lock (held by another process) before
-    /// the API answers `503` and health reports the database degraded (`JOBS_DB_BUSY_MS`;
+    /// the API answers `503` and health reports the database degraded (`database.busy_ms`;
     /// default 2 s).
     pub db_busy: Duration,
-    /// How long the worker waits when no job is due (`JOBS_POLL_MS`; default 250 ms).
+    /// How long the worker waits when no job is due (`worker.poll_ms`; default 250 ms).
     pub poll_interval: Duration,
     /// The retry delay after the first failed attempt, doubled after each further one
-    /// (`JOBS_BACKOFF_MS`; default 1 s).
+    /// (`worker.backoff_ms`; default 1 s).
     pub backoff_base: Duration,
-    /// The longest retry delay (`JOBS_BACKOFF_MAX_MS`; default 5 min).
+    /// The longest retry delay (`worker.backoff_max_ms`; default 5 min).
     pub backoff_max: Duration,
-    /// `max_attempts` of a job submitted without one (default 3).
+    /// `max_attempts` of a job submitted without one (3; not configurable).
     pub default_max_attempts: u32,
-    /// The single deadline of a graceful stop (`JOBS_SHUTDOWN_MS`; default 30 s).
+    /// The single deadline of a graceful stop (`shutdown_ms`; default 30 s).
     pub shutdown_timeout: Duration,
-    /// The longest a request may take before it is answered `408` (default 30 s).
+    /// The longest a request may take before it is answered `408` (30 s; not configurable).
     pub request_timeout: Duration,
 }
 
 impl Default for JobsConfig {
     fn default() -> Self {
+        Settings::default().into()
+    }
+}
+
+/// The settings as the configuration spells them: sections, milliseconds. Every key is
+/// optional; a missing one takes its default.
+#[derive(Debug, Deserialize)]
+#[serde(default)]
+struct Settings {
+    listen: SocketAddr,
+    shutdown_ms: u64,
+    database: DatabaseSettings,
+    worker: WorkerSettings,
+}
+
+/// The `[database]` section.
+#[derive(Debug, Deserialize)]
+#[serde(default)]
+struct DatabaseSettings {
+    url: String,
+    busy_ms: u64,
+}
+
+/// The `[worker]` section.
+#[derive(Debug, Deserialize)]
+#[serde(default)]
+struct WorkerSettings {
+    concurrency: u32,
+    batch_size: u32,
+    poll_ms: u64,
+    lease_ms: u64,
+    /// `None`: a third of the lease.
+    renew_ms: Option<u64>,
+    backoff_ms: u64,
+    backoff_max_ms: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            database_url: DEFAULT_DATABASE_URL.to_owned(),
-            batch_size: 16,
+            shutdown_ms: millis(DEFAULT_SHUTDOWN),
+            database: DatabaseSettings::default(),
+            worker: WorkerSettings::default(),
+        }
+    }
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self {
+            url: DEFAULT_DATABASE_URL.to_owned(),
+            busy_ms: millis(DEFAULT_DB_BUSY),
+        }
+    }
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        Self {
             concurrency: 32,
-            lease: Duration::from_secs(30),
-            renew_interval: Duration::from_secs(10),
-            db_busy: DEFAULT_DB_BUSY,
-            poll_interval: Duration::from_millis(250),
-            backoff_base: Duration::from_secs(1),
-            backoff_max: Duration::from_secs(300),
+            batch_size: 16,
+            poll_ms: 250,
+            lease_ms: 30_000,
+            renew_ms: None,
+            backoff_ms: 1_000,
+            backoff_max_ms: 300_000,
+        }
+    }
+}
+
+impl From<Settings> for JobsConfig {
+    fn from(settings: Settings) -> Self {
+        let Settings {
+            listen,
+            shutdown_ms,
+            database,
+            worker,
+        } = settings;
+        let lease = Duration::from_millis(worker.lease_ms);
+        Self {
+            listen,
+            database_url: database.url,
+            batch_size: worker.batch_size,
+            concurrency: worker.concurrency,
+            lease,
+            renew_interval: worker.renew_ms.map_or(lease / 3, Duration::from_millis),
+            db_busy: Duration::from_millis(database.busy_ms),
+            poll_interval: Duration::from_millis(worker.poll_ms),
+            backoff_base: Duration::from_millis(worker.backoff_ms),
+            backoff_max: Duration::from_millis(worker.backoff_max_ms),
             default_max_attempts: 3,
-            shutdown_timeout: Duration::from_secs(30),
+            shutdown_timeout: Duration::from_millis(shutdown_ms),
             request_timeout: Duration::from_secs(30),
         }
     }
 }
 
-impl JobsConfig {
-    /// Reads the configuration from the process's arguments and environment.
-    ///
-    /// # Errors
-    ///
-    /// As [`from_sources`](JobsConfig::from_sources).
-    ///
-    /// # Examples
-    ///
-    /// ```no_run
-    /// let config = jobs::JobsConfig::from_env()?;
-    /// println!("listening on {}", config.listen);
-    /// # Ok::<(), jobs::ConfigError>(())
-    /// ```
-    pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_sources(std::env::args().skip(1), |name| std::env::var(name).ok())
-    }
-
-    /// Reads the configuration from `args` (without the program name) and `env`.
-    ///
-    /// # Errors
-    ///
-    /// [`ConfigError`] for an unknown flag, a flag without its value, a value that does not
-    /// parse, or settings that cannot work ([`ConfigError::Unworkable`], from
-    /// [`validate`](JobsConfig::validate)).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let config = jobs::JobsConfig::from_sources(Vec::<String>::new(), |_| None)?;
-    /// assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
-    /// # Ok::<(), jobs::ConfigError>(())
-    /// ```
-    pub fn from_sources<I, S>(
-        args: I,
-        env: impl Fn(&str) -> Option<String>,
-    ) -> Result<Self, ConfigError>
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        let mut config = Self::default();
-        let (mut listen, mut database_url) = (env("JOBS_LISTEN"), env("DATABASE_URL"));
-        let mut args = args.into_iter().map(Into::into);
-        while let Some(arg) = args.next() {
-            let (flag, inline) = match arg.split_once('=') {
-                Some((flag, value)) => (flag.to_owned(), Some(value.to_owned())),
-                None => (arg.clone(), None),
-            };
-            let target = match flag.as_str() {
-                "--listen" => &mut listen,
-                "--database-url" => &mut database_url,
-                _ => return Err(ConfigError::UnknownArgument(arg)),
-            };
-            let value = inline.or_else(|| args.next());
-            *target = Some(value.ok_or(ConfigError::MissingValue(flag))?);
-        }
-        if let Some(listen) = listen {
-            config.listen = parse("--listen", &listen, "an address such as 127.0.0.1:8080")?;
-        }
-        if let Some(url) = database_url {
-            config.database_url = url;
-        }
-        config.apply_tuning(&env)?;
-        config.validate()?;
-        Ok(config)
-    }
-
-    fn apply_tuning(&mut self, env: &impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
-        let millis = |name: &str, target: &mut Duration| -> Result<(), ConfigError> {
-            if let Some(value) = env(name) {
-                *target = Duration::from_millis(parse(name, &value, "milliseconds")?);
-            }
-            Ok(())
-        };
-        millis("JOBS_LEASE_MS", &mut self.lease)?;
-        self.renew_interval = self.lease / 3;
-        millis("JOBS_RENEW_MS", &mut self.renew_interval)?;
-        millis("JOBS_DB_BUSY_MS", &mut self.db_busy)?;
-        millis("JOBS_POLL_MS", &mut self.poll_interval)?;
-        millis("JOBS_BACKOFF_MS", &mut self.backoff_base)?;
-        millis("JOBS_BACKOFF_MAX_MS", &mut self.backoff_max)?;
-        millis("JOBS_SHUTDOWN_MS", &mut self.shutdown_timeout)?;
-        if let Some(value) = env("JOBS_BATCH_SIZE") {
-            self.batch_size = parse("JOBS_BATCH_SIZE", &value, "a positive integer")?;
-        }
-        if let Some(value) = env("JOBS_CONCURRENCY") {
-            self.concurrency = parse("JOBS_CONCURRENCY", &value, "a positive integer")?;
-        }
-        Ok(())
-    }
-}
-
-fn parse<T: std::str::FromStr>(
-    name: &str,
-    value: &str,
-    expected: &'static str,
-) -> Result<T, ConfigError> {
-    value.parse().map_err(|_| ConfigError::Invalid {
-        name: name.to_owned(),
-        value: value.to_owned(),
-        expected,
-    })
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn config(args: &[&str], env: &[(&str, &str)]) -> Result<JobsConfig, ConfigError> {
-        let env: Vec<(String, String)> = env
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        JobsConfig::from_sources(args.iter().copied(), move |name| {
-            env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
-        })
+    #[test]
+    fn the_renewal_interval_defaults_to_a_third_of_the_lease() {
+        let settings = Settings {
+            worker: WorkerSettings {
+                lease_ms: 3_000,
+                ..WorkerSettings::default()
+            },
+            ..Settings::default()
+        };
+
+        let config = JobsConfig::from(settings);
+
+        assert_eq!(config.renew_interval, Duration::from_secs(1));
     }
 
     #[test]
-    fn flags_win_over_the_environment() {
-        let config = config(
-            &[
-                "--listen=127.0.0.1:9000",
-                "--database-url",
-                "sqlite://flag.db",
-            ],
-            &[
-                ("JOBS_LISTEN", "127.0.0.1:7000"),
-                ("DATABASE_URL", "sqlite://env.db"),
-            ],
-        )
-        .expect("valid");
-        assert_eq!(config.listen.port(), 9000);
-        assert_eq!(config.database_url, "sqlite://flag.db");
-    }
+    fn sections_and_milliseconds_become_the_runtime_settings() {
+        let settings = Settings {
+            shutdown_ms: 1_500,
+            database: DatabaseSettings {
+                url: "sqlite::memory:".into(),
+                busy_ms: 40,
+            },
+            worker: WorkerSettings {
+                concurrency: 2,
+                batch_size: 3,
+                poll_ms: 5,
+                lease_ms: 600,
+                renew_ms: Some(100),
+                backoff_ms: 7,
+                backoff_max_ms: 70,
+            },
+            ..Settings::default()
+        };
 
-    #[test]
-    fn environment_wins_over_the_defaults() {
-        let config = config(
-            &[],
-            &[("JOBS_LISTEN", "127.0.0.1:7000"), ("JOBS_LEASE_MS", "1500")],
-        )
-        .expect("valid");
-        assert_eq!(config.listen.port(), 7000);
-        assert_eq!(config.lease, Duration::from_millis(1500));
-        assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
-    }
+        let config = JobsConfig::from(settings);
 
-    #[test]
-    fn bad_arguments_are_errors() {
-        assert!(matches!(
-            config(&["--nope"], &[]),
-            Err(ConfigError::UnknownArgument(_))
-        ));
-        assert!(matches!(
-            config(&["--listen"], &[]),
-            Err(ConfigError::MissingValue(_))
-        ));
-        assert!(matches!(
-            config(&[], &[("JOBS_POLL_MS", "soon")]),
-            Err(ConfigError::Invalid { .. })
-        ));
+        assert_eq!(config.database_url, "sqlite::memory:");
+        assert_eq!(config.db_busy, Duration::from_millis(40));
+        assert_eq!((config.concurrency, config.batch_size), (2, 3));
+        assert_eq!(config.poll_interval, Duration::from_millis(5));
+        assert_eq!(config.lease, Duration::from_millis(600));
+        assert_eq!(config.renew_interval, Duration::from_millis(100));
+        assert_eq!(config.backoff_base, Duration::from_millis(7));
+        assert_eq!(config.backoff_max, Duration::from_millis(70));
+        assert_eq!(config.shutdown_timeout, Duration::from_millis(1_500));
     }
 }

@@ -1,169 +1,129 @@
-//! [`JobsConfig::validate`]: refusing settings that parse but cannot work.
+//! The rules that refuse settings which parse but cannot work, one validator each, so that the
+//! host reports every broken rule at once, each with its key, value and source.
 
-use std::fmt;
 use std::time::Duration;
 
-use crate::config::settings::{ConfigError, JobsConfig};
+use di_hosting::ValidationError;
 
-/// One setting that cannot work, named by its environment variable and value.
-///
-/// # Examples
-///
-/// ```
-/// use jobs::{ConfigError, JobsConfig};
-///
-/// let mut config = JobsConfig::default();
-/// config.batch_size = 0;
-/// let Err(ConfigError::Unworkable(problems)) = config.validate() else { panic!("refused") };
-/// assert_eq!(problems[0].setting(), "JOBS_BATCH_SIZE=0");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    setting: String,
-    reason: String,
-}
+use crate::config::settings::JobsConfig;
 
-impl Problem {
-    fn new(name: &str, value: impl fmt::Display, reason: impl Into<String>) -> Self {
-        Self {
-            setting: format!("{name}={value}"),
-            reason: reason.into(),
-        }
-    }
+/// One rule: `Err` names the offending key (relative to the root) and why it cannot work.
+pub(crate) type Rule = fn(&JobsConfig) -> Result<(), ValidationError>;
 
-    /// The setting as `NAME=value`.
-    ///
-    /// # Examples
-    ///
-    /// See [`Problem`].
-    pub fn setting(&self) -> &str {
-        &self.setting
-    }
+/// Every rule, in the order their problems are reported.
+pub(crate) const RULES: [Rule; 7] = [
+    batch_size,
+    concurrency,
+    poll_interval,
+    renew_interval,
+    database_busy,
+    lease,
+    backoff_max,
+];
 
-    /// Every problem, numbered, one a line.
-    pub(crate) fn numbered(problems: &[Problem]) -> String {
-        let mut text = String::from("settings that cannot work:");
-        for (n, problem) in problems.iter().enumerate() {
-            text.push_str(&format!("\n  {}. {problem}", n + 1));
-        }
-        text
+fn at_least_one(key: &str, is_zero: bool, reason: &str) -> Result<(), ValidationError> {
+    if is_zero {
+        Err(ValidationError::field(
+            key,
+            format!("{reason}; use 1 or more"),
+        ))
+    } else {
+        Ok(())
     }
 }
 
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}`: {}", self.setting, self.reason)
+fn batch_size(config: &JobsConfig) -> Result<(), ValidationError> {
+    at_least_one(
+        "worker.batch_size",
+        config.batch_size == 0,
+        "a claim of no jobs never processes anything",
+    )
+}
+
+fn concurrency(config: &JobsConfig) -> Result<(), ValidationError> {
+    at_least_one(
+        "worker.concurrency",
+        config.concurrency == 0,
+        "no slot to run a job in",
+    )
+}
+
+fn poll_interval(config: &JobsConfig) -> Result<(), ValidationError> {
+    at_least_one(
+        "worker.poll_ms",
+        config.poll_interval.is_zero(),
+        "an idle worker would poll the database without pause",
+    )
+}
+
+/// A zero renewal interval derived from a zero lease is the lease's problem, reported once.
+fn renew_interval(config: &JobsConfig) -> Result<(), ValidationError> {
+    at_least_one(
+        "worker.renew_ms",
+        config.renew_interval.is_zero() && !config.lease.is_zero(),
+        "leases would be renewed without pause",
+    )
+}
+
+fn database_busy(config: &JobsConfig) -> Result<(), ValidationError> {
+    at_least_one(
+        "database.busy_ms",
+        config.db_busy.is_zero(),
+        "every write would fail while another one runs",
+    )
+}
+
+fn lease(config: &JobsConfig) -> Result<(), ValidationError> {
+    if config.lease.is_zero() {
+        return at_least_one("worker.lease_ms", true, "a lease of 0 ms expires at once");
     }
+    if !config.renew_interval.is_zero() && config.lease <= config.renew_interval {
+        return Err(ValidationError::field(
+            "worker.lease_ms",
+            format!(
+                "the lease would expire before it is renewed every {} ms (`worker.renew_ms`); \
+                 make the lease longer than the renewal interval",
+                ms(config.renew_interval)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn backoff_max(config: &JobsConfig) -> Result<(), ValidationError> {
+    if config.backoff_max < config.backoff_base {
+        return Err(ValidationError::field(
+            "worker.backoff_max_ms",
+            format!(
+                "the longest retry delay is shorter than the first one, {} ms \
+                 (`worker.backoff_ms`)",
+                ms(config.backoff_base)
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn ms(duration: Duration) -> u128 {
     duration.as_millis()
 }
 
-impl JobsConfig {
-    /// Checks that the settings can work together; reports every problem at once, each
-    /// naming its environment variable and value (`JOBS_BATCH_SIZE=0`).
-    ///
-    /// Refused: a batch size, concurrency, poll interval, renewal interval or database wait of
-    /// zero; a lease not longer than its renewal interval; a maximum backoff below the backoff.
-    ///
-    /// # Errors
-    ///
-    /// [`ConfigError::Unworkable`] with the problems, in the order above.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// use jobs::JobsConfig;
-    ///
-    /// assert!(JobsConfig::default().validate().is_ok());
-    /// let mut config = JobsConfig::default();
-    /// config.lease = Duration::from_secs(1);
-    /// config.renew_interval = Duration::from_secs(1);
-    /// let error = config.validate().unwrap_err().to_string();
-    /// assert!(error.contains("`JOBS_LEASE_MS=1000`"), "{error}");
-    /// ```
-    pub fn validate(&self) -> Result<(), ConfigError> {
-        let mut problems = Vec::new();
-        let mut zero = |name: &str, is_zero: bool, reason: &str| {
-            if is_zero {
-                problems.push(Problem::new(name, 0, reason));
-            }
-        };
-        zero(
-            "JOBS_BATCH_SIZE",
-            self.batch_size == 0,
-            "a claim of no jobs never processes anything; use 1 or more",
-        );
-        zero(
-            "JOBS_CONCURRENCY",
-            self.concurrency == 0,
-            "no slot to run a job in; use 1 or more",
-        );
-        zero(
-            "JOBS_POLL_MS",
-            self.poll_interval.is_zero(),
-            "an idle worker would poll the database without pause; use 1 or more",
-        );
-        zero(
-            "JOBS_RENEW_MS",
-            self.renew_interval.is_zero(),
-            "leases would be renewed without pause; use 1 or more",
-        );
-        zero(
-            "JOBS_DB_BUSY_MS",
-            self.db_busy.is_zero(),
-            "every write would fail while another one runs; use 1 or more",
-        );
-        if !self.renew_interval.is_zero() && self.lease <= self.renew_interval {
-            problems.push(Problem::new(
-                "JOBS_LEASE_MS",
-                ms(self.lease),
-                format!(
-                    "the lease would expire before it is renewed every {} ms (JOBS_RENEW_MS); \
-                     make the lease longer than the renewal interval",
-                    ms(self.renew_interval)
-                ),
-            ));
-        }
-        if self.backoff_max < self.backoff_base {
-            problems.push(Problem::new(
-                "JOBS_BACKOFF_MAX_MS",
-                ms(self.backoff_max),
-                format!(
-                    "the longest retry delay is shorter than the first one, {} ms \
-                     (JOBS_BACKOFF_MS)",
-                    ms(self.backoff_base)
-                ),
-            ));
-        }
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(ConfigError::Unworkable(problems))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn problems(config: JobsConfig) -> Vec<String> {
-        match config.validate() {
-            Ok(()) => Vec::new(),
-            Err(ConfigError::Unworkable(problems)) => problems
-                .iter()
-                .map(|problem| problem.setting().to_owned())
-                .collect(),
-            Err(other) => panic!("unexpected {other}"),
-        }
+    /// The keys of every broken rule, in report order.
+    fn rejected(config: &JobsConfig) -> Vec<String> {
+        RULES
+            .iter()
+            .filter_map(|rule| rule(config).err())
+            .map(|error| error.key().unwrap_or_default().to_owned())
+            .collect()
     }
 
     #[test]
     fn the_defaults_can_work() {
-        assert_eq!(problems(JobsConfig::default()), Vec::<String>::new());
+        assert_eq!(rejected(&JobsConfig::default()), Vec::<String>::new());
     }
 
     #[test]
@@ -180,31 +140,48 @@ mod tests {
         };
 
         assert_eq!(
-            problems(config),
+            rejected(&config),
             vec![
-                "JOBS_BATCH_SIZE=0",
-                "JOBS_CONCURRENCY=0",
-                "JOBS_POLL_MS=0",
-                "JOBS_LEASE_MS=500",
-                "JOBS_BACKOFF_MAX_MS=1000",
+                "worker.batch_size",
+                "worker.concurrency",
+                "worker.poll_ms",
+                "worker.lease_ms",
+                "worker.backoff_max_ms",
             ]
         );
     }
 
     #[test]
-    fn the_message_numbers_the_problems() {
+    fn a_zero_lease_is_reported_once_as_the_lease() {
         let config = JobsConfig {
-            batch_size: 0,
-            db_busy: Duration::ZERO,
+            lease: Duration::ZERO,
+            renew_interval: Duration::ZERO,
             ..JobsConfig::default()
         };
 
-        let message = config.validate().expect_err("refused").to_string();
+        assert_eq!(rejected(&config), vec!["worker.lease_ms"]);
+    }
 
-        assert!(message.starts_with("settings that cannot work:\n  1. `JOBS_BATCH_SIZE=0`: "));
-        assert!(
-            message.contains("\n  2. `JOBS_DB_BUSY_MS=0`: "),
-            "{message}"
+    #[test]
+    fn a_zero_database_wait_and_renewal_are_refused_with_the_fix() {
+        let config = JobsConfig {
+            db_busy: Duration::ZERO,
+            renew_interval: Duration::ZERO,
+            ..JobsConfig::default()
+        };
+
+        let messages: Vec<String> = RULES
+            .iter()
+            .filter_map(|rule| rule(&config).err())
+            .map(|error| format!("{}: {error}", error.key().unwrap_or_default()))
+            .collect();
+
+        assert_eq!(
+            messages,
+            vec![
+                "worker.renew_ms: leases would be renewed without pause; use 1 or more",
+                "database.busy_ms: every write would fail while another one runs; use 1 or more",
+            ]
         );
     }
 }

@@ -58,14 +58,20 @@ impl Workspace {
             .expect("the database opens")
     }
 
+    /// The directory: the processes' working directory, where they find `appsettings*.toml`.
+    pub(crate) fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
     fn log_path(&mut self) -> PathBuf {
         self.started += 1;
         self.dir.path().join(format!("jobs-{}.log", self.started))
     }
 
     /// The `jobs` command on this workspace's database, listening on an ephemeral port, with
-    /// fast polling, extra `env`, and stderr into a new log file (returned).
-    fn command(&mut self, env: &[(&str, &str)]) -> (Command, PathBuf) {
+    /// fast polling, extra `args` and `env`, the workspace as its working directory, and stderr
+    /// into a new log file (returned).
+    fn command(&mut self, args: &[&str], env: &[(&str, &str)]) -> (Command, PathBuf) {
         let log = self.log_path();
         // `JOBS_BIN` runs another build (such as the release binary, for the soak run).
         let bin =
@@ -78,6 +84,8 @@ impl Workspace {
                 "--database-url",
                 &self.database_url(),
             ])
+            .args(args)
+            .current_dir(self.dir.path())
             .env("RUST_LOG", "info")
             .env("JOBS_POLL_MS", "20")
             .envs(env.iter().copied())
@@ -89,7 +97,16 @@ impl Workspace {
     /// Runs `jobs` with `env` to its exit (it is expected to refuse to start); its exit code
     /// and stderr.
     pub(crate) async fn run_to_exit(&mut self, env: &[(&str, &str)]) -> (Option<i32>, String) {
-        let (mut command, log) = self.command(env);
+        self.run_to_exit_with(&[], env).await
+    }
+
+    /// Runs `jobs` with extra `args` and `env` to its exit; its exit code and stderr.
+    pub(crate) async fn run_to_exit_with(
+        &mut self,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> (Option<i32>, String) {
+        let (mut command, log) = self.command(args, env);
         let mut process = JobsProcess {
             child: command
                 .stdout(Stdio::null())
@@ -109,7 +126,7 @@ impl Workspace {
         env: &[(&str, &str)],
         stdout: impl Into<Stdio>,
     ) -> JobsProcess {
-        let (mut command, log) = self.command(env);
+        let (mut command, log) = self.command(&[], env);
         let child = command
             .stdout(stdout)
             .spawn()
@@ -140,7 +157,12 @@ impl Workspace {
     /// Starts `jobs --listen 127.0.0.1:0` on this workspace's database with extra `env`, waits
     /// until it prints its address, then until `/healthz` answers `200`.
     pub(crate) async fn start(&mut self, env: &[(&str, &str)]) -> JobsProcess {
-        let (mut command, log) = self.command(env);
+        self.start_with(&[], env).await
+    }
+
+    /// As [`start`](Self::start), with extra command-line `args`.
+    pub(crate) async fn start_with(&mut self, args: &[&str], env: &[(&str, &str)]) -> JobsProcess {
+        let (mut command, log) = self.command(args, env);
         let mut child = command
             .stdout(Stdio::piped())
             .spawn()
