@@ -4,7 +4,6 @@ mod support;
 
 use std::sync::Arc;
 
-use di_hosting::HostedServiceExt;
 use support::{Log, Waiter, quiet_host};
 
 #[tokio::test(start_paused = true)]
@@ -16,7 +15,6 @@ async fn a_running_host_debugs_as_its_options_and_service_names() {
                 .add_hosted_service_with(move || Arc::new(Waiter::new("w", &log)))
                 .name("the-worker");
         })
-        .build()
         .start()
         .await
         .expect("the host starts");

@@ -167,7 +167,6 @@ async fn an_aborted_async_worker_is_named_once_and_not_reported_as_stuck_in_bloc
                 })
                 .name("hanger");
         })
-        .build()
         .run_until(std::future::ready(()))
         .await;
 
