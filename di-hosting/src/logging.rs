@@ -4,8 +4,10 @@
 //! The filter is `RUST_LOG` when set, else the configuration key `logging.filter`, else `info`.
 //! The format is the configuration key `logging.format` (`text` or `json`) when set, else
 //! human-readable text in `Development` and JSON lines elsewhere (what log collectors expect in
-//! production). An application that installed its own global subscriber keeps it: the default
-//! one is only *tried*.
+//! production). Logs go to standard error, so standard output stays the application's (a
+//! program that prints its address or results there is not interleaved with log lines). An
+//! application that installed its own global subscriber keeps it: the default one is only
+//! *tried*.
 
 use tracing_subscriber::EnvFilter;
 
@@ -27,7 +29,9 @@ pub(crate) fn install_default(
         Ok(format) => format.eq_ignore_ascii_case("json"),
         Err(_) => !environment.is_development(),
     };
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let installed = if json {
         builder.json().try_init()
     } else {
