@@ -90,6 +90,11 @@ impl ServiceKey {
     /// requested key as a [`ServiceKey`] argument. It is never served for unkeyed lookups, and
     /// looking up the catch-all key itself finds nothing.
     ///
+    /// Concurrent first resolutions of one key run the factory once; the others wait for it.
+    /// A factory that resolves its own key again at run time (through
+    /// [`KeyedServices`](crate::KeyedServices)) would wait for itself; the same through a
+    /// [`Keyed`](crate::Keyed) argument is a cycle that `build()` reports.
+    ///
     /// # Examples
     ///
     /// ```

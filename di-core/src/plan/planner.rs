@@ -183,7 +183,9 @@ impl<'a> Planner<'a> {
         all.iter().map(|&i| self.edge(i, EdgeKind::All)).collect()
     }
 
-    /// A required dependency on the last registration of `T` under `key`.
+    /// A required dependency on the last registration of `T` under exactly `key` (a catch-all
+    /// registration, [`ServiceKey::any`], is not considered: it needs the requested key at
+    /// resolution, which [`Keyed<T, K>`](crate::Keyed) passes).
     ///
     /// # Examples
     ///
