@@ -21,7 +21,7 @@ fi
 # Isolation off: proptest looks up the working directory for its regressions file.
 export MIRIFLAGS="${MIRIFLAGS:--Zmiri-strict-provenance -Zmiri-disable-isolation}"
 export PROPTEST_CASES="${PROPTEST_CASES:-8}"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR_MIRI:-$PWD/target-miri}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR_MIRI:-$PWD/target/miri}"
 tests=(registration messages factories optional_lookups lifetimes keyed scoped_from_root validation
        reentrancy graph send_sync disposal drop_order model_based)
 skip=(--skip threads_racing_for_overflow_pages)

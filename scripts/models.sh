@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export RUSTFLAGS="--cfg loom"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR_LOOM:-$PWD/target-loom}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR_LOOM:-$PWD/target/loom}"
 export LOOM_MAX_PREEMPTIONS="${LOOM_MAX_PREEMPTIONS:-3}"
 if [[ "${1:-}" == "--mutations" ]]; then
     shift

@@ -278,8 +278,10 @@ fn a_factory_reentering_its_slot_is_told_so_while_a_concurrent_caller_waits() {
 /// Scope disposal: two `dispose` calls at once dispose every instance exactly once, newest
 /// first; when both returned, all are disposed, and the scope refuses resolutions.
 ///
-/// Caught: `claim` reading `disposal_started` and then setting it (instead of one `swap`):
-/// an instance disposed twice.
+/// Caught: passes not excluding each other (no `disposal` lock): a pass disposes an older
+/// instance while another is between claiming a newer one and disposing it. Not caught, and
+/// rightly: `claim` reading `disposal_started` then setting it (instead of one `swap`), as
+/// passes never overlap; the flag matters across interrupted passes.
 #[test]
 fn concurrent_disposals_dispose_each_instance_once_newest_first() {
     check(|| {
@@ -362,8 +364,10 @@ fn assert_race_outcome(log: &Log, result: Result<Arc<impl Sized>, ResolveError>,
 /// is disposed by the disposal.
 ///
 /// Caught: `published` not re-reading `closed` after publishing (the instance a pass missed
-/// is never disposed). Also caught: either `fence(SeqCst)` removed (`published` or `close`):
-/// loom finds the store-buffering outcome where neither side sees the other.
+/// is never disposed); the fence in `published` removed (loom finds the store-buffering
+/// outcome where neither side sees the other); and, before it was fixed, disposal-pass
+/// requests reset by a plain store (see `disposal.rs`). Not caught: the fence in `close`
+/// removed, which the fix made redundant on this path.
 #[test]
 fn a_scoped_creation_racing_disposal_is_disposed_exactly_once() {
     check(|| {
@@ -384,7 +388,8 @@ fn a_scoped_creation_racing_disposal_is_disposed_exactly_once() {
 /// Resolution racing disposal, singleton against the provider's disposal: as for a scoped
 /// service, through the singleton's typed cache and the provider's root slots.
 ///
-/// Caught: as the scoped model (the same storage code).
+/// The same storage code as the scoped model, reached through the singleton's typed cache and
+/// the provider; not mutated separately.
 #[test]
 fn a_singleton_created_while_its_provider_is_disposed_is_disposed_exactly_once() {
     check(|| {

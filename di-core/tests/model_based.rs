@@ -34,7 +34,7 @@ use di_core::{
 use proptest::prelude::*;
 
 /// Cases per run unless `PROPTEST_CASES` says otherwise.
-const DEFAULT_CASES: u32 = 10_000;
+const DEFAULT_CASES: u32 = 4_000;
 /// The one key keyed registrations use.
 const KEY: &str = "k";
 const TYPES: usize = 3;
