@@ -156,7 +156,7 @@ impl JobWorker {
                 .store
                 .claim(&self.owner, self.config.lease, wanted)
                 .await;
-            match claimed {
+            let pause = match claimed {
                 Ok(jobs) => {
                     if failures > 0 {
                         tracing::info!(failures, "the database is back; claiming again");
@@ -166,22 +166,21 @@ impl JobWorker {
                     for (job, permit) in jobs.into_iter().zip(permits) {
                         self.spawn_job(running, job, permit, sender, stopping);
                     }
-                    if !full {
-                        tokio::select! {
-                            () = stopping.cancelled() => {}
-                            () = self.store.wait_for_jobs(self.config.poll_interval) => {}
-                        }
+                    if full {
+                        continue;
                     }
+                    self.store.wait_for_jobs(self.config.poll_interval)
                 }
                 Err(error) => {
                     failures = failures.saturating_add(1);
                     let pause = self.backoff(failures);
                     tracing::warn!(%error, failures, pause_ms = pause.as_millis(), "the job worker could not claim jobs; backing off");
-                    tokio::select! {
-                        () = stopping.cancelled() => {}
-                        () = tokio::time::sleep(pause) => {}
-                    }
+                    Box::pin(tokio::time::sleep(pause))
                 }
+            };
+            tokio::select! {
+                () = stopping.cancelled() => {}
+                () = pause => {}
             }
         }
     }
