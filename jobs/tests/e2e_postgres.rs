@@ -60,6 +60,8 @@ async fn two_processes_on_one_database_each_take_jobs_and_complete_each_once() {
             .await;
     }
     wait_for_succeeded(&first, JOBS).await;
+    let (ready, readiness) = second.get("/readyz").await;
+    let (_, stats) = second.get("/stats").await;
 
     let pool = PgPool::connect(&url).await.expect("the database opens");
     assert_eq!(
@@ -68,6 +70,12 @@ async fn two_processes_on_one_database_each_take_jobs_and_complete_each_once() {
     );
     assert_eq!(scalar(&pool, "SELECT COUNT(*) FROM executions").await, JOBS);
     assert_eq!(scalar(&pool, NOT_ONCE).await, 0);
+    assert_eq!(
+        (ready, &readiness["backend"]),
+        (200, &json!("postgres")),
+        "{readiness}"
+    );
+    assert_eq!(stats["by_kind"]["sleep"]["succeeded"], JOBS, "{stats}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -77,6 +77,7 @@ async fn two_processes_ride_out_a_server_restart_mid_run_and_lose_nothing_acknow
 
     cluster.stop();
     let (health, health_body) = first.get("/healthz").await;
+    let (ready, _) = second.get("/readyz").await;
     let (submit, headers, _) = first
         .post_with(
             &[("content-type", "application/json")],
@@ -84,6 +85,11 @@ async fn two_processes_ride_out_a_server_restart_mid_run_and_lose_nothing_acknow
         )
         .await;
     cluster.start_again();
+    let deadline = Instant::now() + common::WATCHDOG;
+    while first.get("/healthz").await.0 != 200 {
+        assert!(Instant::now() < deadline, "health never recovered");
+        sleep(Duration::from_millis(50)).await;
+    }
     for n in 0..AFTER {
         let app = if n % 2 == 0 { &first } else { &second };
         // The first submissions after the restart may still find the pool reconnecting.
@@ -109,6 +115,7 @@ async fn two_processes_ride_out_a_server_restart_mid_run_and_lose_nothing_acknow
     assert!(unfinished > 0, "the restart comes mid-run: {stats}");
     assert_eq!(health, 503, "{health_body}");
     assert_eq!(health_body["status"], "degraded");
+    assert_eq!(ready, 503);
     assert_eq!(submit, 503);
     assert!(headers.contains_key("retry-after"));
     let pool = PgPool::connect(&url).await.expect("the database opens");

@@ -58,9 +58,17 @@ impl PostgresStore {
             .collect::<Result<_, _>>()?)
     }
 
-    /// A round trip on a pooled connection (tested before it is handed out).
-    pub(super) async fn check_reachable(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(self.pool()).await?;
+    /// A round trip on a pooled connection (tested before it is handed out) to a server that
+    /// takes writes: a read-only standby (say, reached through a failover's stale DNS) is not
+    /// ready.
+    pub(super) async fn check_writable(&self) -> Result<(), StoreError> {
+        let standby: bool = sqlx::query_scalar("SELECT pg_is_in_recovery()")
+            .fetch_one(self.pool())
+            .await?;
+        if standby {
+            let read_only = "the server is a read-only standby".to_owned();
+            return Err(StoreError::Unavailable(sqlx::Error::Protocol(read_only)));
+        }
         Ok(())
     }
 

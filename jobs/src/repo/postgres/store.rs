@@ -44,7 +44,7 @@ impl JobStore for PostgresStore {
     }
 
     async fn check_ready(&self) -> Result<(), StoreError> {
-        self.check_reachable().await
+        self.check_writable().await
     }
 
     async fn claim(
