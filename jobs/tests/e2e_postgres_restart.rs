@@ -9,7 +9,7 @@ mod postgres;
 use std::time::Duration;
 
 use common::Workspace;
-use jobs::NewJob;
+use jobs::{NewJob, StoreError};
 use postgres::TempPostgres;
 use serde_json::json;
 use sqlx::PgPool;
@@ -44,8 +44,14 @@ async fn a_store_reports_the_database_unavailable_while_it_is_down_and_reconnect
     };
 
     let while_down = while_down.expect_err("nothing is stored while the server is down");
-    assert!(while_down.is_transient(), "{while_down:?}");
-    assert!(ready_while_down.is_err_and(|error| error.is_transient()));
+    assert!(
+        matches!(while_down, StoreError::Unavailable(_)),
+        "{while_down:?}"
+    );
+    assert!(
+        matches!(ready_while_down, Err(StoreError::Unavailable(_))),
+        "{ready_while_down:?}"
+    );
     assert!(after > 0);
     let stats = store.stats().await.expect("stats");
     assert_eq!(
@@ -115,6 +121,7 @@ async fn two_processes_ride_out_a_server_restart_mid_run_and_lose_nothing_acknow
     assert!(unfinished > 0, "the restart comes mid-run: {stats}");
     assert_eq!(health, 503, "{health_body}");
     assert_eq!(health_body["status"], "degraded");
+    assert_eq!(health_body["database"], "unavailable", "{health_body}");
     assert_eq!(ready, 503);
     assert_eq!(submit, 503);
     assert!(headers.contains_key("retry-after"));

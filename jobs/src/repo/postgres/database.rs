@@ -13,14 +13,15 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use di_core::AsyncDispose;
-use sqlx::PgPool;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection, PgConnection, PgPool};
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::repo::connect::DatabaseError;
+use crate::repo::error::StoreError;
 use crate::repo::postgres::listener::listen_for_jobs;
 
 /// The migrations in `jobs/migrations/postgres`, embedded in the binary.
@@ -33,6 +34,8 @@ const MAX_CONNECTIONS: u32 = 16;
 #[derive(Debug)]
 pub(crate) struct PostgresStore {
     pool: PgPool,
+    /// How the pool connects: to tell a server that is down from a busy pool.
+    options: PgConnectOptions,
     /// Signalled by the listener on every `jobs_ready` notification (and after it reconnects,
     /// as notifications sent meanwhile are lost).
     pub(super) wake: Arc<Notify>,
@@ -83,6 +86,7 @@ impl PostgresStore {
         );
         Ok(Self {
             pool,
+            options,
             wake,
             stop_listening,
             listener: std::sync::Mutex::new(Some(listener)),
@@ -92,6 +96,34 @@ impl PostgresStore {
     /// The connection pool.
     pub(super) fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// `result`, with a [`StoreError::Busy`] that may come from a pool that could not open a
+    /// connection (the pool only says it timed out) checked with one direct connection: a
+    /// server that refuses or is shutting down makes it [`StoreError::Unavailable`], with the
+    /// server's own error.
+    pub(super) async fn explained<T>(
+        &self,
+        result: Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        match result {
+            Err(StoreError::Busy) if self.pool.size() < MAX_CONNECTIONS => {
+                let probe = tokio::time::timeout(
+                    Duration::from_secs(1),
+                    PgConnection::connect_with(&self.options),
+                )
+                .await;
+                match probe {
+                    Ok(Ok(connection)) => {
+                        let _ = connection.close().await;
+                        Err(StoreError::Busy)
+                    }
+                    Ok(Err(error)) => Err(StoreError::Unavailable(error)),
+                    Err(_) => Err(StoreError::Busy),
+                }
+            }
+            other => other,
+        }
     }
 }
 

@@ -19,15 +19,15 @@ impl JobStore for PostgresStore {
     }
 
     async fn insert(&self, job: &NewJob) -> Result<i64, StoreError> {
-        self.insert_job(job).await
+        self.explained(self.insert_job(job).await).await
     }
 
     async fn find(&self, id: i64) -> Result<Option<Job>, StoreError> {
-        self.find_job(id).await
+        self.explained(self.find_job(id).await).await
     }
 
     async fn executions(&self, id: i64) -> Result<Vec<Execution>, StoreError> {
-        self.job_executions(id).await
+        self.explained(self.job_executions(id).await).await
     }
 
     async fn list(
@@ -36,15 +36,16 @@ impl JobStore for PostgresStore {
         limit: u32,
         before: Option<i64>,
     ) -> Result<Vec<Job>, StoreError> {
-        self.list_jobs(status, limit, before).await
+        self.explained(self.list_jobs(status, limit, before).await)
+            .await
     }
 
     async fn stats(&self) -> Result<QueueStats, StoreError> {
-        self.queue_stats().await
+        self.explained(self.queue_stats().await).await
     }
 
     async fn check_ready(&self) -> Result<(), StoreError> {
-        self.check_writable().await
+        self.explained(self.check_writable().await).await
     }
 
     async fn claim(
@@ -53,19 +54,21 @@ impl JobStore for PostgresStore {
         lease: Duration,
         limit: u32,
     ) -> Result<Vec<ClaimedJob>, StoreError> {
-        self.claim_jobs(owner, lease, limit).await
+        self.explained(self.claim_jobs(owner, lease, limit).await)
+            .await
     }
 
     async fn renew(&self, owner: &str, lease: Duration) -> Result<u64, StoreError> {
-        self.renew_leases(owner, lease).await
+        self.explained(self.renew_leases(owner, lease).await).await
     }
 
     async fn rescue(&self) -> Result<u64, StoreError> {
-        self.rescue_expired().await
+        self.explained(self.rescue_expired().await).await
     }
 
     async fn finish(&self, completions: &[Completion]) -> Result<Vec<bool>, StoreError> {
-        self.finish_executions(completions).await
+        self.explained(self.finish_executions(completions).await)
+            .await
     }
 
     async fn wait_for_jobs(&self, timeout: Duration) {
