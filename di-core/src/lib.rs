@@ -61,16 +61,17 @@ pub use disposer::Disposer;
 #[doc(hidden)]
 pub use disposer::probe as __dispose_probe;
 pub use error::{BoxError, BuildError, BuildProblem, ResolveError};
-pub use inject::{Dependency, Keyed, KeyedServices, Lazy, ServiceFactory};
+pub use inject::{Dependency, Keyed, KeyedServices, Lazy, Owned, OwnedKeyed, ServiceFactory};
 pub use key::{ServiceKey, StaticKey};
 pub use lifetime::ServiceLifetime;
 pub use plan::{
-    EdgeKind, GraphEdge, GraphNode, KeySource, KeyedSite, Planner, ServiceGraph, SiteRef,
+    EdgeKind, GraphEdge, GraphNode, KeySource, KeyedSite, OwnedSiteRef, Planner, ServiceGraph,
+    SiteRef,
 };
 pub use provider::{Resolver, Scope, ScopeFactory, ServiceProvider};
 pub use registered::Registrations;
 pub use registration::{
-    AsyncFactory, Decorator, Factory, FactoryOutput, Injectable, ServiceCollection,
+    AsyncFactory, Decorator, Factory, FactoryOutput, Injectable, OwnedFactory, ServiceCollection,
     ServiceDescriptor, ServiceRegistration,
 };
 pub use type_name::ShortTypeName;

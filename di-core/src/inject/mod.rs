@@ -10,9 +10,14 @@ mod dependency;
 mod key_argument;
 mod keyed;
 mod keyed_services;
+mod owned;
+mod owned_keyed;
 mod tuples;
 
 pub use deferred::{Lazy, ServiceFactory};
 pub use dependency::Dependency;
 pub use keyed::Keyed;
 pub use keyed_services::KeyedServices;
+pub use owned::Owned;
+pub(crate) use owned::OwnedService;
+pub use owned_keyed::OwnedKeyed;

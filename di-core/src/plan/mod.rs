@@ -17,6 +17,7 @@ mod build;
 mod deferred;
 mod graph;
 mod keyed_site;
+mod owned_site;
 mod planner;
 mod site;
 mod validate;
@@ -24,6 +25,8 @@ mod validate;
 pub(crate) use graph::GraphSource;
 pub use graph::{EdgeKind, GraphEdge, GraphNode, ServiceGraph};
 pub use keyed_site::{KeySource, KeyedSite};
+pub use owned_site::OwnedSiteRef;
+pub(crate) use owned_site::{OwnedCell, PlannedOwnedSite};
 pub use planner::{Planner, SiteRef};
 pub(crate) use site::{
     ErasedSite, PlannedCallSite, PlannedSite, SiteCell, SiteConfig, TypedSiteCell,

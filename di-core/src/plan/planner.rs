@@ -67,13 +67,13 @@ impl<T: ?Sized> fmt::Debug for SiteRef<T> {
 /// ```
 pub struct Planner<'a> {
     pub(super) index: &'a ServiceIndex,
-    cells: &'a [SiteCell],
+    pub(super) cells: &'a [SiteCell],
     pub(super) descriptors: &'a [Descriptor],
     pub(super) current: usize,
     /// What is being planned: the service at `current`, or a type created outside the
     /// registrations.
     subject: &'static str,
-    edges: &'a mut Vec<(u32, EdgeKind)>,
+    pub(super) edges: &'a mut Vec<(u32, EdgeKind)>,
     pub(super) problems: &'a mut Vec<BuildProblem>,
 }
 

@@ -383,6 +383,19 @@ impl ServiceCollection {
         registration.descriptor.is_instance = true;
     }
 
+    /// Adds a descriptor built elsewhere (an owned transient's) and returns its handle.
+    pub(super) fn push_descriptor<S: ?Sized>(
+        &mut self,
+        descriptor: Descriptor,
+    ) -> ServiceRegistration<'_, S> {
+        self.descriptors.push(descriptor);
+        let index = self.descriptors.len() - 1;
+        ServiceRegistration {
+            descriptor: &mut self.descriptors[index],
+            service: PhantomData,
+        }
+    }
+
     fn push<S: ?Sized + 'static>(
         &mut self,
         lifetime: ServiceLifetime,

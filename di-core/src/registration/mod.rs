@@ -12,6 +12,9 @@ mod factory;
 mod injectable;
 mod keyed;
 mod overrides;
+mod owned;
+mod owned_erase;
+mod owned_factory;
 mod replace;
 mod view;
 
@@ -20,4 +23,5 @@ pub use decorate::Decorator;
 pub(crate) use descriptor::Descriptor;
 pub use factory::{AsyncFactory, Factory, FactoryOutput};
 pub use injectable::Injectable;
+pub use owned_factory::OwnedFactory;
 pub use view::ServiceDescriptor;
