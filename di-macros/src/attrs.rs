@@ -18,6 +18,8 @@ pub(crate) struct FieldAttrs {
     pub(crate) key: Option<FieldKey>,
     /// `#[inject(default)]`: the span of the `default` word.
     pub(crate) default: Option<proc_macro2::Span>,
+    /// `#[inject(owned)]`: the field is an owned transient, received by value.
+    pub(crate) owned: Option<proc_macro2::Span>,
 }
 
 impl FieldAttrs {
@@ -29,13 +31,16 @@ impl FieldAttrs {
                 if meta.path.is_ident("default") {
                     parsed.default = Some(meta.path.span());
                     Ok(())
+                } else if meta.path.is_ident("owned") {
+                    parsed.owned = Some(meta.path.span());
+                    Ok(())
                 } else if meta.path.is_ident("key") {
                     meta.input.parse::<Token![=]>()?;
                     parsed.key = Some(parse_key(meta.input.parse::<Expr>()?)?);
                     Ok(())
                 } else {
                     Err(meta.error(
-                        "unknown `inject` option; expected `key = \"...\"`, `key = KeyType` or `default`",
+                        "unknown `inject` option; expected `key = \"...\"`, `key = KeyType`, `owned` or `default`",
                     ))
                 }
             })?;
@@ -44,6 +49,12 @@ impl FieldAttrs {
             return Err(syn::Error::new(
                 span,
                 "a field cannot be both `default` and keyed: a default field is not injected",
+            ));
+        }
+        if let (Some(span), Some(_)) = (parsed.default, parsed.owned) {
+            return Err(syn::Error::new(
+                span,
+                "a field cannot be both `default` and `owned`: a default field is not injected",
             ));
         }
         Ok(parsed)

@@ -121,8 +121,13 @@ fn plan_field(
         });
     }
     let binding = format_ident!("__field{index}");
+    let owned = attrs.owned.is_some();
     let injected = match &attrs.key {
+        None if owned => field::owned(&field.ty, None, &binding),
         None => field::unkeyed(&field.ty, &binding),
+        Some(FieldKey::Type(path)) if owned => {
+            field::owned(&field.ty, Some(&quote!(#path)), &binding)
+        }
         Some(FieldKey::Type(path)) => field::keyed(&field.ty, &quote!(#path), &binding)?,
         Some(FieldKey::Literal(text)) => {
             let marker = format_ident!("__InjectKey{index}");
@@ -136,7 +141,11 @@ fn plan_field(
                     }
                 }
             });
-            field::keyed(&field.ty, &quote!(#marker), &binding)?
+            if owned {
+                field::owned(&field.ty, Some(&quote!(#marker)), &binding)
+            } else {
+                field::keyed(&field.ty, &quote!(#marker), &binding)?
+            }
         }
     };
     Ok(FieldPlan {

@@ -32,6 +32,22 @@ pub(crate) fn unkeyed(ty: &Type, binding: &syn::Ident) -> Injected {
     }
 }
 
+/// An `#[inject(owned)]` field of type `T` is fetched as `Owned<T>` (or `OwnedKeyed<T, K>`
+/// under a key) and moved out.
+pub(crate) fn owned(ty: &Type, key: Option<&TokenStream>, binding: &syn::Ident) -> Injected {
+    let span = ty.span();
+    match key {
+        None => Injected {
+            dependency: quote_spanned!(span=> ::di_core::Owned<#ty>),
+            convert: quote!(::di_core::Owned::into_inner(#binding)),
+        },
+        Some(key) => Injected {
+            dependency: quote_spanned!(span=> ::di_core::OwnedKeyed<#ty, #key>),
+            convert: quote!(::di_core::OwnedKeyed::into_inner(#binding)),
+        },
+    }
+}
+
 /// A keyed field is fetched as `Keyed<T, K>` (or its `Option`/`Vec`) and unwrapped.
 pub(crate) fn keyed(ty: &Type, key: &TokenStream, binding: &syn::Ident) -> syn::Result<Injected> {
     let span = ty.span();

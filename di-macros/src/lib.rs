@@ -11,6 +11,8 @@
 //! | `ScopeFactory`, or any other `Dependency` type | itself |
 //! | `#[inject(key = "primary")]` on one of the three above | the registration under that key |
 //! | `#[inject(key = Primary)]` (a `StaticKey` type, e.g. from `service_key!`) | the same |
+//! | `#[inject(owned)]` on a plain `T` (or `Owned<T>` without it) | a new value of the owned transient `T` (`add_owned`), moved in |
+//! | `#[inject(owned, key = "pdf")]` | the owned transient under that key |
 //! | `#[inject(default)]` | not injected: `Default::default()` |
 //!
 //! The generated code names `::di_core`, so the crate using the derive depends on `di-core`.
