@@ -44,7 +44,7 @@ macro_rules! owned_methods {
         /// # Examples
         ///
         /// ```
-        /// struct Buffer(Vec<u8>);
+        /// struct Buffer;
         /// let services = di_core::ServiceCollection::new();
         #[doc = $build]
         /// assert!(owner.try_get_owned::<Buffer>()?.is_none());

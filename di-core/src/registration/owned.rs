@@ -34,7 +34,6 @@ impl ServiceCollection {
     /// # Examples
     ///
     /// ```
-    /// use std::sync::Arc;
     /// use di_core::ServiceCollection;
     ///
     /// trait Greeter: Send { fn greet(&mut self) -> String; }
@@ -74,6 +73,7 @@ impl ServiceCollection {
     /// services.add_owned_fallible(|| "80x".parse::<u16>().map(Port));
     /// let error = services.build()?.get_owned::<Port>().err();
     /// assert!(matches!(error, Some(ResolveError::Factory { .. })));
+    /// # let _ = Port(0).0;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn add_owned_fallible<F, Args, T, E>(
