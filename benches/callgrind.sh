@@ -68,6 +68,16 @@ for case in a_singleton b_transient c_transient_deps d_scope e_complex get_all_8
     echo "$row"
 done
 echo
+echo "| owned case (Ir/op) | baseline (by value) | baseline_boxed | ours | ours_boxed |"
+echo "|---|---:|---:|---:|---:|"
+for case in b_owned c_owned e_owned; do
+    row="| $case |"
+    for who in baseline baseline_boxed ours ours_boxed; do
+        row+=" $(per_op "$case" "$who" 5000) |"
+    done
+    echo "$row"
+done
+echo
 echo "| case | ours Ir/op |"
 echo "|---|---:|"
 echo "| d_scope, hand-written scope (baseline) | $(per_op d_scope manual_scope 5000) |"

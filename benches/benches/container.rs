@@ -1,6 +1,9 @@
 //! Case 1, (a)–(e): resolution from a built provider vs the hand-written baseline.
 //!
-//! Every group has a `baseline` function; the report divides the other medians by it.
+//! Every group has a `baseline` function; the report divides the other medians by it. The
+//! `*_owned` groups resolve owned transients (`get_owned`): `baseline` builds the objects by
+//! value (struct literals), `baseline_boxed` with a `Box` per object; `ours` and `ours_boxed`
+//! are the container doing the same.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -8,6 +11,7 @@ use std::time::Duration;
 use benches::baseline::Baseline;
 use benches::container;
 use benches::model::{Config, Plain, Request, Root, Service};
+use benches::owned;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn resolve(c: &mut Criterion) {
@@ -61,6 +65,62 @@ fn resolve(c: &mut Criterion) {
     group.finish();
 }
 
+fn resolve_owned(c: &mut Criterion) {
+    let base = Baseline::new();
+    let p = owned::services().build().expect("the owned services build");
+    p.get::<Config>()
+        .expect("the singleton is created before measuring");
+
+    let mut group = c.benchmark_group("b_owned");
+    group.bench_function("baseline", |b| b.iter(|| black_box(Plain::default())));
+    group.bench_function("baseline_boxed", |b| b.iter(Box::<Plain>::default));
+    group.bench_function("ours", |b| {
+        b.iter(|| black_box(&p).get_owned::<Plain>().expect("resolves"))
+    });
+    group.bench_function("ours_boxed", |b| {
+        b.iter(|| black_box(&p).get_owned::<Box<Plain>>().expect("resolves"))
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("c_owned");
+    group.bench_function("baseline", |b| b.iter(|| owned::service(black_box(&base))));
+    group.bench_function("baseline_boxed", |b| {
+        b.iter(|| owned::boxed_service(black_box(&base)))
+    });
+    group.bench_function("ours", |b| {
+        b.iter(|| {
+            black_box(&p)
+                .get_owned::<owned::Service>()
+                .expect("resolves")
+        })
+    });
+    group.bench_function("ours_boxed", |b| {
+        b.iter(|| {
+            black_box(&p)
+                .get_owned::<Box<owned::BoxedService>>()
+                .expect("resolves")
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("e_owned");
+    group.bench_function("baseline", |b| b.iter(|| owned::by_value(black_box(&base))));
+    group.bench_function("baseline_boxed", |b| {
+        b.iter(|| owned::boxed(black_box(&base)))
+    });
+    group.bench_function("ours", |b| {
+        b.iter(|| black_box(&p).get_owned::<owned::Root>().expect("resolves"))
+    });
+    group.bench_function("ours_boxed", |b| {
+        b.iter(|| {
+            black_box(&p)
+                .get_owned::<Box<owned::BoxedRoot>>()
+                .expect("resolves")
+        })
+    });
+    group.finish();
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_secs(1))
@@ -71,6 +131,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = resolve
+    targets = resolve, resolve_owned
 }
 criterion_main!(benches);

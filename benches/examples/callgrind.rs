@@ -27,6 +27,7 @@ use benches::container::{self, KEYS};
 use benches::features;
 use benches::graph;
 use benches::model::{Config, Filler, Handler, Plain, Request, Root, Service};
+use benches::owned;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
@@ -85,6 +86,7 @@ fn run(case: &str, who: &str, n: u64) -> Result<bool, Box<dyn std::error::Error>
         ("catch_all" | "lazy_inject" | "lazy_get" | "decorated", _) => {
             return features_case(case, who, n);
         }
+        ("b_owned" | "c_owned" | "e_owned", _) => return owned_case(case, who, n),
         ("build_1000", "ours") | ("build_10000", "ours") => {
             let services = graph::collection(if case == "build_1000" { 1_000 } else { 10_000 });
             measure(n, || services.build().expect("builds"))
@@ -112,6 +114,35 @@ fn run(case: &str, who: &str, n: u64) -> Result<bool, Box<dyn std::error::Error>
         }
         #[cfg(feature = "peers")]
         (peer, who) if peer.starts_with("peer_") => return Ok(peers::run(&peer[5..], who, n)),
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+/// The owned-transient cases (`benches/container.rs`, groups `*_owned`): `baseline` by value,
+/// `baseline_boxed` a `Box` per object, `ours` and `ours_boxed` the container.
+#[inline(never)]
+fn owned_case(case: &str, who: &str, n: u64) -> Result<bool, Box<dyn std::error::Error>> {
+    let base = Baseline::new();
+    let p = owned::services().build()?;
+    p.get::<Config>()?;
+    match (case, who) {
+        ("b_owned", "baseline") => measure(n, Plain::default),
+        ("b_owned", "baseline_boxed") => measure(n, Box::<Plain>::default),
+        ("b_owned", "ours") => measure(n, || p.get_owned::<Plain>().expect("resolves")),
+        ("b_owned", "ours_boxed") => measure(n, || p.get_owned::<Box<Plain>>().expect("resolves")),
+        ("c_owned", "baseline") => measure(n, || owned::service(&base)),
+        ("c_owned", "baseline_boxed") => measure(n, || owned::boxed_service(&base)),
+        ("c_owned", "ours") => measure(n, || p.get_owned::<owned::Service>().expect("resolves")),
+        ("c_owned", "ours_boxed") => measure(n, || {
+            p.get_owned::<Box<owned::BoxedService>>().expect("resolves")
+        }),
+        ("e_owned", "baseline") => measure(n, || owned::by_value(&base)),
+        ("e_owned", "baseline_boxed") => measure(n, || owned::boxed(&base)),
+        ("e_owned", "ours") => measure(n, || p.get_owned::<owned::Root>().expect("resolves")),
+        ("e_owned", "ours_boxed") => measure(n, || {
+            p.get_owned::<Box<owned::BoxedRoot>>().expect("resolves")
+        }),
         _ => return Ok(false),
     }
     Ok(true)

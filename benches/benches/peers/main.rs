@@ -12,6 +12,7 @@ mod ferrunix;
 mod froodi;
 mod host_rs;
 mod more_di;
+mod owned;
 mod shaku;
 
 use std::hint::black_box;
@@ -151,6 +152,7 @@ fn peers(c: &mut Criterion) {
         ferrunix::bench(case, &mut group);
         group.finish();
     }
+    owned::bench(c);
 }
 
 fn config() -> Criterion {
