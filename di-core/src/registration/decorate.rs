@@ -9,6 +9,7 @@ use futures::FutureExt;
 
 use crate::error::{BoxError, ResolveError};
 use crate::inject::Dependency;
+use crate::key::ServiceKey;
 use crate::plan::{PlannedSite, Planner, SiteCell, SiteConfig, TypedSiteCell};
 use crate::provider::{AsyncCreateFn, CreateFn};
 use crate::registration::collection::ServiceCollection;
@@ -116,10 +117,51 @@ impl ServiceCollection {
         D: Decorator<S, Args>,
         Args: Dependency,
     {
+        self.decorate_where(None, decorator)
+    }
+
+    /// Wraps every registration of `S` under `key` made so far with `decorator`:
+    /// [`decorate`](Self::decorate) for keyed registrations. Registrations under other keys and
+    /// unkeyed ones are left alone. Returns how many registrations were decorated.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use di_core::ServiceCollection;
+    ///
+    /// struct Db(String);
+    /// let mut services = ServiceCollection::new();
+    /// services.add_keyed_singleton("reports", || Arc::new(Db("postgres".into())));
+    /// services.add_keyed_singleton("billing", || Arc::new(Db("postgres".into())));
+    /// let decorated = services
+    ///     .decorate_keyed("reports", |inner: Arc<Db>| Arc::new(Db(format!("logged {}", inner.0))));
+    /// assert_eq!(decorated, 1);
+    /// let provider = services.build()?;
+    /// assert_eq!(provider.get_keyed::<Db>("reports")?.0, "logged postgres");
+    /// assert_eq!(provider.get_keyed::<Db>("billing")?.0, "postgres");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn decorate_keyed<S, D, Args>(&mut self, key: impl Into<ServiceKey>, decorator: D) -> usize
+    where
+        S: ?Sized + Send + Sync + 'static,
+        D: Decorator<S, Args>,
+        Args: Dependency,
+    {
+        self.decorate_where(Some(&key.into()), decorator)
+    }
+
+    /// Decorates every registration of `S` under `key` (`None`: unkeyed).
+    fn decorate_where<S, D, Args>(&mut self, key: Option<&ServiceKey>, decorator: D) -> usize
+    where
+        S: ?Sized + Send + Sync + 'static,
+        D: Decorator<S, Args>,
+        Args: Dependency,
+    {
         let decorator = Arc::new(decorator);
         let mut decorated = 0;
         for descriptor in &mut self.descriptors {
-            if descriptor.type_id != TypeId::of::<S>() || descriptor.key.is_some() {
+            if descriptor.type_id != TypeId::of::<S>() || descriptor.key.as_ref() != key {
                 continue;
             }
             descriptor.factory = Arc::new(DecoratedFactory::<S, D, Args> {

@@ -44,8 +44,44 @@ impl ServiceCollection {
         F: Factory<Args>,
         Args: Dependency,
     {
-        self.remove_last(TypeId::of::<ServiceOf<F, Args>>());
+        self.remove_last(TypeId::of::<ServiceOf<F, Args>>(), None);
         self.push_factory(lifetime, None, factory)
+    }
+
+    /// Removes the last registration of the factory's service type under `key` (if any) and
+    /// adds this one under `key` with `lifetime`: [`replace`](Self::replace) for a keyed
+    /// registration. Other keys, unkeyed registrations and earlier registrations under `key`
+    /// stay.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use di_core::{ServiceCollection, ServiceLifetime};
+    ///
+    /// struct Db(&'static str);
+    /// let mut services = ServiceCollection::new();
+    /// services.add_keyed_singleton("reports", || Arc::new(Db("postgres")));
+    /// services.add_keyed_singleton("billing", || Arc::new(Db("postgres")));
+    /// services.replace_keyed("reports", ServiceLifetime::Singleton, || Arc::new(Db("sqlite")));
+    /// let provider = services.build()?;
+    /// assert_eq!(provider.get_keyed::<Db>("reports")?.0, "sqlite");
+    /// assert_eq!(provider.get_keyed::<Db>("billing")?.0, "postgres");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn replace_keyed<F, Args>(
+        &mut self,
+        key: impl Into<ServiceKey>,
+        lifetime: ServiceLifetime,
+        factory: F,
+    ) -> ServiceRegistration<'_, ServiceOf<F, Args>>
+    where
+        F: Factory<Args>,
+        Args: Dependency,
+    {
+        let key = key.into();
+        self.remove_last(TypeId::of::<ServiceOf<F, Args>>(), Some(&key));
+        self.push_factory(lifetime, Some(key), factory)
     }
 
     /// Removes the last unkeyed registration of `S` (if any) and registers `instance` instead.
@@ -62,8 +98,32 @@ impl ServiceCollection {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn replace_instance<S: ?Sized + Send + Sync + 'static>(&mut self, instance: Arc<S>) {
-        self.remove_last(TypeId::of::<S>());
+        self.remove_last(TypeId::of::<S>(), None);
         self.push_instance(None, instance);
+    }
+
+    /// Removes the last registration of `S` under `key` (if any) and registers `instance`
+    /// under `key` instead.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let mut services = di_core::ServiceCollection::new();
+    /// services.add_keyed_instance("port", Arc::new(8080_u16));
+    /// services.replace_keyed_instance("port", Arc::new(0_u16));
+    /// assert_eq!(services.len(), 1);
+    /// assert_eq!(*services.build()?.get_keyed::<u16>("port")?, 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn replace_keyed_instance<S: ?Sized + Send + Sync + 'static>(
+        &mut self,
+        key: impl Into<ServiceKey>,
+        instance: Arc<S>,
+    ) {
+        let key = key.into();
+        self.remove_last(TypeId::of::<S>(), Some(&key));
+        self.push_instance(Some(key), instance);
     }
 
     /// Adds an unkeyed registration to the resolve-all list of its service type unless one with
@@ -105,11 +165,10 @@ impl ServiceCollection {
         Args: Dependency,
     {
         let (service, implementation) = (TypeId::of::<ServiceOf<F, Args>>(), TypeId::of::<F>());
-        let present = self
-            .descriptors
-            .iter()
-            .any(|d| d.type_id == service && d.key.is_none() && d.implementation == implementation);
-        if present {
+        if self
+            .last_match(service, None, Some(implementation))
+            .is_some()
+        {
             return None;
         }
         Some(self.push_factory(lifetime, None, factory))
@@ -210,7 +269,10 @@ impl ServiceCollection {
         instance: Arc<S>,
     ) -> bool {
         let key = key.into();
-        if self.position::<S>(Some(&key)).is_some() {
+        if self
+            .last_match(TypeId::of::<S>(), Some(&key), None)
+            .is_some()
+        {
             return false;
         }
         self.push_instance(Some(key), instance);
@@ -227,18 +289,31 @@ impl ServiceCollection {
         F: Factory<Args>,
         Args: Dependency,
     {
-        if self.position::<ServiceOf<F, Args>>(Some(&key)).is_some() {
+        let service = TypeId::of::<ServiceOf<F, Args>>();
+        if self.last_match(service, Some(&key), None).is_some() {
             return None;
         }
         Some(self.push_factory(lifetime, Some(key), factory))
     }
 
-    fn remove_last(&mut self, service: TypeId) {
-        let last = self
-            .descriptors
-            .iter()
-            .rposition(|d| d.type_id == service && d.key.is_none());
-        if let Some(last) = last {
+    /// The search every replace and try-add does: the last registration of `service` under
+    /// `key` (`None`: unkeyed), of the given implementation if one is given.
+    fn last_match(
+        &self,
+        service: TypeId,
+        key: Option<&ServiceKey>,
+        implementation: Option<TypeId>,
+    ) -> Option<usize> {
+        self.descriptors.iter().rposition(|d| {
+            d.type_id == service
+                && d.key.as_ref() == key
+                && implementation.is_none_or(|i| d.implementation == i)
+        })
+    }
+
+    /// Removes the last registration of `service` under `key` (`None`: unkeyed), if any.
+    fn remove_last(&mut self, service: TypeId, key: Option<&ServiceKey>) {
+        if let Some(last) = self.last_match(service, key, None) {
             self.descriptors.remove(last);
         }
     }
