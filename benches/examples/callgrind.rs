@@ -177,6 +177,9 @@ fn features_case(case: &str, who: &str, n: u64) -> Result<bool, Box<dyn std::err
     Ok(true)
 }
 
+// Never inlined: callgrind counts only what runs inside `callgrind::measure*`, and a caller
+// that inlined it (the peers' `Group::bench_function`) would count nothing.
+#[inline(never)]
 fn measure<R>(n: u64, mut work: impl FnMut() -> R) {
     for _ in 0..n {
         black_box(work());
