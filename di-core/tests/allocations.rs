@@ -149,3 +149,34 @@ fn resolving_a_late_scoped_registration_costs_the_same_with_a_hundred_or_a_thous
     // The scope, one page of slots (and the page table), the instance and its cache handle.
     assert_eq!(counts, [5, 5]);
 }
+
+struct OwnedLeaf(u64);
+struct OwnedBranch {
+    _config: Arc<Config>,
+    _leaf: OwnedLeaf,
+}
+
+#[test]
+fn resolving_owned_transients_by_value_allocates_nothing() {
+    let mut services = ServiceCollection::new();
+    services.add_singleton(|| Arc::new(Config));
+    services.add_owned(|| OwnedLeaf(7));
+    services.add_owned(
+        |config: Arc<Config>, leaf: di_core::Owned<OwnedLeaf>| OwnedBranch {
+            _config: config,
+            _leaf: leaf.into_inner(),
+        },
+    );
+    let provider = services.build().expect("valid graph");
+    provider.get::<Config>().expect("config");
+    let scope = provider.create_scope();
+    scope.get_owned::<OwnedBranch>().expect("warm up");
+
+    let info = measure(|| {
+        black_box(provider.get_owned::<OwnedBranch>().expect("from the root"));
+        black_box(scope.get_owned::<OwnedBranch>().expect("from a scope"));
+        black_box(provider.get_owned::<OwnedLeaf>().expect("a leaf").0);
+    });
+
+    assert_eq!(info.count_total, 0);
+}

@@ -25,8 +25,9 @@ fn decorate_keyed_wraps_only_the_registrations_under_its_key() -> Result<(), Res
     services.add_keyed_singleton("billing", || db("billing"));
     services.add_singleton(|| db("unkeyed"));
 
-    let decorated = services
-        .decorate_keyed("reports", |inner: Arc<Db>| Arc::new(Db(format!("[{}]", inner.0))));
+    let decorated = services.decorate_keyed("reports", |inner: Arc<Db>| {
+        Arc::new(Db(format!("[{}]", inner.0)))
+    });
     let provider = services.build().expect("valid collection");
 
     assert_eq!(decorated, 2);
@@ -61,7 +62,11 @@ fn decorate_keyed_keeps_the_lifetime_of_the_decorated_registration() -> Result<(
     );
 
     assert!(Arc::ptr_eq(&first, &second));
-    assert_eq!(calls.load(Ordering::SeqCst), 1, "a singleton is decorated once");
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        1,
+        "a singleton is decorated once"
+    );
     assert!(!Arc::ptr_eq(&transients.0, &transients.1));
     Ok(())
 }
