@@ -13,8 +13,9 @@ use crate::registered::Registrations;
 /// at resolution time.
 ///
 /// Implemented for `Arc<T>` (required), `Option<Arc<T>>` (optional), `Vec<Arc<T>>` (every
-/// registration of `T`, in registration order), [`ScopeFactory`], [`Keyed<T, K>`](crate::Keyed)
-/// and tuples of dependencies. Implement it for your own types to inject them as arguments.
+/// registration of `T`, in registration order), [`ScopeFactory`], [`Keyed<T, K>`](crate::Keyed),
+/// [`Owned<T>`](crate::Owned) (an owned transient, by value) and tuples of dependencies.
+/// Implement it for your own types to inject them as arguments.
 ///
 /// # Examples
 ///
