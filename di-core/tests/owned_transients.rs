@@ -441,3 +441,26 @@ fn the_derive_injects_owned_fields_by_value() -> Result<(), ResolveError> {
     assert!(Arc::ptr_eq(&owned.db, &shared.db));
     Ok(())
 }
+
+#[test]
+fn invoke_takes_owned_arguments_and_refuses_scoped_ones_at_the_root() -> Result<(), ResolveError> {
+    let mut services = ServiceCollection::new();
+    services.add_scoped(|| Arc::new(RequestId(4)));
+    services.add_owned(|request: Arc<RequestId>| Handler { request });
+    counting_buffers(&mut services);
+    let provider = services.build().expect("valid collection");
+
+    let id = provider.invoke(|buffer: Owned<Buffer>| buffer.id)?;
+    let from_root = provider.invoke(|handler: Owned<Handler>| handler.request.0);
+    let from_scope = provider
+        .create_scope()
+        .invoke(|handler: Owned<Handler>| handler.request.0)?;
+
+    assert_eq!(id, 0);
+    assert!(
+        matches!(from_root, Err(ResolveError::ScopedFromRoot { .. })),
+        "{from_root:?}"
+    );
+    assert_eq!(from_scope, 4);
+    Ok(())
+}
