@@ -70,7 +70,7 @@ pub use plan::{
 pub use provider::{Resolver, Scope, ScopeFactory, ServiceProvider};
 pub use registered::Registrations;
 pub use registration::{
-    AsyncFactory, Decorator, Factory, FactoryOutput, Injectable, ServiceCollection,
-    ServiceDescriptor, ServiceRegistration,
+    AsyncFactory, AsyncFactoryFn, Decorator, DecoratorFn, Factory, FactoryFn, FactoryOutput,
+    Injectable, ServiceCollection, ServiceDescriptor, ServiceRegistration,
 };
 pub use type_name::ShortTypeName;
