@@ -76,6 +76,10 @@ crate::sync::thread_local! {
     /// for. A thread-local rather than a field of [`Resolver`], which every resolution copies:
     /// only catch-all creations pay for it. Set around the factory call, restored afterwards,
     /// so nested creations of other catch-alls see their own key.
+    #[allow(
+        clippy::missing_const_for_thread_local,
+        reason = "loom's `thread_local!` takes no `const` initializer"
+    )]
     static REQUESTED_KEY: RefCell<Option<ServiceKey>> = RefCell::new(None);
 }
 
