@@ -1,14 +1,13 @@
-//! End to end: every job kind through the real binary, listing and statistics.
+//! In memory, through the application's real host: every job kind, listing and statistics.
 
-mod common;
+mod in_memory;
 
-use common::Workspace;
+use in_memory::TestApp;
 use serde_json::json;
 
 #[tokio::test]
 async fn every_job_kind_succeeds_or_fails_as_specified() {
-    let mut workspace = Workspace::new();
-    let app = workspace.start(&[("JOBS_BACKOFF_MS", "10")]).await;
+    let app = TestApp::start(&[("JOBS_BACKOFF_MS", "10")]).await;
 
     let words = app
         .submit(json!({"kind": "word_count", "payload": "one two\nthree"}))
@@ -45,13 +44,12 @@ async fn every_job_kind_succeeds_or_fails_as_specified() {
 
 #[tokio::test]
 async fn failed_attempts_are_recorded_once_each_with_backoff_between() {
-    let mut workspace = Workspace::new();
-    let app = workspace.start(&[("JOBS_BACKOFF_MS", "10")]).await;
+    let app = TestApp::start(&[("JOBS_BACKOFF_MS", "10")]).await;
 
     let id = app.submit(json!({"kind": "fail", "max_attempts": 4})).await;
     app.wait_for_status(id, "failed").await;
 
-    let db = workspace.database().await;
+    let db = app.database().await;
     let attempts: Vec<(i64, String)> =
         sqlx::query_as("SELECT attempt, outcome FROM executions WHERE job_id = ?1 ORDER BY id")
             .bind(id)
@@ -64,8 +62,7 @@ async fn failed_attempts_are_recorded_once_each_with_backoff_between() {
 
 #[tokio::test]
 async fn listing_and_stats_reflect_the_queue() {
-    let mut workspace = Workspace::new();
-    let app = workspace.start(&[("JOBS_BACKOFF_MS", "10")]).await;
+    let app = TestApp::start(&[("JOBS_BACKOFF_MS", "10")]).await;
     let mut ids = Vec::new();
     for n in 0..3 {
         ids.push(
@@ -114,8 +111,7 @@ async fn listing_and_stats_reflect_the_queue() {
 
 #[tokio::test]
 async fn health_is_running_and_the_database_file_is_created_on_first_start() {
-    let mut workspace = Workspace::new();
-    let app = workspace.start(&[]).await;
+    let app = TestApp::start(&[]).await;
 
     let (status, body) = app.get("/healthz").await;
 
@@ -123,9 +119,6 @@ async fn health_is_running_and_the_database_file_is_created_on_first_start() {
         (status, body),
         (200, json!({"status": "running", "database": "ok"}))
     );
-    let path = workspace
-        .database_url()
-        .trim_start_matches("sqlite://")
-        .to_owned();
-    assert!(common::exists(std::path::Path::new(&path)));
+    assert!(app.path().join("jobs.db").exists());
+    app.stop().await;
 }
