@@ -281,7 +281,8 @@ async fn a_bad_value_in_a_file_names_the_file_the_key_and_the_value() {
         )),
         "{message}"
     );
-    assert!(message.contains("configuration::Worker"), "{message}");
+    assert!(message.contains("is invalid for `Worker`"), "{message}");
+    assert!(!message.contains("configuration::Worker"), "{message}");
 }
 
 #[tokio::test]
@@ -327,7 +328,7 @@ async fn a_missing_value_is_a_build_error_saying_where_to_set_it() {
 
     let message = error.to_string();
     assert!(
-        message.contains("`worker.batch_size` is required by `configuration::Worker`"),
+        message.contains("`worker.batch_size` is required by `Worker`"),
         "{message}"
     );
     assert!(
@@ -398,7 +399,7 @@ async fn configuration_and_container_problems_are_reported_together_and_numbered
         message.contains(
             "1. the configuration is invalid: `worker.batch_size` = \"0\" from environment \
              variable `JOBS_WORKER__BATCH_SIZE` is rejected by the validation of \
-             `configuration::Worker`: must be at least 1"
+             `Worker`: must be at least 1"
         ),
         "{message}"
     );
@@ -433,7 +434,7 @@ async fn a_validator_for_options_never_bound_is_a_build_error() {
     assert!(
         error
             .to_string()
-            .contains("`configuration::Limits` is not bound to a section"),
+            .contains("`Limits` is not bound to a section"),
         "{error}"
     );
 }
@@ -546,7 +547,7 @@ async fn a_rejected_default_says_no_source_set_it() {
         "{message}"
     );
     assert!(
-        message.ends_with("::Pool`: must be at least 1"),
+        message.ends_with("validation of `Pool`: must be at least 1"),
         "{message}"
     );
 }
