@@ -33,6 +33,9 @@ struct Retry {
     factor: i32,
 }
 
+/// The inputs of each fuzzer per run (about 2 s each in a debug build).
+const CASES: u32 = 1000;
+
 /// A valid file; the fuzzer damages it.
 const VALID: &str = "[worker]\nbatch_size = 8\nenabled = true\nname = \"w\"\n\n\
                      [worker.retry]\nmax_ms = 1000\nfactor = -2\n";
@@ -46,12 +49,30 @@ const KEYS: [(&str, &str); 5] = [
     ("worker.retry.factor", "APP_WORKER__RETRY__FACTOR"),
 ];
 
-fn config(cases: u32, file: &'static str) -> Config {
-    Config {
-        cases,
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(file))),
+/// Runs `check` on `CASES` inputs of `strategy` (failures kept in the regression file); `check`
+/// returns whether the host was built. Both outcomes must occur, so that both are checked.
+fn fuzz<S: Strategy>(strategy: S, check: impl Fn(S::Value) -> Result<bool, TestCaseError>) {
+    let config = Config {
+        cases: CASES,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+            "tests/proptest-regressions/config_fuzz.txt",
+        ))),
         ..Config::default()
+    };
+    let outcomes = Cell::new((0_u32, 0_u32));
+    let result = TestRunner::new(config).run(&strategy, |input| {
+        let (built, refused) = outcomes.get();
+        outcomes.set(match check(input)? {
+            true => (built + 1, refused),
+            false => (built, refused + 1),
+        });
+        Ok(())
+    });
+    if let Err(failure) = result {
+        panic!("{failure}");
     }
+    let (built, refused) = outcomes.get();
+    assert!(built > 0 && refused > 0, "{built} built, {refused} refused");
 }
 
 fn builder(directory: &Path, variables: Vec<(String, String)>) -> HostBuilder {
@@ -93,16 +114,6 @@ fn build(directory: &Path, variables: Vec<(String, String)>) -> Result<Worker, V
             })
             .collect()),
     }
-}
-
-/// Counts a build (`ok`) or a refusal.
-fn count(outcomes: &Cell<(u32, u32)>, ok: bool) {
-    let (built, refused) = outcomes.get();
-    outcomes.set(if ok {
-        (built + 1, refused)
-    } else {
-        (built, refused + 1)
-    });
 }
 
 /// The problem's message, prefixed by its kind.
@@ -182,9 +193,7 @@ fn replace_value(bytes: &mut Vec<u8>, index: usize, token: &str) {
 
 #[test]
 fn fuzzed_settings_files_build_or_fail_naming_the_file_and_the_key() {
-    let outcomes = Cell::new((0_u32, 0_u32));
-    let mut runner = TestRunner::new(config(1000, "tests/proptest-regressions/config_fuzz.txt"));
-    let result = runner.run(&file(), |bytes| {
+    fuzz(file(), |bytes| {
         let directory = tempfile::tempdir().expect("a temporary directory");
         let path = directory.path().join("appsettings.toml");
         std::fs::write(&path, &bytes).expect("written");
@@ -195,7 +204,7 @@ fn fuzzed_settings_files_build_or_fail_naming_the_file_and_the_key() {
             .and_then(direct);
 
         let built = build(directory.path(), Vec::new());
-        count(&outcomes, built.is_ok());
+        let outcome = built.is_ok();
         match built {
             Ok(worker) => prop_assert_eq!(Ok(worker), expected, "{}", text),
             Err(problems) => {
@@ -221,13 +230,8 @@ fn fuzzed_settings_files_build_or_fail_naming_the_file_and_the_key() {
                 }
             }
         }
-        Ok(())
+        Ok(outcome)
     });
-    if let Err(failure) = result {
-        panic!("{failure}");
-    }
-    let (built, refused) = outcomes.get();
-    assert!(built > 0 && refused > 0, "{built} built, {refused} refused");
 }
 
 /// The file read by figment directly, without the host (the oracle); leniently, as the host
@@ -276,9 +280,7 @@ fn fuzzed_environment_values_build_or_fail_naming_the_key_and_the_variable() {
     let directory = tempfile::tempdir().expect("a temporary directory");
     std::fs::write(directory.path().join("appsettings.toml"), VALID).expect("written");
     let values = vec(prop::option::weighted(0.5, variable_value()), KEYS.len());
-    let outcomes = Cell::new((0_u32, 0_u32));
-    let mut runner = TestRunner::new(config(1000, "tests/proptest-regressions/config_fuzz.txt"));
-    let result = runner.run(&values, |values| {
+    fuzz(values, |values| {
         let variables: Vec<(String, String)> = KEYS
             .iter()
             .zip(&values)
@@ -286,7 +288,7 @@ fn fuzzed_environment_values_build_or_fail_naming_the_key_and_the_variable() {
             .collect();
 
         let built = build(directory.path(), variables.clone());
-        count(&outcomes, built.is_ok());
+        let outcome = built.is_ok();
         match built {
             Ok(worker) => {
                 let bound = [
@@ -314,13 +316,8 @@ fn fuzzed_environment_values_build_or_fail_naming_the_key_and_the_variable() {
                 }
             }
         }
-        Ok(())
+        Ok(outcome)
     });
-    if let Err(failure) = result {
-        panic!("{failure}");
-    }
-    let (built, refused) = outcomes.get();
-    assert!(built > 0 && refused > 0, "{built} built, {refused} refused");
 }
 
 /// Whether the variable's `value` is read as `bound`: the same text, or the same number or bool
