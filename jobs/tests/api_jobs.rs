@@ -1,9 +1,13 @@
-//! In memory, through the application's real host: every job kind, listing and statistics.
+//! In memory, through the application's real host: every job kind, listing and statistics, and
+//! no head-of-line blocking (a long job holds one slot, never the worker).
 
 mod in_memory;
 
 use in_memory::TestApp;
 use serde_json::json;
+
+/// Longer than any test's watchdog: a test that needs it to finish fails instead.
+const LONG: u64 = 3_600_000;
 
 #[tokio::test]
 async fn every_job_kind_succeeds_or_fails_as_specified() {
@@ -120,5 +124,26 @@ async fn health_is_running_and_the_database_file_is_created_on_first_start() {
         (200, json!({"status": "running", "database": "ok"}))
     );
     assert!(app.path().join("jobs.db").exists());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_quick_job_completes_while_a_long_sleep_runs() {
+    let app = TestApp::start(&[("JOBS_CONCURRENCY", "4")]).await;
+    let long = app
+        .submit(json!({"kind": "sleep", "payload": {"ms": LONG}}))
+        .await;
+    app.wait_for_status(long, "running").await;
+
+    let quick = app
+        .submit(json!({"kind": "sha256", "payload": "abc"}))
+        .await;
+    let quick = app.wait_for_status(quick, "succeeded").await;
+    let (_, long) = app.get(&format!("/jobs/{long}")).await;
+    let (_, stats) = app.get("/stats").await;
+
+    assert_eq!(quick["attempts"], 1);
+    assert_eq!(long["status"], "running");
+    assert_eq!(stats["worker"], json!({"slots": 4, "busy": 1, "free": 3}));
     app.stop().await;
 }

@@ -60,10 +60,16 @@ impl TestApp {
         self.dir.path()
     }
 
+    /// The URL of the application's database.
+    pub(crate) fn database_url(&self) -> String {
+        format!("sqlite://{}", self.dir.path().join("jobs.db").display())
+    }
+
     /// Opens the database, to check what the application stored.
     pub(crate) async fn database(&self) -> SqlitePool {
-        let url = format!("sqlite://{}", self.dir.path().join("jobs.db").display());
-        SqlitePool::connect(&url).await.expect("the database opens")
+        SqlitePool::connect(&self.database_url())
+            .await
+            .expect("the database opens")
     }
 
     /// The bound settings.
