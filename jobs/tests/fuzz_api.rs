@@ -2,7 +2,8 @@
 //! SQLite database in a temporary directory: random methods, paths, query strings, headers and
 //! bodies (see `fuzz_inputs`). For every request: no `5xx` but the documented `503` with
 //! `Retry-After`; every error body is `{"error": "<message>"}`; a request that is not accepted
-//! stores nothing, and an accepted one stores exactly one job; nothing panics.
+//! stores nothing, and an accepted one stores exactly one job, with the submitted kind and
+//! payload; nothing panics.
 //!
 //! The case count is fixed (`CASES`, about 10 s in a debug build) so CI is bounded in time;
 //! `JOBS_FUZZ_CASES=100000` runs longer. Failures found are kept in
@@ -100,7 +101,15 @@ async fn check(app: &TestApp, case: &FuzzRequest) -> Result<Option<u16>, TestCas
     );
     if accepted {
         let answer: Value = serde_json::from_slice(&body).unwrap_or_default();
-        prop_assert!(answer["id"].as_i64().is_some(), "{text}");
+        let Some(id) = answer["id"].as_i64() else {
+            return Err(TestCaseError::fail(format!("no id: {text}")));
+        };
+        // What was accepted is what is stored.
+        let submitted: Value = serde_json::from_slice(&case.body).unwrap_or_default();
+        let (status, stored) = app.get(&format!("/jobs/{id}")).await;
+        prop_assert_eq!(status, 200);
+        prop_assert_eq!(&stored["kind"], &submitted["kind"]);
+        prop_assert_eq!(&stored["payload"], &submitted["payload"]);
     }
     Ok(Some(status))
 }
