@@ -358,6 +358,54 @@ async fn a_malformed_file_is_reported_with_its_path_and_line() {
 }
 
 #[tokio::test]
+async fn a_malformed_file_does_not_hide_a_bad_value_from_another_source() {
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    write(
+        directory.path(),
+        "appsettings.toml",
+        "[worker]\nbatch_size = 8\nname = \"w\n",
+    );
+    let variables = [("JOBS_WORKER__BATCH_SIZE", "eight")];
+
+    let error =
+        build_error(builder(directory.path(), &variables).add_options::<Worker>("worker")).await;
+
+    let problems: Vec<String> = error
+        .failures()
+        .iter()
+        .map(|failure| match failure {
+            HostFailure::Configuration(problem) => problem.to_string(),
+            other => panic!("not a configuration problem: {other}"),
+        })
+        .collect();
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert!(problems[0].contains("cannot read `"), "{problems:#?}");
+    assert!(
+        problems[1].starts_with(
+            "`worker.batch_size` = \"eight\" from environment variable `JOBS_WORKER__BATCH_SIZE`"
+        ),
+        "a bad value from another source is still reported: {problems:#?}"
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_file_is_the_only_problem_not_also_the_keys_it_would_set() {
+    // Found by `config_fuzz.rs`: the keys of an unread file were also reported as set by no
+    // source, which sends the reader to the wrong fix.
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    write(
+        directory.path(),
+        "appsettings.toml",
+        "[worker\nbatch_size = 8\n",
+    );
+
+    let error = build_error(builder(directory.path(), &[]).add_options::<Worker>("worker")).await;
+
+    assert_eq!(error.failures().len(), 1, "{error}");
+    assert!(error.to_string().contains("cannot read `"), "{error}");
+}
+
+#[tokio::test]
 async fn configuration_and_container_problems_are_reported_together_and_numbered() {
     struct Missing;
     struct NeedsMissing;

@@ -197,19 +197,35 @@ impl OptionsBindings {
     }
 
     /// Binds every type, registering its services; returns the reloaders and adds every
-    /// problem to `problems`.
+    /// problem to `problems`. When a settings file could not be read (a problem already in
+    /// `problems`), a value no source sets, or a default a validator rejects, is not reported:
+    /// the unread file may well set it, and the file's problem is the one to fix.
     pub(crate) fn install(
         self,
         configuration: &Configuration,
         services: &mut ServiceCollection,
         problems: &mut Vec<ConfigurationError>,
     ) -> Vec<Arc<dyn Reload>> {
+        let unread_file = problems
+            .iter()
+            .any(|problem| matches!(problem, ConfigurationError::File { .. }));
+        let follows_from_unread_file = |problem: &ConfigurationError| {
+            matches!(
+                problem,
+                ConfigurationError::Missing { .. }
+                    | ConfigurationError::Rejected { origin: None, .. }
+            )
+        };
         problems.extend(self.problems);
         let mut reloaders = Vec::new();
         for (_, binding) in self.bindings {
             match binding.install(configuration, services) {
                 Ok(reloader) => reloaders.push(reloader),
-                Err(found) => problems.extend(found),
+                Err(found) => problems.extend(
+                    found
+                        .into_iter()
+                        .filter(|problem| !(unread_file && follows_from_unread_file(problem))),
+                ),
             }
         }
         reloaders
