@@ -69,8 +69,9 @@ impl Configuration {
         }
     }
 
-    /// The value of a dotted `key` (`worker.batch_size`) as a `T`. Strings from environment
-    /// variables and overrides are read leniently (`"8"` is a number, `"true"` a bool).
+    /// The value of a dotted `key` (`worker.batch_size`) as a `T`. Strings are read leniently,
+    /// whatever their source — a variable, an override, or a file's `batch_size = "8"` — so
+    /// `"8"` is a number and `"true"`, `"yes"` or `"1"` a bool; options are bound the same way.
     ///
     /// # Errors
     ///
