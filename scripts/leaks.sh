@@ -6,29 +6,35 @@
 #
 #   scripts/leaks.sh                  # every di-core test binary but compile_fail
 #   scripts/leaks.sh disposal keyed   # those binaries only
+#   LEAKS_PACKAGES="di-core di-hosting" scripts/leaks.sh   # the host's tests too (slow: an hour
+#                                     # on 2 cores; its process tests check the parent only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; }
 export PROPTEST_CASES="${PROPTEST_CASES:-64}"
 out="${TMPDIR:-/tmp}/di-leaks"
 mkdir -p "$out"
-mapfile -t binaries < <(cargo test -p di-core --no-run --message-format=json 2>/dev/null |
+packages=()
+for package in ${LEAKS_PACKAGES:-di-core}; do packages+=(-p "$package"); done
+mapfile -t binaries < <(cargo test "${packages[@]}" --no-run --message-format=json 2>/dev/null |
     python3 -c '
 import json, sys
 for line in sys.stdin:
     m = json.loads(line)
     if m.get("reason") == "compiler-artifact" and m.get("executable") and m["profile"]["test"]:
-        print(m["target"]["name"] + " " + m["executable"])
+        package = m["package_id"].split("#")[0].rsplit("/", 1)[-1]
+        print(package + "/" + m["target"]["name"] + " " + m["executable"])
 ')
 failed=0
 for entry in "${binaries[@]}"; do
     name=${entry%% *}; exe=${entry#* }
+    package=${name%%/*}; name=${name#*/}
     # compile_fail runs rustc; loom_models is empty without --cfg loom; concurrency's stress
     # tests outlive their watchdogs under valgrind's slowdown (LEAKS_ALL=1 runs it anyway).
     [[ $name == compile_fail || $name == loom_models ]] && continue
     [[ $name == concurrency && -z "${LEAKS_ALL:-}" && $# -eq 0 ]] && continue
     if [[ $# -gt 0 && ! " $* " =~ " $name " ]]; then continue; fi
-    log="$out/$name.log"
+    log="$out/$package-$name.log"
     timeout "${LEAK_TIMEOUT:-900}" valgrind --leak-check=full --show-leak-kinds=definite,indirect,possible \
         --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --log-file="$log" \
         "$exe" --test-threads=2 -q >/dev/null 2>&1 || status=$?
@@ -36,7 +42,7 @@ for entry in "${binaries[@]}"; do
     indirect=$(grep -Eo "indirectly lost: [0-9,]+ bytes" "$log" | grep -Eo "[0-9,]+" | tr -d , || echo 0)
     possible=$(grep -Eo "possibly lost: [0-9,]+ bytes" "$log" | grep -Eo "[0-9,]+" | tr -d , || echo 0)
     printf '%-20s definitely lost %6s B  indirectly lost %6s B  possibly lost %6s B  (exit %s)\n' \
-        "$name" "${definite:-0}" "${indirect:-0}" "${possible:-0}" "${status:-0}"
+        "$package/$name" "${definite:-0}" "${indirect:-0}" "${possible:-0}" "${status:-0}"
     if [[ ${definite:-0} != 0 || ${indirect:-0} != 0 || ${status:-0} != 0 ]]; then failed=1; fi
     unset status
 done

@@ -24,10 +24,11 @@ fi
 export MIRIFLAGS="${MIRIFLAGS:--Zmiri-strict-provenance -Zmiri-disable-isolation}"
 export PROPTEST_CASES="${PROPTEST_CASES:-8}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR_MIRI:-$PWD/target/miri}"
-tests=(registration messages factories optional_lookups lifetimes keyed scoped_from_root validation
-       reentrancy graph send_sync disposal drop_order model_based)
-skip=(--skip threads_racing_for_overflow_pages
-      --skip a_ten_thousand_deep_cycle_is_reported --skip ten_thousand_deep_chain)
+tests=(${MIRI_TESTS:-registration messages factories optional_lookups lifetimes keyed scoped_from_root validation
+       reentrancy graph send_sync disposal drop_order model_based})
+# `ten_thousand_deep` matches all three 10,000-node tests (a substring filter: the earlier
+# `ten_thousand_deep_chain` missed validation.rs's chain test, which then ran for an hour).
+skip=(--skip threads_racing_for_overflow_pages --skip ten_thousand_deep)
 if [[ -n "${MIRI_ALL:-}" ]]; then
     tests+=(concurrency disposal_races)
     skip=()

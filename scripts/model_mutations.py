@@ -26,6 +26,30 @@ CORE = os.path.join(ROOT, "di-core", "src")
 # (name, file under di-core/src, old text, new text, model that must fail)
 MUTATIONS = [
     (
+        "catch-all: a key's factory run outside its cell's once-initialization",
+        "provider/catch_all.rs",
+        """        let instance = cell.get_or_try_init(|| {
+            created = true;
+            create()
+        })?;""",
+        """        let instance = match cell.get() {
+            Some(instance) => instance,
+            None => {
+                created = true;
+                let _ = cell.set(create()?);
+                cell.get().expect("set")
+            }
+        };""",
+        "concurrent_first_resolutions_of_a_catch_all_share_one_instance_per_key",
+    ),
+    (
+        "catch-all: the requested key in a std thread-local",
+        "provider/catch_all.rs",
+        "crate::sync::thread_local! {",
+        "std::thread_local! {",
+        "concurrent_first_resolutions_of_a_catch_all_share_one_instance_per_key",
+    ),
+    (
         "slot: factory run outside the cell's once-initialization",
         "provider/storage/cells.rs",
         """        self.value.get_or_try_init(|| {

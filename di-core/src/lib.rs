@@ -71,7 +71,7 @@ pub use plan::{
 pub use provider::{Resolver, Scope, ScopeFactory, ServiceProvider};
 pub use registered::Registrations;
 pub use registration::{
-    AsyncFactory, Decorator, Factory, FactoryOutput, Injectable, OwnedFactory, ServiceCollection,
-    ServiceDescriptor, ServiceRegistration,
+    AsyncFactory, AsyncFactoryFn, Decorator, DecoratorFn, Factory, FactoryFn, FactoryOutput,
+    Injectable, OwnedFactory, ServiceCollection, ServiceDescriptor, ServiceRegistration,
 };
 pub use type_name::ShortTypeName;

@@ -89,6 +89,19 @@ impl Registrations {
     }
 }
 
+/// For a trait object that nothing provides, the usual cause: the implementation was registered
+/// as itself (`Arc<Impl>`), and the container never converts `Arc<Impl>` to `Arc<dyn Trait>`.
+fn dyn_hint(f: &mut fmt::Formatter<'_>, service: &str) -> fmt::Result {
+    if service.starts_with("dyn ") {
+        let service = ShortTypeName::new(service);
+        write!(
+            f,
+            "; a registration of an implementation does not provide `{service}`: register it as the trait object, e.g. `add_singleton(|| Arc::new(MyImpl) as Arc<{service}>)`"
+        )?;
+    }
+    Ok(())
+}
+
 /// See [`Registrations::hint`].
 pub(crate) struct Hint<'a> {
     registered: &'a Registrations,
@@ -98,7 +111,7 @@ pub(crate) struct Hint<'a> {
 impl fmt::Display for Hint<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Some(known) = &self.registered.0 else {
-            return Ok(());
+            return dyn_hint(f, self.service);
         };
         write!(f, "; `{}` is registered", ShortTypeName::new(self.service))?;
         if known.unkeyed {

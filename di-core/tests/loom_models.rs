@@ -433,3 +433,57 @@ fn a_transient_tracked_while_its_scope_is_disposed_is_disposed_exactly_once() {
         assert_race_outcome(&log, result, "transient");
     });
 }
+
+/// A catch-all registration's instance for one key: records which key its factory was given.
+struct PerKey(String);
+
+/// A singleton the catch-all's factory takes before its key.
+struct Gate;
+
+/// Catch-all keys: a singleton registered under `ServiceKey::any()` yields one instance per
+/// requested key. One thread resolves "a" while another resolves "b" and then "a": both get the
+/// one instance for "a" (one factory run), "b" gets its own, and each factory is given the key
+/// it creates for, even while another key's factory runs on the other thread.
+///
+/// Caught (`scripts/model_mutations.py catch-all`): a key's factory run outside its cell's
+/// once-initialization (check, create, then `set`: two factory runs for "a"); the requested key
+/// kept in a std thread-local, which all model threads share as all OS threads share nothing
+/// (a factory preempted between the key being set and read saw the other thread's key).
+#[test]
+fn concurrent_first_resolutions_of_a_catch_all_share_one_instance_per_key() {
+    check(|| {
+        let log = Log::default();
+        let mut services = ServiceCollection::new();
+        let l = log.clone();
+        services.add_singleton(|| Arc::new(Gate));
+        // `Gate` is resolved before the key: a scheduling point between the moment the key is
+        // set for this factory and the moment it is read.
+        services.add_keyed_singleton(
+            di_core::ServiceKey::any(),
+            move |_gate: Arc<Gate>, key: di_core::ServiceKey| {
+                l.tick();
+                let key = key.to_string();
+                l.push(format!("create {key}"));
+                Arc::new(PerKey(key))
+            },
+        );
+        let provider = services.build().expect("a valid collection");
+
+        let other = {
+            let provider = provider.clone();
+            thread::spawn(move || {
+                let b = provider.get_keyed::<PerKey>("b");
+                (b, provider.get_keyed::<PerKey>("a"))
+            })
+        };
+        let a = provider.get_keyed::<PerKey>("a").expect("resolves");
+        let (b, other_a) = other.join().expect("no panic");
+        let (b, other_a) = (b.expect("resolves"), other_a.expect("resolves"));
+
+        assert!(Arc::ptr_eq(&a, &other_a), "one instance for \"a\"");
+        assert_eq!((a.0.as_str(), b.0.as_str()), ("a", "b"));
+        let mut created = log.with_prefix("create ");
+        created.sort();
+        assert_eq!(created, ["a", "b"], "one factory run per key");
+    });
+}

@@ -220,3 +220,52 @@ fn a_registration_with_a_display_name_is_named_by_it_in_messages_and_the_graph()
     );
     assert_eq!(graph.nodes()[0].service, "app::Worker");
 }
+
+trait Clock: Send + Sync {}
+struct SystemClock;
+impl Clock for SystemClock {}
+struct Scheduler;
+
+#[test]
+fn a_trait_object_needed_but_only_its_implementation_registered_says_to_register_the_trait_object()
+{
+    let mut services = ServiceCollection::new();
+    services.add_singleton(|| Arc::new(SystemClock));
+    services.add_singleton(|_clock: Arc<dyn Clock>| Arc::new(Scheduler));
+
+    let text = build_error(&services).to_string();
+
+    assert_eq!(
+        text,
+        "the service collection is invalid: no service of type `dyn messages::Clock` is \
+         registered, but `messages::Scheduler` requires it; a registration of an implementation \
+         does not provide `dyn messages::Clock`: register it as the trait object, e.g. \
+         `add_singleton(|| Arc::new(MyImpl) as Arc<dyn messages::Clock>)`"
+    );
+}
+
+#[test]
+fn resolving_a_trait_object_whose_implementation_is_registered_as_itself_says_how_to_register_it() {
+    let mut services = ServiceCollection::new();
+    services.add_singleton(|| Arc::new(SystemClock));
+    let provider = services.build().expect("valid");
+
+    let error = provider.get::<dyn Clock>().err().expect("not registered");
+
+    assert!(
+        error
+            .to_string()
+            .ends_with("register it as the trait object, e.g. `add_singleton(|| Arc::new(MyImpl) as Arc<dyn messages::Clock>)`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_missing_concrete_type_gets_no_trait_object_hint() {
+    let mut services = ServiceCollection::new();
+    services.add_singleton(|_db: Arc<Db>| Arc::new(Repo));
+
+    let text = build_error(&services).to_string();
+
+    assert!(!text.contains("trait object"), "{text}");
+}

@@ -281,7 +281,8 @@ async fn a_bad_value_in_a_file_names_the_file_the_key_and_the_value() {
         )),
         "{message}"
     );
-    assert!(message.contains("configuration::Worker"), "{message}");
+    assert!(message.contains("is invalid for `Worker`"), "{message}");
+    assert!(!message.contains("configuration::Worker"), "{message}");
 }
 
 #[tokio::test]
@@ -327,7 +328,7 @@ async fn a_missing_value_is_a_build_error_saying_where_to_set_it() {
 
     let message = error.to_string();
     assert!(
-        message.contains("`worker.batch_size` is required by `configuration::Worker`"),
+        message.contains("`worker.batch_size` is required by `Worker`"),
         "{message}"
     );
     assert!(
@@ -354,6 +355,54 @@ async fn a_malformed_file_is_reported_with_its_path_and_line() {
         "{message}"
     );
     assert!(message.contains("line 2"), "{message}");
+}
+
+#[tokio::test]
+async fn a_malformed_file_does_not_hide_a_bad_value_from_another_source() {
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    write(
+        directory.path(),
+        "appsettings.toml",
+        "[worker]\nbatch_size = 8\nname = \"w\n",
+    );
+    let variables = [("JOBS_WORKER__BATCH_SIZE", "eight")];
+
+    let error =
+        build_error(builder(directory.path(), &variables).add_options::<Worker>("worker")).await;
+
+    let problems: Vec<String> = error
+        .failures()
+        .iter()
+        .map(|failure| match failure {
+            HostFailure::Configuration(problem) => problem.to_string(),
+            other => panic!("not a configuration problem: {other}"),
+        })
+        .collect();
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert!(problems[0].contains("cannot read `"), "{problems:#?}");
+    assert!(
+        problems[1].starts_with(
+            "`worker.batch_size` = \"eight\" from environment variable `JOBS_WORKER__BATCH_SIZE`"
+        ),
+        "a bad value from another source is still reported: {problems:#?}"
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_file_is_the_only_problem_not_also_the_keys_it_would_set() {
+    // Found by `config_fuzz.rs`: the keys of an unread file were also reported as set by no
+    // source, which sends the reader to the wrong fix.
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    write(
+        directory.path(),
+        "appsettings.toml",
+        "[worker\nbatch_size = 8\n",
+    );
+
+    let error = build_error(builder(directory.path(), &[]).add_options::<Worker>("worker")).await;
+
+    assert_eq!(error.failures().len(), 1, "{error}");
+    assert!(error.to_string().contains("cannot read `"), "{error}");
 }
 
 #[tokio::test]
@@ -398,7 +447,7 @@ async fn configuration_and_container_problems_are_reported_together_and_numbered
         message.contains(
             "1. the configuration is invalid: `worker.batch_size` = \"0\" from environment \
              variable `JOBS_WORKER__BATCH_SIZE` is rejected by the validation of \
-             `configuration::Worker`: must be at least 1"
+             `Worker`: must be at least 1"
         ),
         "{message}"
     );
@@ -433,7 +482,7 @@ async fn a_validator_for_options_never_bound_is_a_build_error() {
     assert!(
         error
             .to_string()
-            .contains("`configuration::Limits` is not bound to a section"),
+            .contains("`Limits` is not bound to a section"),
         "{error}"
     );
 }
@@ -546,7 +595,7 @@ async fn a_rejected_default_says_no_source_set_it() {
         "{message}"
     );
     assert!(
-        message.ends_with("::Pool`: must be at least 1"),
+        message.ends_with("validation of `Pool`: must be at least 1"),
         "{message}"
     );
 }

@@ -59,7 +59,9 @@ pub fn host_builder(command_line: CommandLine) -> HostBuilder {
             Arc::new(WorkerSlots::new(config.concurrency))
         });
         services.add_web_server(|config: Arc<JobsConfig>, scopes: ScopeFactory| {
-            Arc::new(WebServer::new(config.listen, api::router(scopes, &config)))
+            Arc::new(
+                WebServer::new(config.listen, api::router(&config)).with_request_scopes(scopes),
+            )
         });
         services.add_hosted_service::<JobWorker>();
         services

@@ -380,3 +380,31 @@ async fn a_flag_given_twice_takes_its_last_value() {
 
     assert_eq!(port(&config), 0);
 }
+
+#[tokio::test]
+async fn problems_name_the_settings_type_as_users_know_it_not_its_module_path() {
+    let fixture = Fixture::new();
+
+    let invalid = fixture
+        .problems(&[], &[("JOBS_WORKER__POLL_MS", "soon")])
+        .await;
+    let rejected = fixture
+        .problems(&[], &[("JOBS_WORKER__BATCH_SIZE", "0")])
+        .await;
+
+    assert_eq!(
+        invalid,
+        [
+            "`worker.poll_ms` = \"soon\" from environment variable `JOBS_WORKER__POLL_MS` is \
+          invalid for `JobsConfig`: expected u64, found string \"soon\""
+        ]
+    );
+    assert_eq!(rejected.len(), 1, "{rejected:?}");
+    assert!(
+        rejected[0].starts_with(
+            "`worker.batch_size` = \"0\" from environment variable `JOBS_WORKER__BATCH_SIZE` is \
+             rejected by the validation of `JobsConfig`: "
+        ),
+        "{rejected:?}"
+    );
+}

@@ -1,5 +1,5 @@
-//! End to end: no head-of-line blocking. A long job holds one slot, never the worker; with
-//! every slot busy, `/stats` and the log say so.
+//! End to end: with every slot busy, `/stats` and the log say so, and a stop (SIGTERM) releases
+//! the running and the waiting job. (A quick job passing a long one: `api_jobs.rs`.)
 
 mod common;
 
@@ -8,27 +8,6 @@ use serde_json::json;
 
 /// Longer than any test's watchdog: a test that needs it to finish fails instead.
 const LONG: u64 = 3_600_000;
-
-#[tokio::test]
-async fn a_quick_job_completes_while_a_long_sleep_runs() {
-    let mut workspace = Workspace::new();
-    let app = workspace.start(&[("JOBS_CONCURRENCY", "4")]).await;
-    let long = app
-        .submit(json!({"kind": "sleep", "payload": {"ms": LONG}}))
-        .await;
-    app.wait_for_status(long, "running").await;
-
-    let quick = app
-        .submit(json!({"kind": "sha256", "payload": "abc"}))
-        .await;
-    let quick = app.wait_for_status(quick, "succeeded").await;
-    let (_, long) = app.get(&format!("/jobs/{long}")).await;
-    let (_, stats) = app.get("/stats").await;
-
-    assert_eq!(quick["attempts"], 1);
-    assert_eq!(long["status"], "running");
-    assert_eq!(stats["worker"], json!({"slots": 4, "busy": 1, "free": 3}));
-}
 
 #[tokio::test]
 async fn with_every_slot_busy_stats_and_the_log_say_so_and_stop_releases_both_jobs() {

@@ -1,7 +1,8 @@
 //! The README's "Try it" lines, run with the real `curl` against the real binary: each output
 //! must (eventually, as jobs run) equal the JSON in the comment below its line, where `"…"`
-//! matches any value and an object may be abbreviated (the keys it shows must match, keys it
-//! leaves out are not checked). Skipped, with a note, where `curl` is not installed.
+//! matches any value. Objects are compared strictly: a documented key the response lacks fails,
+//! and so does a key of the response the README leaves out. Skipped, with a note, where `curl`
+//! is not installed. `JOBS_README` checks another copy of the README (a proposed edit).
 
 mod common;
 
@@ -13,8 +14,9 @@ use tokio::time::{Instant, sleep};
 
 /// The README's "Try it" block, read from the README itself so that the two cannot drift.
 fn try_it() -> String {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
-        .expect("the workspace README");
+    let path = std::env::var("JOBS_README")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md").to_owned());
+    let readme = std::fs::read_to_string(&path).expect("the workspace README");
     let section = readme
         .split("### Try it")
         .nth(1)
@@ -44,19 +46,31 @@ fn examples() -> Vec<(String, Option<Value>)> {
         .collect()
 }
 
-/// Whether `actual` equals `expected`, where the string `"…"` in `expected` matches anything
-/// and an object of `expected` may leave keys of `actual` out.
-fn matches(expected: &Value, actual: &Value) -> bool {
+/// Where `actual` differs from `expected` (`None`: nowhere), the string `"…"` in `expected`
+/// matching anything: the path of the first difference and what it is.
+fn difference(expected: &Value, actual: &Value, path: &str) -> Option<String> {
     match (expected, actual) {
-        (Value::String(wildcard), _) if wildcard == "…" => true,
-        (Value::Object(expected), Value::Object(actual)) => expected
-            .iter()
-            .all(|(key, value)| actual.get(key).is_some_and(|other| matches(value, other))),
-        (Value::Array(expected), Value::Array(actual)) => {
-            expected.len() == actual.len()
-                && expected.iter().zip(actual).all(|(e, a)| matches(e, a))
+        (Value::String(wildcard), _) if wildcard == "…" => None,
+        (Value::Object(expected), Value::Object(actual)) => {
+            let missing = expected.keys().find(|key| !actual.contains_key(*key));
+            let extra = actual.keys().find(|key| !expected.contains_key(*key));
+            match (missing, extra) {
+                (Some(key), _) => Some(format!("{path}.{key}: documented, but not answered")),
+                (None, Some(key)) => Some(format!("{path}.{key}: answered, but not documented")),
+                (None, None) => expected.iter().find_map(|(key, value)| {
+                    difference(value, &actual[key], &format!("{path}.{key}"))
+                }),
+            }
         }
-        _ => expected == actual,
+        (Value::Array(expected), Value::Array(actual)) if expected.len() == actual.len() => {
+            expected
+                .iter()
+                .zip(actual)
+                .enumerate()
+                .find_map(|(at, (e, a))| difference(e, a, &format!("{path}[{at}]")))
+        }
+        _ if expected == actual => None,
+        _ => Some(format!("{path}: documented {expected}, answered {actual}")),
     }
 }
 
@@ -86,12 +100,12 @@ async fn the_readme_curl_lines_answer_what_the_readme_shows() {
         loop {
             let actual = run(&line, &base);
             let Some(expected) = &expected else { break };
-            if matches(expected, &actual) {
+            let Some(difference) = difference(expected, &actual, "") else {
                 break;
-            }
+            };
             assert!(
                 Instant::now() < deadline,
-                "{line}\nexpected {expected}\nactual   {actual}"
+                "{line}\n{difference}\nexpected {expected}\nactual   {actual}"
             );
             sleep(std::time::Duration::from_millis(25)).await;
         }
@@ -103,4 +117,28 @@ fn every_documented_output_is_json() {
     let documented = examples().iter().filter(|(_, json)| json.is_some()).count();
 
     assert_eq!(documented, 9);
+}
+
+#[test]
+fn the_matcher_refuses_missing_and_undocumented_keys_and_accepts_wildcards() {
+    let documented = serde_json::json!({"id": 1, "owner": "…", "inner": {"a": [1, "…"]}});
+    let answered = |value: Value| difference(&documented, &value, "");
+
+    assert_eq!(
+        answered(serde_json::json!({"id": 1, "owner": "w-1", "inner": {"a": [1, 2]}})),
+        None
+    );
+    assert_eq!(
+        answered(serde_json::json!({"id": 1, "inner": {"a": [1, 2]}})),
+        Some(".owner: documented, but not answered".to_owned())
+    );
+    assert_eq!(
+        answered(serde_json::json!({"id": 1, "owner": null, "inner": {"a": [1, 2], "b": 0}})),
+        Some(".inner.b: answered, but not documented".to_owned())
+    );
+    assert_eq!(
+        answered(serde_json::json!({"id": 2, "owner": "w", "inner": {"a": [1, 2]}})),
+        Some(".id: documented 1, answered 2".to_owned())
+    );
+    assert!(answered(serde_json::json!({"id": 1, "owner": "w", "inner": {"a": [1]}})).is_some());
 }

@@ -54,7 +54,7 @@ use crate::registered::Registrations;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be injected as a factory argument",
     label = "not an injectable argument",
-    note = "injectable arguments are `Arc<T>`, `Option<Arc<T>>`, `Vec<Arc<T>>`, `ScopeFactory`, `Keyed<T, K>` and tuples of them",
+    note = "injectable arguments are `Arc<T>`, `Option<Arc<T>>`, `Vec<Arc<T>>`, `Lazy<T>`, `ServiceFactory<T>`, `ScopeFactory`, `Keyed<T, K>` and tuples of them",
     note = "to inject a value `T`, register it and take `Arc<T>`"
 )]
 pub trait Dependency: Sized + Send + 'static {
@@ -129,5 +129,35 @@ impl Dependency for ScopeFactory {
 
     fn resolve(_state: &Self::State, resolver: &Resolver<'_>) -> Result<Self, ResolveError> {
         Ok(resolver.scope_factory())
+    }
+}
+
+/// Never implemented: it exists so that a factory argument `&T` is reported with its fix.
+#[diagnostic::on_unimplemented(
+    message = "a factory cannot borrow `&{Self}`: take `Arc<{Self}>` instead",
+    label = "borrowed argument",
+    note = "services are shared and outlive the call, so factories receive them as `Arc<T>`"
+)]
+pub trait NotBorrowed {}
+
+/// A borrowed argument is never injectable; this implementation only exists to name the fix
+/// (`Arc<T>`) when a factory takes `&T`.
+///
+/// # Examples
+///
+/// ```compile_fail
+/// use std::sync::Arc;
+/// struct Db;
+/// struct Repo;
+/// let mut services = di_core::ServiceCollection::new();
+/// services.add_singleton(|_db: &Db| Arc::new(Repo)); // error: take `Arc<Db>` instead
+/// ```
+impl<T: ?Sized + NotBorrowed + Sync + 'static> Dependency for &'static T {
+    type State = ();
+
+    fn plan(_planner: &mut Planner<'_>) -> Self::State {}
+
+    fn resolve(_state: &Self::State, _resolver: &Resolver<'_>) -> Result<Self, ResolveError> {
+        unreachable!("`NotBorrowed` has no implementations")
     }
 }

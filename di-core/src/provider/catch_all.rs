@@ -13,10 +13,6 @@ use std::any::TypeId;
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use dashmap::DashMap;
-use once_cell::sync::OnceCell;
-use rustc_hash::FxBuildHasher;
-
 use crate::error::ResolveError;
 use crate::key::ServiceKey;
 use crate::lifetime::ServiceLifetime;
@@ -25,16 +21,17 @@ use crate::provider::call_site::{CallSite, CreateFn, SiteKind};
 use crate::provider::index::Entry;
 use crate::provider::resolver::Resolver;
 use crate::provider::storage::Slots;
+use crate::sync::{KeyedMap, OnceCell};
 
 /// A catch-all registration's instances, one per requested key.
 pub(crate) struct KeyedInstances<S: ?Sized> {
-    by_key: DashMap<ServiceKey, Arc<OnceCell<Arc<S>>>, FxBuildHasher>,
+    by_key: KeyedMap<ServiceKey, Arc<OnceCell<Arc<S>>>>,
 }
 
 impl<S: ?Sized> KeyedInstances<S> {
     fn new() -> Self {
         Self {
-            by_key: DashMap::with_hasher(FxBuildHasher),
+            by_key: KeyedMap::new(),
         }
     }
 
@@ -45,13 +42,17 @@ impl<S: ?Sized> KeyedInstances<S> {
         key: &ServiceKey,
         create: impl FnOnce() -> Result<Arc<S>, ResolveError>,
     ) -> Result<(Arc<S>, bool), ResolveError> {
-        let cell = match self.by_key.get(key) {
-            // Created: no user code runs under the guard, only a reference-count increment.
-            Some(cell) => match cell.get() {
-                Some(instance) => return Ok((Arc::clone(instance), false)),
-                None => Arc::clone(&cell),
-            },
-            None => Arc::clone(&self.by_key.entry(key.clone()).or_default()),
+        // Created: no user code runs under the guard, only a reference-count increment.
+        let found = self.by_key.with(key, |cell| match cell.get() {
+            Some(instance) => Ok(Arc::clone(instance)),
+            None => Err(Arc::clone(cell)),
+        });
+        let cell = match found {
+            Some(Ok(instance)) => return Ok((instance, false)),
+            Some(Err(cell)) => cell,
+            None => self
+                .by_key
+                .get_or_insert_with(key, || Arc::new(OnceCell::new())),
         };
         // The map's guard is released: the factory may resolve other keys.
         let mut created = false;
@@ -70,12 +71,16 @@ pub(crate) struct Found<'a> {
     catch_all: bool,
 }
 
-thread_local! {
+crate::sync::thread_local! {
     /// The key the innermost catch-all factory running on this thread is creating an instance
     /// for. A thread-local rather than a field of [`Resolver`], which every resolution copies:
     /// only catch-all creations pay for it. Set around the factory call, restored afterwards,
     /// so nested creations of other catch-alls see their own key.
-    static REQUESTED_KEY: RefCell<Option<ServiceKey>> = const { RefCell::new(None) };
+    #[allow(
+        clippy::missing_const_for_thread_local,
+        reason = "loom's `thread_local!` takes no `const` initializer"
+    )]
+    static REQUESTED_KEY: RefCell<Option<ServiceKey>> = RefCell::new(None);
 }
 
 /// Runs `create` with `key` as the requested key of [`requested_key`].

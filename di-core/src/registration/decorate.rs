@@ -33,10 +33,6 @@ use crate::registration::factory::FactoryOutput;
 /// fn assert_decorator<D: Decorator<dyn Store, Args>, Args>(_: D) {}
 /// assert_decorator(logged);
 /// ```
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a decorator of `{S}`",
-    note = "a decorator takes the decorated `Arc<S>` first, then `Dependency` arguments, and returns `Arc<S>` or `Result<Arc<S>, E>`"
-)]
 pub trait Decorator<S: ?Sized, Args>: Send + Sync + 'static {
     /// Wraps `inner`.
     ///
@@ -46,30 +42,66 @@ pub trait Decorator<S: ?Sized, Args>: Send + Sync + 'static {
     fn decorate(&self, inner: Arc<S>, args: Args) -> Result<Arc<S>, BoxError>;
 }
 
-macro_rules! impl_decorator {
+/// The shape of a decorator of `S`: a function or closure taking `Arc<S>` and up to six more
+/// arguments. Checked alone, as [`FactoryFn`](crate::FactoryFn) is, so that an argument that is
+/// not a [`Dependency`] or an output that is not `Arc<S>` is reported by itself.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use di_core::DecoratorFn;
+///
+/// fn assert_shape<D: DecoratorFn<str, Args>, Args>(_: D) {}
+/// assert_shape(|inner: Arc<str>, _suffix: u8| inner.len());
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a decorator of `{S}`",
+    note = "a decorator takes the decorated `Arc<S>` first, then `Dependency` arguments, and returns `Arc<S>` or `Result<Arc<S>, E>`"
+)]
+pub trait DecoratorFn<S: ?Sized, Args> {
+    /// What the function returns.
+    type Output;
+
+    /// Calls the function with the decorated instance and its other arguments as a tuple.
+    fn call(&self, inner: Arc<S>, args: Args) -> Self::Output;
+}
+
+impl<Func, S, Args> Decorator<S, Args> for Func
+where
+    S: ?Sized + Send + Sync + 'static,
+    Func: DecoratorFn<S, Args> + Send + Sync + 'static,
+    Func::Output: FactoryOutput<Service = S>,
+    Args: Dependency,
+{
+    fn decorate(&self, inner: Arc<S>, args: Args) -> Result<Arc<S>, BoxError> {
+        DecoratorFn::call(self, inner, args).into_service()
+    }
+}
+
+macro_rules! impl_decorator_shapes {
     ($($arg:ident),*) => {
-        impl<Func, Out, S, $($arg,)*> Decorator<S, ($($arg,)*)> for Func
+        impl<Func, Out, S: ?Sized, $($arg,)*> DecoratorFn<S, ($($arg,)*)> for Func
         where
-            S: ?Sized + Send + Sync + 'static,
-            Func: Fn(Arc<S>, $($arg),*) -> Out + Send + Sync + 'static,
-            Out: FactoryOutput<Service = S>,
-            $($arg: Dependency,)*
+            Func: Fn(Arc<S>, $($arg),*) -> Out,
         {
+            type Output = Out;
+
             #[allow(non_snake_case, reason = "argument names come from the type parameters")]
-            fn decorate(&self, inner: Arc<S>, ($($arg,)*): ($($arg,)*)) -> Result<Arc<S>, BoxError> {
-                (self)(inner, $($arg),*).into_service()
+            fn call(&self, inner: Arc<S>, ($($arg,)*): ($($arg,)*)) -> Out {
+                (self)(inner, $($arg),*)
             }
         }
     };
 }
 
-impl_decorator!();
-impl_decorator!(A);
-impl_decorator!(A, B);
-impl_decorator!(A, B, C);
-impl_decorator!(A, B, C, D);
-impl_decorator!(A, B, C, D, E);
-impl_decorator!(A, B, C, D, E, F);
+impl_decorator_shapes!();
+impl_decorator_shapes!(A);
+impl_decorator_shapes!(A, B);
+impl_decorator_shapes!(A, B, C);
+impl_decorator_shapes!(A, B, C, D);
+impl_decorator_shapes!(A, B, C, D, E);
+impl_decorator_shapes!(A, B, C, D, E, F);
 
 impl ServiceCollection {
     /// Wraps every unkeyed registration of `S` made so far with `decorator`, keeping each one's

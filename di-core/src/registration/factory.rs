@@ -1,5 +1,5 @@
 //! The [`Factory`] and [`AsyncFactory`] traits, implemented for functions and closures of up to
-//! twelve [`Dependency`] arguments.
+//! twelve [`Dependency`] arguments, over the shape traits [`FactoryFn`] and [`AsyncFactoryFn`].
 
 use std::future::Future;
 use std::sync::Arc;
@@ -57,11 +57,43 @@ where
     }
 }
 
+/// The shape of a synchronous factory: a function or closure of up to twelve arguments.
+///
+/// Only the function shape is checked here, so that the compiler settles the argument types first
+/// and then reports each unmet requirement of [`Factory`] on its own (an argument that is not a
+/// [`Dependency`], an output that is not an `Arc`, a closure that is not `Send`) instead of one
+/// vague "not a factory". You never name this trait; bound on [`Factory`].
+///
+/// # Examples
+///
+/// ```
+/// use di_core::FactoryFn;
+///
+/// fn assert_shape<F: FactoryFn<Args>, Args>(_: F) {}
+/// let next = |port: u16| port + 1;
+/// assert_shape(next);
+/// assert_eq!(FactoryFn::<(u16,)>::call(&next, (8079,)), 8080);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a service factory",
+    label = "not a factory",
+    note = "a factory is a function or closure of up to twelve arguments that implement `Dependency` (e.g. `Arc<T>`, `Option<Arc<T>>`, `Vec<Arc<T>>`, `ScopeFactory`) and that returns `Arc<S>` or `Result<Arc<S>, E>`",
+    note = "closure arguments need type annotations: `|db: Arc<Db>| ...`"
+)]
+pub trait FactoryFn<Args> {
+    /// What the function returns.
+    type Output;
+
+    /// Calls the function with its arguments as a tuple.
+    fn call(&self, args: Args) -> Self::Output;
+}
+
 /// A synchronous factory: a function or closure whose arguments are [`Dependency`] types and
 /// which returns a [`FactoryOutput`].
 ///
 /// `Args` is the tuple of argument types; it exists only to select the implementation, as in
-/// axum's `Handler`.
+/// axum's `Handler`. Every function shape ([`FactoryFn`]) that meets these requirements is a
+/// factory; each unmet one is reported by itself, naming the argument or output at fault.
 ///
 /// # Examples
 ///
@@ -80,18 +112,51 @@ where
 /// # let _ = &repo.db;
 /// # Ok::<(), di_core::BoxError>(())
 /// ```
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a service factory",
-    label = "not a factory",
-    note = "a factory is a function or closure whose arguments implement `Dependency` (e.g. `Arc<T>`, `Option<Arc<T>>`, `Vec<Arc<T>>`, `ScopeFactory`) and that returns `Arc<S>` or `Result<Arc<S>, E>`",
-    note = "closure arguments need type annotations: `|db: Arc<Db>| ...`"
-)]
 pub trait Factory<Args>: Send + Sync + 'static {
     /// What the factory returns.
     type Output: FactoryOutput;
 
     /// Runs the factory with its resolved arguments.
     fn call(&self, args: Args) -> Self::Output;
+}
+
+impl<Func, Args> Factory<Args> for Func
+where
+    Func: FactoryFn<Args> + Send + Sync + 'static,
+    Func::Output: FactoryOutput,
+    Args: Dependency,
+{
+    type Output = Func::Output;
+
+    #[inline]
+    fn call(&self, args: Args) -> Self::Output {
+        FactoryFn::call(self, args)
+    }
+}
+
+/// The shape of an asynchronous factory: a function or closure of up to twelve arguments that
+/// returns a future. Checked alone for the same reason as [`FactoryFn`]; bound on
+/// [`AsyncFactory`].
+///
+/// # Examples
+///
+/// ```
+/// use di_core::AsyncFactoryFn;
+///
+/// async fn double(n: u32) -> u32 { n * 2 }
+/// fn assert_shape<F: AsyncFactoryFn<Args>, Args>(_: F) {}
+/// assert_shape(double);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an async service factory",
+    note = "an async factory is an `async fn` or a closure returning a `Send` future, whose arguments implement `Dependency` and whose output is `Arc<S>` or `Result<Arc<S>, E>`"
+)]
+pub trait AsyncFactoryFn<Args> {
+    /// The future the function returns.
+    type Future: Future;
+
+    /// Calls the function with its arguments as a tuple.
+    fn call(&self, args: Args) -> Self::Future;
 }
 
 /// An asynchronous factory for a singleton created during
@@ -108,10 +173,6 @@ pub trait Factory<Args>: Send + Sync + 'static {
 /// fn assert_async_factory<F: AsyncFactory<Args>, Args>(_: F) {}
 /// assert_async_factory(connect);
 /// ```
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not an async service factory",
-    note = "an async factory is an `async fn` or a closure returning a `Send` future, whose arguments implement `Dependency` and whose output is `Arc<S>` or `Result<Arc<S>, E>`"
-)]
 pub trait AsyncFactory<Args>: Send + Sync + 'static {
     /// What the future resolves to.
     type Output: FactoryOutput;
@@ -122,30 +183,42 @@ pub trait AsyncFactory<Args>: Send + Sync + 'static {
     fn call(&self, args: Args) -> Self::Future;
 }
 
-macro_rules! impl_factories {
+impl<Func, Args> AsyncFactory<Args> for Func
+where
+    Func: AsyncFactoryFn<Args> + Send + Sync + 'static,
+    Func::Future: Send + 'static,
+    <Func::Future as Future>::Output: FactoryOutput,
+    Args: Dependency,
+{
+    type Output = <Func::Future as Future>::Output;
+    type Future = Func::Future;
+
+    #[inline]
+    fn call(&self, args: Args) -> Self::Future {
+        AsyncFactoryFn::call(self, args)
+    }
+}
+
+macro_rules! impl_factory_shapes {
     ($($arg:ident),*) => {
-        impl<Func, Out, $($arg,)*> Factory<($($arg,)*)> for Func
+        impl<Func, Out, $($arg,)*> FactoryFn<($($arg,)*)> for Func
         where
-            Func: Fn($($arg),*) -> Out + Send + Sync + 'static,
-            Out: FactoryOutput,
-            $($arg: Dependency,)*
+            Func: Fn($($arg),*) -> Out,
         {
             type Output = Out;
 
+            #[inline]
             #[allow(non_snake_case, reason = "argument names come from the type parameters")]
             fn call(&self, ($($arg,)*): ($($arg,)*)) -> Out {
                 (self)($($arg),*)
             }
         }
 
-        impl<Func, Fut, $($arg,)*> AsyncFactory<($($arg,)*)> for Func
+        impl<Func, Fut, $($arg,)*> AsyncFactoryFn<($($arg,)*)> for Func
         where
-            Func: Fn($($arg),*) -> Fut + Send + Sync + 'static,
-            Fut: Future + Send + 'static,
-            Fut::Output: FactoryOutput,
-            $($arg: Dependency,)*
+            Func: Fn($($arg),*) -> Fut,
+            Fut: Future,
         {
-            type Output = Fut::Output;
             type Future = Fut;
 
             #[allow(non_snake_case, reason = "argument names come from the type parameters")]
@@ -156,16 +229,16 @@ macro_rules! impl_factories {
     };
 }
 
-impl_factories!();
-impl_factories!(A);
-impl_factories!(A, B);
-impl_factories!(A, B, C);
-impl_factories!(A, B, C, D);
-impl_factories!(A, B, C, D, E);
-impl_factories!(A, B, C, D, E, F);
-impl_factories!(A, B, C, D, E, F, G);
-impl_factories!(A, B, C, D, E, F, G, H);
-impl_factories!(A, B, C, D, E, F, G, H, I);
-impl_factories!(A, B, C, D, E, F, G, H, I, J);
-impl_factories!(A, B, C, D, E, F, G, H, I, J, K);
-impl_factories!(A, B, C, D, E, F, G, H, I, J, K, L);
+impl_factory_shapes!();
+impl_factory_shapes!(A);
+impl_factory_shapes!(A, B);
+impl_factory_shapes!(A, B, C);
+impl_factory_shapes!(A, B, C, D);
+impl_factory_shapes!(A, B, C, D, E);
+impl_factory_shapes!(A, B, C, D, E, F);
+impl_factory_shapes!(A, B, C, D, E, F, G);
+impl_factory_shapes!(A, B, C, D, E, F, G, H);
+impl_factory_shapes!(A, B, C, D, E, F, G, H, I);
+impl_factory_shapes!(A, B, C, D, E, F, G, H, I, J);
+impl_factory_shapes!(A, B, C, D, E, F, G, H, I, J, K);
+impl_factory_shapes!(A, B, C, D, E, F, G, H, I, J, K, L);

@@ -32,6 +32,11 @@ use crate::inject::Dependency;
 /// # let _ = &repo.db;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "the container cannot construct `{Self}`: it does not implement `Injectable`",
+    label = "not `Injectable`",
+    note = "add `#[derive(Injectable)]` to `{Self}` (its fields are its dependencies), or register it with a factory instead: `add_singleton(|db: Arc<Db>| Arc::new(...))` (`add_hosted_service_with` for a hosted service)"
+)]
 pub trait Injectable: Sized + Send + Sync + 'static {
     /// The constructor's arguments: one [`Dependency`] or a tuple of them.
     type Dependencies: Dependency;

@@ -19,9 +19,9 @@ mod replace;
 mod view;
 
 pub use collection::{ServiceCollection, ServiceRegistration};
-pub use decorate::Decorator;
+pub use decorate::{Decorator, DecoratorFn};
 pub(crate) use descriptor::Descriptor;
-pub use factory::{AsyncFactory, Factory, FactoryOutput};
+pub use factory::{AsyncFactory, AsyncFactoryFn, Factory, FactoryFn, FactoryOutput};
 pub use injectable::Injectable;
 pub use owned_factory::OwnedFactory;
 pub use view::ServiceDescriptor;

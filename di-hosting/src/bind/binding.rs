@@ -1,7 +1,7 @@
 //! [`OptionsBindings`]: the options types bound to configuration sections, erased once, and how
 //! each is bound, validated, registered and reloaded.
 
-use std::any::{Any, TypeId, type_name};
+use std::any::{Any, TypeId};
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -12,7 +12,7 @@ use tokio::sync::watch;
 use tracing::{info, warn};
 
 use crate::bind::{OptionsMonitor, OptionsSnapshot, ValidationError};
-use crate::configuration::{Configuration, ConfigurationError};
+use crate::configuration::{Configuration, ConfigurationError, options_name};
 
 type Validator<T> = Arc<dyn Fn(&T) -> Result<(), ValidationError> + Send + Sync>;
 
@@ -44,7 +44,7 @@ impl<T: DeserializeOwned + Send + Sync + 'static> TypedBinding<T> {
         configuration: &Configuration,
         error: ValidationError,
     ) -> ConfigurationError {
-        let options = type_name::<T>();
+        let options = options_name::<T>();
         let Some(field) = error.key() else {
             return ConfigurationError::RejectedOptions {
                 options,
@@ -91,11 +91,11 @@ impl<T: DeserializeOwned + Send + Sync + 'static> Reload for Reloader<T> {
             Ok(value) => {
                 *last = section;
                 self.sender.send_replace(Arc::new(value));
-                info!(options = type_name::<T>(), "options reloaded");
+                info!(options = options_name::<T>(), "options reloaded");
             }
             Err(problems) => {
                 for problem in problems {
-                    warn!(options = type_name::<T>(), %problem, "the configuration changed but is invalid; keeping the last good value");
+                    warn!(options = options_name::<T>(), %problem, "the configuration changed but is invalid; keeping the last good value");
                 }
             }
         }
@@ -151,7 +151,7 @@ impl<T: DeserializeOwned + Send + Sync + 'static> ErasedBinding for TypedBinding
 /// The factory of a stand-in for options that failed to bind; never called, because the
 /// host does not build a provider from an invalid configuration.
 fn invalid<S>() -> Result<Arc<S>, BoxError> {
-    Err(format!("the options `{}` are invalid", type_name::<S>()).into())
+    Err(format!("the options `{}` are invalid", options_name::<S>()).into())
 }
 
 /// Every options type bound by the host builder, in binding order.
@@ -184,7 +184,7 @@ impl OptionsBindings {
         match self.find::<T>() {
             Some(binding) => binding.validators.push(Arc::new(validate)),
             None => self.problems.push(ConfigurationError::NotBound {
-                options: type_name::<T>(),
+                options: options_name::<T>(),
             }),
         }
     }
@@ -197,19 +197,35 @@ impl OptionsBindings {
     }
 
     /// Binds every type, registering its services; returns the reloaders and adds every
-    /// problem to `problems`.
+    /// problem to `problems`. When a settings file could not be read (a problem already in
+    /// `problems`), a value no source sets, or a default a validator rejects, is not reported:
+    /// the unread file may well set it, and the file's problem is the one to fix.
     pub(crate) fn install(
         self,
         configuration: &Configuration,
         services: &mut ServiceCollection,
         problems: &mut Vec<ConfigurationError>,
     ) -> Vec<Arc<dyn Reload>> {
+        let unread_file = problems
+            .iter()
+            .any(|problem| matches!(problem, ConfigurationError::File { .. }));
+        let follows_from_unread_file = |problem: &ConfigurationError| {
+            matches!(
+                problem,
+                ConfigurationError::Missing { .. }
+                    | ConfigurationError::Rejected { origin: None, .. }
+            )
+        };
         problems.extend(self.problems);
         let mut reloaders = Vec::new();
         for (_, binding) in self.bindings {
             match binding.install(configuration, services) {
                 Ok(reloader) => reloaders.push(reloader),
-                Err(found) => problems.extend(found),
+                Err(found) => problems.extend(
+                    found
+                        .into_iter()
+                        .filter(|problem| !(unread_file && follows_from_unread_file(problem))),
+                ),
             }
         }
         reloaders

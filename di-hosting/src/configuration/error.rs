@@ -15,7 +15,7 @@ use crate::configuration::ValueSource;
 /// use di_hosting::{ConfigurationError, ValueSource};
 ///
 /// let error = ConfigurationError::InvalidValue {
-///     options: "app::WorkerSettings",
+///     options: "WorkerSettings",
 ///     key: "worker.batch_size".into(),
 ///     value: "\"eight\"".into(),
 ///     origin: Box::new(ValueSource::EnvironmentVariable { name: "JOBS_WORKER__BATCH_SIZE".into() }),
@@ -24,7 +24,7 @@ use crate::configuration::ValueSource;
 /// assert_eq!(
 ///     error.to_string(),
 ///     "`worker.batch_size` = \"eight\" from environment variable `JOBS_WORKER__BATCH_SIZE` \
-///      is invalid for `app::WorkerSettings`: expected u32"
+///      is invalid for `WorkerSettings`: expected u32"
 /// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -129,5 +129,37 @@ impl fmt::Display for Setting<'_> {
             Some(origin) => write!(f, "`{key}` = {value} from {origin}"),
             None => write!(f, "`{key}` (set by no source: the options type's default)"),
         }
+    }
+}
+
+/// The name of an options type as its users write it: `JobsConfig`, not
+/// `jobs::config::settings::JobsConfig`, since the module path is the crate's private layout;
+/// generic arguments are kept (`Wrapper<app::Inner>`).
+pub(crate) fn options_name<T: ?Sized>() -> &'static str {
+    let full = std::any::type_name::<T>();
+    let head = full.find('<').unwrap_or(full.len());
+    match full[..head].rfind("::") {
+        Some(at) => &full[at + 2..],
+        None => full,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    mod settings {
+        pub(super) struct JobsConfig;
+        pub(super) struct Wrapper<T>(T);
+    }
+
+    #[test]
+    fn options_are_named_without_their_module_path() {
+        assert_eq!(options_name::<settings::JobsConfig>(), "JobsConfig");
+        assert_eq!(options_name::<u64>(), "u64");
+        assert_eq!(
+            options_name::<settings::Wrapper<settings::JobsConfig>>(),
+            "Wrapper<di_hosting::configuration::error::tests::settings::JobsConfig>"
+        );
     }
 }

@@ -1,6 +1,5 @@
 //! [`Configuration`]: the merged layers, with the source of every value.
 
-use std::any::type_name;
 use std::fmt;
 use std::sync::Arc;
 
@@ -12,7 +11,7 @@ use serde::de::DeserializeOwned;
 use crate::configuration::layer::{
     COMMAND_LINE, DEFAULTS, ENVIRONMENT, Entries, FILE, display_value, variable_of_key,
 };
-use crate::configuration::{ConfigurationError, ValueSource};
+use crate::configuration::{ConfigurationError, ValueSource, options_name};
 
 /// The host's configuration: every layer merged, each value remembering where it came from.
 /// Injectable as `Arc<Configuration>`; it is the configuration as loaded at build (bound
@@ -70,8 +69,9 @@ impl Configuration {
         }
     }
 
-    /// The value of a dotted `key` (`worker.batch_size`) as a `T`. Strings from environment
-    /// variables and overrides are read leniently (`"8"` is a number, `"true"` a bool).
+    /// The value of a dotted `key` (`worker.batch_size`) as a `T`. Strings are read leniently,
+    /// whatever their source — a variable, an override, or a file's `batch_size = "8"` — so
+    /// `"8"` is a number and `"true"`, `"yes"` or `"1"` a bool; options are bound the same way.
     ///
     /// # Errors
     ///
@@ -85,7 +85,7 @@ impl Configuration {
     pub fn get<T: DeserializeOwned>(&self, key: &str) -> Result<T, ConfigurationError> {
         if !self.figment.contains(key) {
             return Err(ConfigurationError::Missing {
-                options: type_name::<T>(),
+                options: options_name::<T>(),
                 key: key.to_owned(),
                 hint: self.hint(key),
             });
@@ -170,7 +170,7 @@ impl Configuration {
                     if leaf {
                         error.path.clear();
                     }
-                    self.problem(type_name::<T>(), section, error)
+                    self.problem(options_name::<T>(), section, error)
                 })
                 .collect()
         })

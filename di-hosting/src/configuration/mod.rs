@@ -29,6 +29,7 @@ mod sources;
 pub use builder::ConfigurationBuilder;
 pub use environment::HostEnvironment;
 pub use error::ConfigurationError;
+pub(crate) use error::options_name;
 pub use merged::Configuration;
 pub use source::ValueSource;
 pub(crate) use sources::{Loaded, Sources};

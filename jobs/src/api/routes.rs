@@ -3,18 +3,15 @@
 use std::collections::HashMap;
 
 use axum::Json;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::map_response;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use di_core::ScopeFactory;
 use di_hosting::ApplicationLifetime;
 use di_hosting::web::{
-    Inject, RequestScopeLayer, body_limit_layer, json_error_bodies, timeout_layer, trace_layer,
+    Inject, ScopedRouter, body_limit_layer, json_error_bodies, timeout_layer, trace_layer,
 };
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -30,7 +27,9 @@ use crate::worker::WorkerSlots;
 /// The default and the largest page size of `GET /jobs`.
 const PAGE: (u32, u32) = (50, 1000);
 
-/// The application's router: routes, a scope per request, and the usual middleware.
+/// The application's routes and their middleware, as a [`ScopedRouter`]: the server gives every
+/// request its scope (`WebServer::with_request_scopes`), and refuses to start — naming the route
+/// and the type — when a handler injects a service that is not registered.
 ///
 /// # Examples
 ///
@@ -38,22 +37,26 @@ const PAGE: (u32, u32) = (50, 1000);
 /// use jobs::{JobsConfig, api};
 ///
 /// let provider = di_core::ServiceCollection::new().build()?;
-/// let router = api::router(provider.scope_factory(), &JobsConfig::default());
-/// # drop(router);
-/// # Ok::<(), di_core::BuildError>(())
+/// let server = di_hosting::web::WebServer::new("127.0.0.1:0".parse()?, api::router(&JobsConfig::default()))
+///     .with_request_scopes(provider.scope_factory());
+/// # drop(server);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn router(scopes: ScopeFactory, config: &JobsConfig) -> Router {
-    Router::new()
-        .route("/jobs", post(submit).get(list))
-        .route("/jobs/{id}", get(find))
-        .route("/stats", get(stats))
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .layer(RequestScopeLayer::new(scopes))
-        .layer(timeout_layer(config.request_timeout))
-        .layer(body_limit_layer(MAX_BODY_BYTES))
-        .layer(map_response(json_error_bodies))
-        .layer(trace_layer())
+pub fn router(config: &JobsConfig) -> ScopedRouter {
+    ScopedRouter::new()
+        .post("/jobs", submit)
+        .get("/jobs", list)
+        .get("/jobs/{id}", find)
+        .get("/stats", stats)
+        .get("/healthz", healthz)
+        .get("/readyz", readyz)
+        .map_router(|router| {
+            router
+                .layer(timeout_layer(config.request_timeout))
+                .layer(body_limit_layer(MAX_BODY_BYTES))
+                .layer(map_response(json_error_bodies))
+                .layer(trace_layer())
+        })
 }
 
 type Answer = Result<Response, ApiError>;

@@ -12,6 +12,7 @@ mod completion;
 mod connect;
 mod error;
 mod postgres;
+mod rows;
 mod sqlite;
 mod store;
 

@@ -205,7 +205,7 @@ impl JobWorker {
             () = self.slots.freed(half_a_batch) => return,
             () = tokio::time::sleep(self.config.poll_interval) => {}
         }
-        if self.slots.free() > 0 {
+        if self.slots.available() > 0 {
             return;
         }
         if !*told_full {
@@ -234,6 +234,7 @@ impl JobWorker {
         let config = Arc::clone(&self.config);
         let sender = sender.clone();
         let stopping = stopping.clone();
+        let slot = self.slots.occupy(slot);
         running.spawn(async move {
             let finish = run_job(&scopes, &config, &job, &stopping).await;
             // Fails only if the writer is gone, which happens after every sender is dropped.

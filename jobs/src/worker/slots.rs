@@ -1,6 +1,7 @@
 //! [`WorkerSlots`]: how many jobs this process may run at once, and how many it runs.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -15,7 +16,11 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 /// ```
 #[derive(Debug)]
 pub struct WorkerSlots {
+    /// A permit per slot, reserved before a claim and held by the job it claimed.
     semaphore: Arc<Semaphore>,
+    /// How many slots hold a claimed job: a claim reserves slots before it knows how many jobs
+    /// it gets, and those reserved ones are not busy.
+    running: Arc<AtomicU32>,
     total: u32,
 }
 
@@ -28,6 +33,7 @@ impl WorkerSlots {
     pub fn new(total: u32) -> Self {
         Self {
             semaphore: Arc::new(Semaphore::new(total as usize)),
+            running: Arc::new(AtomicU32::new(0)),
             total,
         }
     }
@@ -41,13 +47,13 @@ impl WorkerSlots {
         self.total
     }
 
-    /// How many slots are free now.
+    /// How many slots hold no job now (`total - busy`).
     ///
     /// # Examples
     ///
     /// See [`WorkerSlots`].
     pub fn free(&self) -> u32 {
-        u32::try_from(self.semaphore.available_permits()).unwrap_or(self.total)
+        self.total.saturating_sub(self.busy())
     }
 
     /// How many jobs run now (a job holds its slot until its outcome is handed to the writer).
@@ -56,10 +62,24 @@ impl WorkerSlots {
     ///
     /// See [`WorkerSlots`].
     pub fn busy(&self) -> u32 {
-        self.total.saturating_sub(self.free())
+        self.running.load(Ordering::Acquire)
     }
 
-    /// Takes up to `wanted` free slots without waiting, one permit each.
+    /// How many slots are neither running a job nor reserved by a claim.
+    pub(crate) fn available(&self) -> u32 {
+        u32::try_from(self.semaphore.available_permits()).unwrap_or(self.total)
+    }
+
+    /// Hands a reserved slot to a claimed job: busy until the returned guard is dropped.
+    pub(crate) fn occupy(&self, permit: OwnedSemaphorePermit) -> OccupiedSlot {
+        self.running.fetch_add(1, Ordering::AcqRel);
+        OccupiedSlot {
+            _permit: permit,
+            running: Arc::clone(&self.running),
+        }
+    }
+
+    /// Reserves up to `wanted` available slots without waiting, one permit each.
     pub(crate) fn take(&self, wanted: u32) -> Vec<OwnedSemaphorePermit> {
         (0..wanted)
             .map_while(|_| Arc::clone(&self.semaphore).try_acquire_owned().ok())
@@ -76,6 +96,19 @@ impl WorkerSlots {
     }
 }
 
+/// A slot running a job; frees the slot when dropped.
+#[derive(Debug)]
+pub(crate) struct OccupiedSlot {
+    _permit: OwnedSemaphorePermit,
+    running: Arc<AtomicU32>,
+}
+
+impl Drop for OccupiedSlot {
+    fn drop(&mut self) {
+        self.running.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,10 +118,28 @@ mod tests {
         let slots = WorkerSlots::new(3);
 
         let taken = slots.take(5);
+        let (reserved, available) = (taken.len(), slots.available());
+        let occupied: Vec<OccupiedSlot> = taken.into_iter().map(|p| slots.occupy(p)).collect();
         let (busy, free) = (slots.busy(), slots.free());
-        drop(taken);
+        drop(occupied);
 
+        assert_eq!((reserved, available), (3, 0));
         assert_eq!((busy, free), (3, 0));
-        assert_eq!((slots.busy(), slots.free()), (0, 3));
+        assert_eq!((slots.busy(), slots.free(), slots.available()), (0, 3, 3));
+    }
+
+    #[test]
+    fn slots_reserved_by_a_claim_are_not_busy_until_they_hold_a_job() {
+        let slots = WorkerSlots::new(4);
+
+        let reserved = slots.take(4);
+        let while_claiming = (slots.busy(), slots.free());
+        let mut reserved = reserved.into_iter();
+        let one_job = reserved.next().map(|permit| slots.occupy(permit));
+        drop(reserved);
+
+        assert_eq!(while_claiming, (0, 4));
+        assert_eq!((slots.busy(), slots.free(), slots.available()), (1, 3, 3));
+        drop(one_job);
     }
 }

@@ -8,12 +8,14 @@
 
 use std::time::Duration;
 
+use sqlx::Row;
+
 use crate::repo::claimed::ClaimedJob;
 use crate::repo::clock::{millis, now_millis};
 use crate::repo::error::StoreError;
 use crate::repo::postgres::database::PostgresStore;
 use crate::repo::postgres::listener::CHANNEL;
-use crate::repo::postgres::rows::claimed_from_row;
+use crate::repo::rows::JobRow;
 
 /// Claims, marks running under a new fencing token and opens an execution per job: one
 /// statement, so one round trip and one atomic step.
@@ -88,7 +90,11 @@ impl PostgresStore {
             .await?;
         Ok(rows
             .iter()
-            .map(claimed_from_row)
+            .map(|row| {
+                let mut job = row.claimed()?;
+                job.execution = row.try_get("execution")?;
+                Ok::<_, sqlx::Error>(job)
+            })
             .collect::<Result<_, _>>()?)
     }
 

@@ -18,7 +18,6 @@ mod database;
 mod finish;
 mod listener;
 mod queries;
-mod rows;
 mod store;
 
 pub(crate) use database::PostgresStore;

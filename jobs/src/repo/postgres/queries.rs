@@ -1,22 +1,13 @@
 //! [`PostgresStore`]'s queries: submit, look up, list and count jobs, read a job's executions,
 //! check the database.
 
-use sqlx::Row;
-
 use crate::execution::Execution;
 use crate::job::{Job, JobStatus, NewJob};
 use crate::repo::clock::now_millis;
 use crate::repo::error::StoreError;
 use crate::repo::postgres::database::PostgresStore;
-use crate::repo::postgres::rows::{execution_from_row, job_from_row};
+use crate::repo::rows::{JobRow, STATS_QUERY, job_columns};
 use crate::repo::store::QueueStats;
-
-/// The columns a [`Job`] is read from (a macro, so that queries stay `&'static str`).
-macro_rules! job_columns {
-    () => {
-        "id, kind, payload, status, attempts, max_attempts, result, last_error"
-    };
-}
 
 impl PostgresStore {
     /// Inserts the job; the `jobs_inserted` trigger notifies listening workers at commit.
@@ -41,7 +32,7 @@ impl PostgresStore {
             .bind(id)
             .fetch_optional(self.pool())
             .await?;
-        Ok(row.as_ref().map(job_from_row).transpose()?)
+        Ok(row.as_ref().map(JobRow::job).transpose()?)
     }
 
     pub(super) async fn job_executions(&self, id: i64) -> Result<Vec<Execution>, StoreError> {
@@ -54,7 +45,7 @@ impl PostgresStore {
         .await?;
         Ok(rows
             .iter()
-            .map(execution_from_row)
+            .map(JobRow::execution)
             .collect::<Result<_, _>>()?)
     }
 
@@ -91,27 +82,15 @@ impl PostgresStore {
             .bind(i64::from(limit))
             .fetch_all(self.pool())
             .await?;
-        Ok(rows.iter().map(job_from_row).collect::<Result<_, _>>()?)
+        Ok(rows.iter().map(JobRow::job).collect::<Result<_, _>>()?)
     }
 
     pub(super) async fn queue_stats(&self) -> Result<QueueStats, StoreError> {
         let now = now_millis();
-        let rows = sqlx::query(
-            "SELECT kind, status, COUNT(*) AS n, MIN(created_at) AS oldest
-             FROM jobs GROUP BY kind, status",
-        )
-        .fetch_all(self.pool())
-        .await?;
+        let rows = sqlx::query(STATS_QUERY).fetch_all(self.pool()).await?;
         let groups = rows
             .iter()
-            .map(|row| {
-                Ok::<_, sqlx::Error>((
-                    row.try_get("kind")?,
-                    row.try_get("status")?,
-                    row.try_get("n")?,
-                    row.try_get("oldest")?,
-                ))
-            })
+            .map(JobRow::stats_group)
             .collect::<Result<Vec<_>, _>>()?;
         Ok(QueueStats::from_groups(groups, now))
     }

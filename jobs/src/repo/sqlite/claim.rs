@@ -8,8 +8,8 @@ use sqlx::Row;
 use crate::repo::claimed::ClaimedJob;
 use crate::repo::clock::{millis, now_millis};
 use crate::repo::error::StoreError;
+use crate::repo::rows::JobRow;
 use crate::repo::sqlite::database::{SqliteStore, WriteTransaction};
-use crate::repo::sqlite::rows::claimed_from_row;
 
 impl SqliteStore {
     /// Claims up to `limit` due jobs: pending jobs whose time has come, and running jobs whose
@@ -55,10 +55,8 @@ impl SqliteStore {
         .bind(i64::from(limit))
         .fetch_all(&mut *write.tx)
         .await?;
-        let mut claimed: Vec<ClaimedJob> = rows
-            .iter()
-            .map(claimed_from_row)
-            .collect::<Result<_, _>>()?;
+        let mut claimed: Vec<ClaimedJob> =
+            rows.iter().map(JobRow::claimed).collect::<Result<_, _>>()?;
         if claimed.is_empty() {
             write.commit().await?;
             return Ok(claimed);

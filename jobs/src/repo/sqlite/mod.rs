@@ -13,7 +13,6 @@ mod claim;
 mod database;
 mod finish;
 mod queries;
-mod rows;
 mod store;
 
 pub(crate) use database::SqliteStore;

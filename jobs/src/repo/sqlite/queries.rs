@@ -7,16 +7,9 @@ use crate::execution::Execution;
 use crate::job::{Job, JobStatus, NewJob};
 use crate::repo::clock::now_millis;
 use crate::repo::error::StoreError;
+use crate::repo::rows::{JobRow, STATS_QUERY, job_columns};
 use crate::repo::sqlite::database::SqliteStore;
-use crate::repo::sqlite::rows::{execution_from_row, job_from_row};
 use crate::repo::store::QueueStats;
-
-/// The columns a [`Job`] is read from (a macro, so that queries stay `&'static str`).
-macro_rules! job_columns {
-    () => {
-        "id, kind, payload, status, attempts, max_attempts, result, last_error"
-    };
-}
 
 impl SqliteStore {
     pub(super) async fn insert_job(&self, job: &NewJob) -> Result<i64, StoreError> {
@@ -43,7 +36,7 @@ impl SqliteStore {
             .bind(id)
             .fetch_optional(self.pool())
             .await?;
-        Ok(row.as_ref().map(job_from_row).transpose()?)
+        Ok(row.as_ref().map(JobRow::job).transpose()?)
     }
 
     pub(super) async fn job_executions(&self, id: i64) -> Result<Vec<Execution>, StoreError> {
@@ -56,7 +49,7 @@ impl SqliteStore {
         .await?;
         Ok(rows
             .iter()
-            .map(execution_from_row)
+            .map(JobRow::execution)
             .collect::<Result<_, _>>()?)
     }
 
@@ -86,27 +79,15 @@ impl SqliteStore {
             .bind(i64::from(limit))
             .fetch_all(self.pool())
             .await?;
-        Ok(rows.iter().map(job_from_row).collect::<Result<_, _>>()?)
+        Ok(rows.iter().map(JobRow::job).collect::<Result<_, _>>()?)
     }
 
     pub(super) async fn queue_stats(&self) -> Result<QueueStats, StoreError> {
         let now = now_millis();
-        let rows = sqlx::query(
-            "SELECT kind, status, COUNT(*) AS n, MIN(created_at) AS oldest
-             FROM jobs GROUP BY kind, status",
-        )
-        .fetch_all(self.pool())
-        .await?;
+        let rows = sqlx::query(STATS_QUERY).fetch_all(self.pool()).await?;
         let groups = rows
             .iter()
-            .map(|row| {
-                Ok::<_, sqlx::Error>((
-                    row.try_get("kind")?,
-                    row.try_get("status")?,
-                    row.try_get("n")?,
-                    row.try_get("oldest")?,
-                ))
-            })
+            .map(JobRow::stats_group)
             .collect::<Result<Vec<_>, _>>()?;
         Ok(QueueStats::from_groups(groups, now))
     }

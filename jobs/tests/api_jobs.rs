@@ -1,14 +1,17 @@
-//! End to end: every job kind through the real binary, listing and statistics.
+//! In memory, through the application's real host: every job kind, listing and statistics, and
+//! no head-of-line blocking (a long job holds one slot, never the worker).
 
-mod common;
+mod in_memory;
 
-use common::Workspace;
+use in_memory::TestApp;
 use serde_json::json;
+
+/// Longer than any test's watchdog: a test that needs it to finish fails instead.
+const LONG: u64 = 3_600_000;
 
 #[tokio::test]
 async fn every_job_kind_succeeds_or_fails_as_specified() {
-    let mut workspace = Workspace::new();
-    let app = workspace.start(&[("JOBS_BACKOFF_MS", "10")]).await;
+    let app = TestApp::start(&[("JOBS_BACKOFF_MS", "10")]).await;
 
     let words = app
         .submit(json!({"kind": "word_count", "payload": "one two\nthree"}))
@@ -45,13 +48,12 @@ async fn every_job_kind_succeeds_or_fails_as_specified() {
 
 #[tokio::test]
 async fn failed_attempts_are_recorded_once_each_with_backoff_between() {
-    let mut workspace = Workspace::new();
-    let app = workspace.start(&[("JOBS_BACKOFF_MS", "10")]).await;
+    let app = TestApp::start(&[("JOBS_BACKOFF_MS", "10")]).await;
 
     let id = app.submit(json!({"kind": "fail", "max_attempts": 4})).await;
     app.wait_for_status(id, "failed").await;
 
-    let db = workspace.database().await;
+    let db = app.database().await;
     let attempts: Vec<(i64, String)> =
         sqlx::query_as("SELECT attempt, outcome FROM executions WHERE job_id = ?1 ORDER BY id")
             .bind(id)
@@ -64,8 +66,7 @@ async fn failed_attempts_are_recorded_once_each_with_backoff_between() {
 
 #[tokio::test]
 async fn listing_and_stats_reflect_the_queue() {
-    let mut workspace = Workspace::new();
-    let app = workspace.start(&[("JOBS_BACKOFF_MS", "10")]).await;
+    let app = TestApp::start(&[("JOBS_BACKOFF_MS", "10")]).await;
     let mut ids = Vec::new();
     for n in 0..3 {
         ids.push(
@@ -114,8 +115,7 @@ async fn listing_and_stats_reflect_the_queue() {
 
 #[tokio::test]
 async fn health_is_running_and_the_database_file_is_created_on_first_start() {
-    let mut workspace = Workspace::new();
-    let app = workspace.start(&[]).await;
+    let app = TestApp::start(&[]).await;
 
     let (status, body) = app.get("/healthz").await;
 
@@ -123,9 +123,27 @@ async fn health_is_running_and_the_database_file_is_created_on_first_start() {
         (status, body),
         (200, json!({"status": "running", "database": "ok"}))
     );
-    let path = workspace
-        .database_url()
-        .trim_start_matches("sqlite://")
-        .to_owned();
-    assert!(common::exists(std::path::Path::new(&path)));
+    assert!(app.path().join("jobs.db").exists());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_quick_job_completes_while_a_long_sleep_runs() {
+    let app = TestApp::start(&[("JOBS_CONCURRENCY", "4")]).await;
+    let long = app
+        .submit(json!({"kind": "sleep", "payload": {"ms": LONG}}))
+        .await;
+    app.wait_for_status(long, "running").await;
+
+    let quick = app
+        .submit(json!({"kind": "sha256", "payload": "abc"}))
+        .await;
+    let quick = app.wait_for_status(quick, "succeeded").await;
+    let (_, long) = app.get(&format!("/jobs/{long}")).await;
+    let (_, stats) = app.get("/stats").await;
+
+    assert_eq!(quick["attempts"], 1);
+    assert_eq!(long["status"], "running");
+    assert_eq!(stats["worker"], json!({"slots": 4, "busy": 1, "free": 3}));
+    app.stop().await;
 }

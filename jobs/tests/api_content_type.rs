@@ -1,16 +1,15 @@
-//! End to end: `POST /jobs` takes JSON only — `application/json` (any parameters), unencoded.
+//! In memory, through the application's real host: `POST /jobs` takes JSON only — `application/json` (any parameters), unencoded.
 //! Anything else is `415` and stores nothing, so no web page can submit jobs cross-origin
 //! without a CORS preflight.
 
-mod common;
+mod in_memory;
 
-use common::Workspace;
+use in_memory::TestApp;
 use serde_json::json;
 
 #[tokio::test]
 async fn non_json_submissions_answer_415_and_store_nothing() {
-    let mut workspace = Workspace::new();
-    let app = workspace.start(&[]).await;
+    let app = TestApp::start(&[]).await;
     let body = json!({"kind": "sha256", "payload": "abc"}).to_string();
     let cases: [&[(&str, &str)]; 7] = [
         &[("content-type", "text/plain")],
@@ -32,14 +31,13 @@ async fn non_json_submissions_answer_415_and_store_nothing() {
         assert!(error["error"].as_str().is_some_and(|text| !text.is_empty()));
         assert_eq!(error.as_object().map(|object| object.len()), Some(1));
     }
-    let db = workspace.database().await;
-    assert_eq!(common::count(&db, "SELECT COUNT(*) FROM jobs").await, 0);
+    assert_eq!(app.stored().await, 0);
+    app.stop().await;
 }
 
 #[tokio::test]
 async fn json_with_a_charset_or_identity_encoding_is_accepted() {
-    let mut workspace = Workspace::new();
-    let app = workspace.start(&[]).await;
+    let app = TestApp::start(&[]).await;
     let body = json!({"kind": "sha256", "payload": "abc"}).to_string();
 
     let (charset, _, _) = app

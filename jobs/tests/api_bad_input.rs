@@ -1,9 +1,9 @@
-//! End to end: every bad input answers the right status with `{"error": "..."}` and stores
+//! In memory, through the application's real host: every bad input answers the right status with `{"error": "..."}` and stores
 //! nothing.
 
-mod common;
+mod in_memory;
 
-use common::Workspace;
+use in_memory::TestApp;
 use serde_json::{Value, json};
 
 fn assert_error(answer: (u16, Value), expected: u16) {
@@ -22,8 +22,7 @@ fn assert_error(answer: (u16, Value), expected: u16) {
 
 #[tokio::test]
 async fn bad_submissions_are_rejected_and_store_nothing() {
-    let mut workspace = Workspace::new();
-    let app = workspace.start(&[]).await;
+    let app = TestApp::start(&[]).await;
     let over_limit = format!(
         r#"{{"kind":"word_count","payload":"{}"}}"#,
         "a".repeat(64 * 1024)
@@ -73,14 +72,13 @@ async fn bad_submissions_are_rejected_and_store_nothing() {
                "worker": {"slots": 32, "busy": 0, "free": 32}})
     );
     assert_eq!(jobs["jobs"], json!([]));
-    let db = workspace.database().await;
-    assert_eq!(common::count(&db, "SELECT COUNT(*) FROM jobs").await, 0);
+    assert_eq!(app.stored().await, 0);
+    app.stop().await;
 }
 
 #[tokio::test]
 async fn body_of_exactly_64_kib_is_accepted() {
-    let mut workspace = Workspace::new();
-    let app = workspace.start(&[]).await;
+    let app = TestApp::start(&[]).await;
     let frame = r#"{"kind":"word_count","payload":""}"#.len();
     let body = format!(
         r#"{{"kind":"word_count","payload":"{}"}}"#,
@@ -95,8 +93,7 @@ async fn body_of_exactly_64_kib_is_accepted() {
 
 #[tokio::test]
 async fn bad_lookups_answer_404_or_422() {
-    let mut workspace = Workspace::new();
-    let app = workspace.start(&[]).await;
+    let app = TestApp::start(&[]).await;
 
     assert_error(app.get("/jobs/424242").await, 404);
     assert_error(app.get("/jobs/not-a-number").await, 404);

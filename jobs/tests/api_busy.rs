@@ -1,20 +1,20 @@
-//! End to end: a database locked by another process is a `503` with `Retry-After` after a
+//! In memory, through the application's real host: a database locked by another connection
+//! (as another process would) is a `503` with `Retry-After` after a
 //! bounded wait, and a degraded `/healthz` — never a `500`, and nothing stored twice or lost.
 
-mod common;
+mod in_memory;
 
-use common::Workspace;
+use in_memory::TestApp;
 use serde_json::json;
 use sqlx::{Connection, SqliteConnection};
 
 #[tokio::test]
 async fn while_another_process_holds_the_write_lock_submissions_answer_503_and_health_is_degraded()
 {
-    let mut workspace = Workspace::new();
-    let app = workspace.start(&[("JOBS_DB_BUSY_MS", "300")]).await;
+    let app = TestApp::start(&[("JOBS_DB_BUSY_MS", "300")]).await;
     let body = json!({"kind": "sha256", "payload": "abc"}).to_string();
     let json_type = [("content-type", "application/json")];
-    let mut other = SqliteConnection::connect(&workspace.database_url())
+    let mut other = SqliteConnection::connect(&app.database_url())
         .await
         .expect("another connection");
     sqlx::query("BEGIN IMMEDIATE")
@@ -46,6 +46,6 @@ async fn while_another_process_holds_the_write_lock_submissions_answer_503_and_h
     assert_eq!(list_status, 200, "reads go on while another process writes");
     assert_eq!(after, 202);
     assert_eq!(healthy.0, 200);
-    let db = workspace.database().await;
-    assert_eq!(common::count(&db, "SELECT COUNT(*) FROM jobs").await, 1);
+    assert_eq!(app.stored().await, 1);
+    app.stop().await;
 }
