@@ -8,100 +8,15 @@
 
 mod support;
 
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
-use di_core::BoxError;
-use di_hosting::{BackgroundService, HostFailure};
+use di_hosting::HostFailure;
+use support::blocking::{AbortReports, BlockingWorker, Gate, OpenOnDrop};
 use support::{Log, quiet_host};
-use tokio_util::sync::CancellationToken;
-use tracing::field::{Field, Visit};
-use tracing_subscriber::layer::{Context, SubscriberExt as _};
+use tracing_subscriber::layer::SubscriberExt as _;
 
 const STUCK: [&str; 3] = ["stuck-1", "stuck-2", "stuck-3"];
-
-/// A gate that blocks OS threads until it is opened.
-#[derive(Debug, Default)]
-struct Gate {
-    open: Mutex<bool>,
-    opened: Condvar,
-}
-
-impl Gate {
-    fn open(&self) {
-        *self.open.lock().unwrap_or_else(PoisonError::into_inner) = true;
-        self.opened.notify_all();
-    }
-
-    /// Blocks the calling thread (not just the task) until the gate is open.
-    fn wait(&self) {
-        let open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
-        drop(
-            self.opened
-                .wait_while(open, |open| !*open)
-                .unwrap_or_else(PoisonError::into_inner),
-        );
-    }
-}
-
-/// Opens the gate when dropped, so that a failing test never leaves threads blocked.
-struct OpenOnDrop(Arc<Gate>);
-
-impl Drop for OpenOnDrop {
-    fn drop(&mut self) {
-        self.0.open();
-    }
-}
-
-/// A worker that ignores its cancelled token in blocking code, which `abort` cannot interrupt,
-/// until the gate opens; then it yields once (where an abort takes effect) and logs that it
-/// continued.
-struct BlockingWorker {
-    name: &'static str,
-    gate: Arc<Gate>,
-    log: Log,
-}
-
-#[async_trait]
-impl BackgroundService for BlockingWorker {
-    async fn execute(&self, stopping: CancellationToken) -> Result<(), BoxError> {
-        stopping.cancelled().await;
-        self.log.push(format!("{}.blocked", self.name));
-        self.gate.wait();
-        tokio::task::yield_now().await;
-        self.log.push(format!("{}.continued", self.name));
-        Ok(())
-    }
-}
-
-/// Opens the gate when the host reports that it aborted the workers, and records that it did.
-struct OpenOnAbortReport {
-    gate: Arc<Gate>,
-    log: Log,
-}
-
-impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for OpenOnAbortReport {
-    fn on_event(&self, event: &tracing::Event<'_>, _ctx: Context<'_, S>) {
-        let mut message = Message::default();
-        event.record(&mut message);
-        if message.0.contains("aborted the background services") {
-            self.log.push("abort reported");
-            self.gate.open();
-        }
-    }
-}
-
-#[derive(Default)]
-struct Message(String);
-
-impl Visit for Message {
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "message" {
-            self.0 = format!("{value:?}");
-        }
-    }
-}
 
 // Blocking code needs threads of its own: this test runs on a multi-thread runtime in real time.
 // It asserts on order only, never on durations.
@@ -110,9 +25,10 @@ async fn every_stuck_worker_is_aborted_before_the_host_waits_for_any_of_them() {
     let log = Log::default();
     let gate = Arc::new(Gate::default());
     let _open_at_the_end = OpenOnDrop(Arc::clone(&gate));
-    let layer = OpenOnAbortReport {
+    let layer = AbortReports {
         gate: Arc::clone(&gate),
         log: log.clone(),
+        open_on_abort: true,
     };
     // Global, not thread-local: a scoped subscriber can miss events whose callsites other
     // threads register at the same time.

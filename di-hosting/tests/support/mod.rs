@@ -7,6 +7,8 @@
     reason = "each test file uses a different subset"
 )]
 
+pub mod blocking;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
