@@ -1,35 +1,10 @@
 //! Planned call sites: typed at registration, finished once validation has run.
 
-use std::any::Any;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
+use crate::dispose::ErasedInstance;
 use crate::error::ResolveError;
-use crate::lifetime::ServiceLifetime;
-use crate::provider::{AsyncCreateFn, AsyncInit, CallSite, DisposeFn, ErasedInstance};
-
-/// What the builder tells a factory about the call site it plans.
-#[derive(Clone, Copy)]
-pub(crate) struct SiteConfig {
-    pub(crate) service: &'static str,
-    pub(crate) lifetime: ServiceLifetime,
-    pub(crate) slot: usize,
-    pub(crate) dispose: Option<DisposeFn>,
-    /// Registered under [`ServiceKey::any`](crate::ServiceKey::any): one instance per key.
-    pub(crate) catch_all: bool,
-}
-
-/// Where a registration's finished call site will be found: a `OnceLock<Arc<CallSite<S>>>`
-/// behind an erased `Arc`, created before planning so that factory arguments can hold a typed
-/// reference to it (a [`SiteRef`](crate::SiteRef)) and reach the site without any downcast at
-/// run time.
-pub(crate) type SiteCell = Arc<dyn Any + Send + Sync>;
-
-/// The typed content of a [`SiteCell`].
-pub(crate) type TypedSiteCell<S> = OnceLock<Arc<CallSite<S>>>;
-
-/// A finished call site with its service type erased: a `CallSite<S>`, found by the public
-/// entry points with one downcast.
-pub(crate) type ErasedSite = Arc<dyn Any + Send + Sync>;
+use crate::provider::{AsyncCreateFn, AsyncInit, CallSite, ErasedSite, SiteCell, TypedSiteCell};
 
 /// A call site whose factory arguments are planned but whose graph facts are not known yet.
 pub(crate) trait PlannedSite: Send + Sync {

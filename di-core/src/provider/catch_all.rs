@@ -20,10 +20,10 @@ use rustc_hash::FxBuildHasher;
 use crate::error::ResolveError;
 use crate::key::ServiceKey;
 use crate::lifetime::ServiceLifetime;
-use crate::plan::SiteRef;
 use crate::provider::call_site::{CallSite, CreateFn, SiteKind};
 use crate::provider::index::Entry;
 use crate::provider::resolver::Resolver;
+use crate::provider::site_ref::SiteRef;
 use crate::provider::storage::Slots;
 
 /// A catch-all registration's instances, one per requested key.

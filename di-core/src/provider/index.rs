@@ -8,7 +8,6 @@ use rustc_hash::FxBuildHasher;
 
 use crate::key::ServiceKey;
 use crate::registered::Registrations;
-use crate::registration::Descriptor;
 
 /// The call sites of one service type (or type and key), in registration order.
 #[derive(Debug)]
@@ -106,15 +105,19 @@ pub(crate) struct ServiceIndex {
 }
 
 impl ServiceIndex {
-    pub(crate) fn new(descriptors: &[Descriptor]) -> Self {
+    /// Indexes the registrations, given in registration order as their service's `TypeId` and
+    /// key.
+    pub(crate) fn new<'k>(
+        registrations: impl Iterator<Item = (TypeId, Option<&'k ServiceKey>)>,
+    ) -> Self {
         let mut unkeyed: TypeMap<Vec<u32>> = TypeMap::default();
         let mut keyed: TypeMap<HashMap<ServiceKey, Vec<u32>, FxBuildHasher>> = TypeMap::default();
-        for (i, d) in descriptors.iter().enumerate() {
+        for (i, (type_id, key)) in registrations.enumerate() {
             let i = i as u32;
-            match &d.key {
-                None => unkeyed.entry(d.type_id).or_default().push(i),
+            match key {
+                None => unkeyed.entry(type_id).or_default().push(i),
                 Some(key) => keyed
-                    .entry(d.type_id)
+                    .entry(type_id)
                     .or_default()
                     .entry(key.clone())
                     .or_default()

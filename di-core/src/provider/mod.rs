@@ -23,24 +23,31 @@
 //! disposal lock is held by a disposal pass while it runs `dispose`s, but it is only ever
 //! *tried*: nobody waits for it (a call that finds it taken asks the holder for another pass).
 
-mod activate;
 mod call_site;
 mod catch_all;
+mod entry_points;
 mod index;
+mod inner;
 mod owner;
 mod resolver;
 mod scope;
 mod scope_factory;
+mod scope_state;
 mod service_provider;
+mod site_cell;
+mod site_config;
+mod site_ref;
 mod storage;
 
 pub(crate) use call_site::{AsyncCreateFn, AsyncInit, CallSite, CreateFn, SiteKind};
 pub(crate) use catch_all::requested_key;
 pub(crate) use index::ServiceIndex;
+pub(crate) use inner::{ProviderInner, SlotCounts};
 pub(crate) use owner::OwnerHandle;
 pub use resolver::Resolver;
 pub use scope::Scope;
 pub use scope_factory::ScopeFactory;
-pub(crate) use service_provider::ProviderInner;
 pub use service_provider::ServiceProvider;
-pub(crate) use storage::{DisposeFn, ErasedInstance, Owner, Slots, dispose_erased};
+pub(crate) use site_cell::{ErasedSite, SiteCell, TypedSiteCell};
+pub(crate) use site_config::SiteConfig;
+pub use site_ref::SiteRef;

@@ -6,12 +6,12 @@ use std::sync::Arc;
 
 use crate::error::ResolveError;
 use crate::key::ServiceKey;
-use crate::plan::SiteRef;
 use crate::provider::call_site::{CallSite, SiteKind};
-use crate::provider::index::Entry;
-use crate::provider::scope::ScopeState;
-use crate::provider::scope_factory::ScopeFactory;
-use crate::provider::service_provider::ProviderInner;
+use crate::provider::index::{Entry, ServiceIndex};
+use crate::provider::inner::ProviderInner;
+use crate::provider::scope_state::ScopeState;
+use crate::provider::site_cell::SiteCell;
+use crate::provider::site_ref::SiteRef;
 use crate::provider::storage::Slots;
 use crate::registered::Registrations;
 
@@ -92,19 +92,6 @@ impl<'a> Resolver<'a> {
             all.push(self.resolve(site)?);
         }
         Ok(all)
-    }
-
-    /// A scope factory for the provider this resolver belongs to. It holds the provider weakly.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use di_core::{Resolver, ScopeFactory};
-    /// fn factory(resolver: &Resolver<'_>) -> ScopeFactory { resolver.scope_factory() }
-    /// # let _ = factory;
-    /// ```
-    pub fn scope_factory(&self) -> ScopeFactory {
-        ScopeFactory::new(self.provider.this.clone())
     }
 
     /// Whether this resolution happens inside a scope (rather than at the root).
@@ -220,7 +207,17 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    pub(super) fn check_live<T: ?Sized>(&self) -> Result<(), ResolveError> {
+    /// The index of the registrations, for planning a type created on demand.
+    pub(crate) fn index(&self) -> &'a ServiceIndex {
+        &self.provider.index
+    }
+
+    /// The cells of the call sites, for planning a type created on demand.
+    pub(crate) fn cells(&self) -> &'a [SiteCell] {
+        &self.provider.cells
+    }
+
+    pub(crate) fn check_live<T: ?Sized>(&self) -> Result<(), ResolveError> {
         let disposed = |owner| ResolveError::Disposed {
             service: type_name::<T>(),
             owner,

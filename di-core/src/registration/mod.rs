@@ -4,12 +4,11 @@
 //! or validated until `build()`. Descriptors share their factory behind an `Arc`, so a collection
 //! can be built any number of times and changed afterwards without affecting built providers.
 
+mod build;
 mod collection;
 mod decorate;
-mod descriptor;
 mod erase;
 mod factory;
-mod injectable;
 mod keyed;
 mod overrides;
 mod replace;
@@ -17,7 +16,5 @@ mod view;
 
 pub use collection::{ServiceCollection, ServiceRegistration};
 pub use decorate::Decorator;
-pub(crate) use descriptor::Descriptor;
 pub use factory::{AsyncFactory, Factory, FactoryOutput};
-pub use injectable::Injectable;
 pub use view::ServiceDescriptor;

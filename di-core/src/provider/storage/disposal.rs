@@ -21,8 +21,8 @@ use std::panic::AssertUnwindSafe;
 
 use futures::FutureExt;
 
-use super::detached;
 use super::slots::{Created, Slots, lock};
+use crate::dispose::{DisposeFn, run_detached};
 use crate::sync::{Ordering, fence};
 
 impl Slots {
@@ -124,7 +124,7 @@ impl Slots {
             self.hand_over(&mut handed_over);
             for created in self.newest_first(&handed_over) {
                 if let Some(dispose) = claim(created)
-                    && let Some(panic) = detached::run(dispose(&*created.instance))
+                    && let Some(panic) = run_detached(dispose(&*created.instance))
                 {
                     first_panic.get_or_insert(panic);
                 }
@@ -178,7 +178,7 @@ impl Slots {
 }
 
 /// The `dispose` of `created` if it has one and nobody started it yet; marks it started.
-fn claim(created: &Created) -> Option<super::DisposeFn> {
+fn claim(created: &Created) -> Option<DisposeFn> {
     let dispose = created.dispose?;
     (!created.disposal_started.swap(true, Ordering::AcqRel)).then_some(dispose)
 }

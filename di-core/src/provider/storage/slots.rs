@@ -4,7 +4,7 @@ use std::any::type_name;
 use std::sync::Arc;
 
 use super::cells::{Cell, Cells};
-use super::erased::{DisposeFn, ErasedInstance};
+use crate::dispose::{DisposeFn, ErasedInstance};
 use crate::error::ResolveError;
 use crate::sync::{
     AsyncMutex, AtomicBool, AtomicU64, AtomicUsize, Mutex, MutexGuard, OnceCell, Ordering,

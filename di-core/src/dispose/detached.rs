@@ -30,7 +30,7 @@ struct Detached {
 /// Polls `future` now and, if it is pending, on every wake-up until it finishes. Returns the
 /// panic of the poll made here, if any; a panic in a later poll ends the future silently, as
 /// there is nobody to hand it to.
-pub(super) fn run(future: BoxFuture<'static, ()>) -> Option<Box<dyn Any + Send>> {
+pub(crate) fn run(future: BoxFuture<'static, ()>) -> Option<Box<dyn Any + Send>> {
     let task = Arc::new(Detached {
         future: Mutex::new(Some(future)),
         woken: AtomicBool::new(true),
