@@ -52,7 +52,7 @@ impl Wake for Detached {
 /// wake-up writes `woken` then tries the lock; the poller releases the lock then reads
 /// `woken`: a store-buffering pattern, so a sequentially consistent fence separates each
 /// side's write from its read, and at least one side sees the other (the same pattern, found
-/// by `tests/loom_models.rs`, as the disposal passes' requests in `disposal.rs`).
+/// by `tests/loom_models.rs`, as the disposal passes' requests in `passes.rs`).
 fn still_woken(task: &Detached) -> bool {
     fence(Ordering::SeqCst);
     task.woken.load(Ordering::SeqCst)

@@ -4,11 +4,12 @@
 use std::sync::{Arc, OnceLock, Weak};
 
 use crate::dispose::DisposeFn;
+use crate::dispose::Owner;
 use crate::graph::{GraphSource, ServiceGraph};
 use crate::provider::call_site::CallSite;
 use crate::provider::index::ServiceIndex;
 use crate::provider::site_cell::{ErasedSite, SiteCell};
-use crate::provider::storage::{Owner, Slots};
+use crate::provider::storage::Slots;
 
 /// What a built provider holds: frozen call sites, the index, and the singletons.
 pub(crate) struct ProviderInner {

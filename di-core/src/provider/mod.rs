@@ -12,7 +12,7 @@
 //!   resolution runs it again.
 //! - Nothing escapes disposal: a creation that finishes after its owner (scope or provider)
 //!   began disposing is disposed at once and its resolution fails with
-//!   [`ResolveError::Disposed`](crate::ResolveError::Disposed) (see `storage/disposal.rs`).
+//!   [`ResolveError::Disposed`](crate::ResolveError::Disposed) (see `dispose/passes.rs`).
 //!   The check costs nothing on the path of an instance already created.
 //!
 //! # Deadlock safety

@@ -3,8 +3,9 @@
 
 use std::sync::Arc;
 
+use crate::dispose::Owner;
 use crate::provider::inner::ProviderInner;
-use crate::provider::storage::{Owner, Slots};
+use crate::provider::storage::Slots;
 
 /// A scope's state, shared by its clones.
 pub(crate) struct ScopeState {

@@ -5,12 +5,10 @@
 //!   first use, so a scope costs what it resolves, not what is registered. A cell knows which
 //!   thread is filling it, so a factory that re-enters its own cell fails instead of
 //!   deadlocking.
-//! - [`slots`]: the owner's storage: cells, the creation chain, tracked transients, disposal.
-//! - [`disposal`]: closing an owner and disposing what it created, also what a resolution
-//!   finishes creating after that.
+//! - [`slots`]: the owner's storage: its cells and the
+//!   [`CreationLog`](crate::dispose::CreationLog) that disposal walks.
 
 mod cells;
-mod disposal;
 mod slots;
 
-pub(crate) use slots::{Owner, Slots};
+pub(crate) use slots::Slots;
