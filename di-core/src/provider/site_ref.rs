@@ -11,7 +11,7 @@ use crate::provider::site_cell::TypedSiteCell;
 /// A planned reference to the call site of one registration of `T`, resolved with
 /// [`Resolver::resolve`](crate::Resolver::resolve) without any type lookup.
 ///
-/// Only the [`Planner`] makes these, so a `SiteRef<T>` always points at a registration of `T`.
+/// Only the [`Planner`](crate::Planner) makes these, so a `SiteRef<T>` always points at a registration of `T`.
 ///
 /// # Examples
 ///
