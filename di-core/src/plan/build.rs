@@ -5,11 +5,11 @@ use crate::error::{BuildError, BuildProblem};
 use crate::plan::descriptor::Descriptor;
 use crate::plan::edges::Edges;
 use crate::plan::planner::Planner;
-use crate::plan::site::PlannedSite;
+use crate::plan::site::{FinishedSite, PlannedSite};
 use crate::plan::slots::assign_slots;
 use crate::plan::validate::Validation;
 use crate::provider::{
-    AsyncInit, ErasedSite, ProviderInner, ServiceIndex, ServiceProvider, SiteCell, SiteConfig,
+    AsyncInit, FrozenSites, ProviderInner, ServiceIndex, ServiceProvider, SiteCell, SiteConfig,
 };
 
 /// Validates `descriptors` and builds a provider; async singletons are a build problem.
@@ -84,10 +84,23 @@ fn freeze(
         return Err(BuildError::Invalid { problems });
     }
     // 4. freeze
-    let (sites, inits) = finish_all(sites, &cells, &validation, &names);
+    let finished = finish_all(sites, &cells, &validation, &names);
+    let mut sites = Vec::with_capacity(finished.len());
+    let mut lookups = Vec::with_capacity(finished.len());
+    let mut inits = Vec::with_capacity(finished.len());
+    for site in finished {
+        sites.push(site.site);
+        lookups.push(Some(site.lookup));
+        inits.push(site.async_init);
+    }
     let pending = pending_inits(inits, &validation, &configs, &names);
     let graph = edges.into_graph(descriptors);
-    let inner = ProviderInner::new(sites, cells, index, slot_counts, graph);
+    let sites = FrozenSites {
+        sites,
+        lookups,
+        cells,
+    };
+    let inner = ProviderInner::new(sites, index, slot_counts, graph);
     Ok((ServiceProvider::from_inner(inner), pending))
 }
 
@@ -131,7 +144,7 @@ fn finish_all(
     cells: &[SiteCell],
     validation: &Validation,
     names: &[&'static str],
-) -> (Vec<ErasedSite>, Vec<Option<AsyncInit>>) {
+) -> Vec<FinishedSite> {
     planned
         .into_iter()
         .zip(&validation.requires_scope)
@@ -139,7 +152,7 @@ fn finish_all(
         .map(|((site, requires_scope), cell)| {
             site.finish(requires_scope.map(|s| names[s as usize]), cell)
         })
-        .unzip()
+        .collect()
 }
 
 /// The async initializers, dependencies first.

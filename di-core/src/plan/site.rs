@@ -6,6 +6,14 @@ use crate::dispose::ErasedInstance;
 use crate::error::ResolveError;
 use crate::provider::{AsyncCreateFn, AsyncInit, CallSite, ErasedSite, SiteCell, TypedSiteCell};
 
+/// A finished call site: erased twice (for the provider's list of sites and for the lookup
+/// table of the public entry points), and the initializer of an async singleton.
+pub(crate) struct FinishedSite {
+    pub(crate) site: ErasedSite,
+    pub(crate) lookup: ErasedSite,
+    pub(crate) async_init: Option<AsyncInit>,
+}
+
 /// A call site whose factory arguments are planned but whose graph facts are not known yet.
 pub(crate) trait PlannedSite: Send + Sync {
     /// Adds what validation learned, publishes the site in its cell and returns it, with the
@@ -14,7 +22,7 @@ pub(crate) trait PlannedSite: Send + Sync {
         self: Box<Self>,
         requires_scope: Option<&'static str>,
         cell: &SiteCell,
-    ) -> (ErasedSite, Option<AsyncInit>);
+    ) -> FinishedSite;
 }
 
 /// The typed [`PlannedSite`].
@@ -34,7 +42,7 @@ impl<S: ?Sized + Send + Sync + 'static> PlannedSite for PlannedCallSite<S> {
         self: Box<Self>,
         requires_scope: Option<&'static str>,
         cell: &SiteCell,
-    ) -> (ErasedSite, Option<AsyncInit>) {
+    ) -> FinishedSite {
         let Self {
             mut site,
             async_create,
@@ -53,6 +61,10 @@ impl<S: ?Sized + Send + Sync + 'static> PlannedSite for PlannedCallSite<S> {
         if let Some(cell) = cell.downcast_ref::<TypedSiteCell<S>>() {
             let _ = cell.set(Arc::clone(&site));
         }
-        (site, async_init)
+        FinishedSite {
+            lookup: Box::new(Arc::clone(&site)),
+            site: Box::new(site),
+            async_init,
+        }
     }
 }

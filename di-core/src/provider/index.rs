@@ -86,7 +86,7 @@ impl<V> Default for TypeTable<V> {
 
 /// The bucket bits of a `TypeId`: its hash, as [`TypeIdHasher`] passes it through.
 #[inline]
-fn bucket(type_id: TypeId) -> usize {
+pub(crate) fn bucket(type_id: TypeId) -> usize {
     let mut hasher = TypeIdHasher::default();
     type_id.hash(&mut hasher);
     hasher.finish() as usize
@@ -141,6 +141,16 @@ impl ServiceIndex {
                 )
             })),
         }
+    }
+
+    /// Each service type with an unkeyed registration, and the index of its last one.
+    pub(crate) fn unkeyed_last(&self) -> Vec<(TypeId, u32)> {
+        self.unkeyed
+            .buckets
+            .iter()
+            .flatten()
+            .map(|(type_id, entry)| (*type_id, entry.last))
+            .collect()
     }
 
     #[inline]

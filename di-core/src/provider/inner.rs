@@ -1,6 +1,7 @@
 //! [`ProviderInner`]: what a provider shares with its scopes, resolvers and handles: the
 //! frozen call sites, the index of the public entry points, and the root's storage.
 
+use std::any::TypeId;
 use std::sync::{Arc, OnceLock, Weak};
 
 use crate::dispose::DisposeFn;
@@ -8,6 +9,7 @@ use crate::dispose::Owner;
 use crate::graph::{GraphSource, ServiceGraph};
 use crate::provider::call_site::CallSite;
 use crate::provider::index::ServiceIndex;
+use crate::provider::last_sites::LastSites;
 use crate::provider::site_cell::{ErasedSite, SiteCell};
 use crate::provider::storage::Slots;
 
@@ -16,6 +18,8 @@ pub(crate) struct ProviderInner {
     /// Declared (so dropped) before `root`: the typed singleton caches in the sites let go
     /// first, and `root` releases the singletons newest first.
     pub(crate) sites: Box<[ErasedSite]>,
+    /// From a service type to the site of its last unkeyed registration: `get`'s one lookup.
+    pub(crate) last: LastSites,
     /// The cells of `sites`, for planning types created on demand (`create_instance`).
     pub(crate) cells: Box<[SiteCell]>,
     pub(crate) index: ServiceIndex,
@@ -32,14 +36,25 @@ impl ProviderInner {
     /// Assembles a provider's state from what `build()` froze: a call site and a cell per
     /// registration (in registration order), the index, and the storage sizes.
     pub(crate) fn new(
-        sites: Vec<ErasedSite>,
-        cells: Vec<SiteCell>,
+        sites: FrozenSites,
         index: ServiceIndex,
         slots: SlotCounts,
         graph: GraphSource,
     ) -> Arc<Self> {
+        let FrozenSites {
+            sites,
+            mut lookups,
+            cells,
+        } = sites;
+        let last: Vec<(TypeId, ErasedSite)> = index
+            .unkeyed_last()
+            .into_iter()
+            .filter_map(|(type_id, i)| Some((type_id, lookups.get_mut(i as usize)?.take()?)))
+            .collect();
+        let last = LastSites::new(last.into_iter());
         Arc::new_cyclic(|this| Self {
             sites: sites.into_boxed_slice(),
+            last,
             cells: cells.into_boxed_slice(),
             index,
             root: Slots::new(slots.root, Owner::Provider),
@@ -63,7 +78,7 @@ impl ProviderInner {
     /// The call site at `index`, which the planner guarantees provides `T`.
     #[inline]
     pub(crate) fn site<T: ?Sized + 'static>(&self, index: usize) -> &CallSite<T> {
-        match self.sites[index].downcast_ref::<CallSite<T>>() {
+        match self.sites[index].downcast_ref::<Arc<CallSite<T>>>() {
             Some(site) => site,
             None => unreachable!(
                 "call site {index} provides `{}`",
@@ -71,6 +86,15 @@ impl ProviderInner {
             ),
         }
     }
+}
+
+/// The finished call sites, in registration order: each erased for the list of sites and, once
+/// more, for the lookup table (which keeps those of the last unkeyed registrations), and the
+/// cells that planned arguments reach them through.
+pub(crate) struct FrozenSites {
+    pub(crate) sites: Vec<ErasedSite>,
+    pub(crate) lookups: Vec<Option<ErasedSite>>,
+    pub(crate) cells: Vec<SiteCell>,
 }
 
 /// How many cache slots the root (singletons) and each scope (scoped services) need.

@@ -133,7 +133,7 @@ impl<'a> Resolver<'a> {
 
     #[inline]
     pub(super) fn resolve_site<T: ?Sized + Send + Sync + 'static>(
-        &self,
+        self,
         site: &CallSite<T>,
     ) -> Result<Arc<T>, ResolveError> {
         if let (None, Some(scoped)) = (self.scope, site.requires_scope) {
@@ -177,14 +177,14 @@ impl<'a> Resolver<'a> {
             SiteKind::Scoped { slot, create } => match self.scope {
                 Some(scope) => scope
                     .slots
-                    .get_or_create(*slot, site.service, site.dispose, || create(self)),
+                    .get_or_create(*slot, site.service, site.dispose, || create(&self)),
                 None => Err(ResolveError::ScopedFromRoot {
                     service: site.service,
                     scoped: site.service,
                 }),
             },
             SiteKind::Transient { create } => {
-                let instance = create(self)?;
+                let instance = create(&self)?;
                 if let Some(dispose) = site.dispose {
                     self.owner().track(site.service, &instance, dispose)?;
                 }
@@ -217,6 +217,8 @@ impl<'a> Resolver<'a> {
         &self.provider.cells
     }
 
+    /// Fails if the scope or the provider was disposed.
+    #[inline]
     pub(crate) fn check_live<T: ?Sized>(&self) -> Result<(), ResolveError> {
         let disposed = |owner| ResolveError::Disposed {
             service: type_name::<T>(),
@@ -232,10 +234,40 @@ impl<'a> Resolver<'a> {
     }
 
     /// Public entry: the last unkeyed registration of `T`.
-    #[inline]
-    pub(crate) fn get<T: ?Sized + Send + Sync + 'static>(&self) -> Result<Arc<T>, ResolveError> {
-        let entry = self.provider.index.unkeyed(TypeId::of::<T>());
-        self.last(entry, || self.not_registered::<T>(None))
+    ///
+    /// Always inlined, into the caller's crate: out of line, its `Result` (seven words) is
+    /// returned through memory and the call costs more than the lookup. Inline is only what a
+    /// created singleton needs; everything else is [`get_slow`](Self::get_slow), which takes
+    /// the resolver by value so that the fast path never builds one in memory.
+    #[inline(always)]
+    pub(crate) fn get<T: ?Sized + Send + Sync + 'static>(self) -> Result<Arc<T>, ResolveError> {
+        if !self.is_closed()
+            && let Some(site) = self.provider.last.get::<T>()
+        {
+            if let SiteKind::Singleton { cached, .. } = &site.kind
+                && let Some(instance) = cached.get()
+            {
+                return Ok(Arc::clone(instance));
+            }
+            return self.resolve_site(site);
+        }
+        self.get_slow::<T>()
+    }
+
+    /// [`get`](Self::get) of an unregistered service, or from a disposed owner: the errors.
+    #[inline(never)]
+    fn get_slow<T: ?Sized + Send + Sync + 'static>(self) -> Result<Arc<T>, ResolveError> {
+        self.check_live::<T>()?;
+        match self.provider.last.get::<T>() {
+            Some(site) => self.resolve_site(site),
+            None => Err(self.not_registered::<T>(None)),
+        }
+    }
+
+    /// Whether the scope (if any) or the provider was disposed.
+    #[inline(always)]
+    fn is_closed(self) -> bool {
+        self.scope.is_some_and(|s| s.slots.is_closed()) || self.provider.root.is_closed()
     }
 
     /// Public entry: every unkeyed registration of `T`, in registration order.
@@ -309,22 +341,6 @@ impl<'a> Resolver<'a> {
     }
 
     /// The last registration of an index entry; a disposed owner is reported first.
-    // Always inlined: out of line, its frame was a tenth of resolving a created singleton.
-    #[inline(always)]
-    fn last<T: ?Sized + Send + Sync + 'static>(
-        &self,
-        entry: Option<&Entry>,
-        missing: impl FnOnce() -> ResolveError,
-    ) -> Result<Arc<T>, ResolveError> {
-        self.check_live::<T>()?;
-        match entry {
-            Some(entry) => self.resolve_index(entry.last as usize),
-            None => Err(missing()),
-        }
-    }
-
-    /// The error of a lookup of `T` (under `key`) that found nothing, saying what is
-    /// registered for `T` instead.
     #[cold]
     #[inline(never)]
     pub(super) fn not_registered<T: ?Sized + 'static>(
