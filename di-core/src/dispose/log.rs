@@ -47,6 +47,7 @@ pub(crate) struct CreationLog {
 
 impl CreationLog {
     /// An empty log: nothing created, open.
+    #[inline]
     pub(crate) fn new(owner: Owner) -> Self {
         Self {
             next_seq: AtomicU64::new(0),

@@ -17,6 +17,7 @@ pub(crate) struct ScopeState {
 
 impl ScopeState {
     /// An empty scope of `provider`, its storage sized at build time.
+    #[inline]
     pub(crate) fn new(provider: Arc<ProviderInner>) -> Self {
         let slots = Slots::new(provider.scoped_slots, Owner::Scope);
         Self { slots, provider }

@@ -17,6 +17,7 @@ pub(crate) struct Slots {
 impl Slots {
     /// Storage for `len` slots. Only the first few are inline; the others are allocated when
     /// first used, so creating a scope costs the same whatever the number of registrations.
+    #[inline]
     pub(crate) fn new(len: usize, owner: Owner) -> Self {
         Self {
             cells: Cells::new(len),
