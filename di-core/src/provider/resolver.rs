@@ -133,7 +133,7 @@ impl<'a> Resolver<'a> {
 
     #[inline]
     pub(super) fn resolve_site<T: ?Sized + Send + Sync + 'static>(
-        self,
+        &self,
         site: &CallSite<T>,
     ) -> Result<Arc<T>, ResolveError> {
         if let (None, Some(scoped)) = (self.scope, site.requires_scope) {
@@ -177,14 +177,14 @@ impl<'a> Resolver<'a> {
             SiteKind::Scoped { slot, create } => match self.scope {
                 Some(scope) => scope
                     .slots
-                    .get_or_create(*slot, site.service, site.dispose, || create(&self)),
+                    .get_or_create(*slot, site.service, site.dispose, || create(self)),
                 None => Err(ResolveError::ScopedFromRoot {
                     service: site.service,
                     scoped: site.service,
                 }),
             },
             SiteKind::Transient { create } => {
-                let instance = create(&self)?;
+                let instance = create(self)?;
                 if let Some(dispose) = site.dispose {
                     self.owner().track(site.service, &instance, dispose)?;
                 }
@@ -218,7 +218,6 @@ impl<'a> Resolver<'a> {
     }
 
     /// Fails if the scope or the provider was disposed.
-    #[inline]
     pub(crate) fn check_live<T: ?Sized>(&self) -> Result<(), ResolveError> {
         let disposed = |owner| ResolveError::Disposed {
             service: type_name::<T>(),
@@ -237,8 +236,8 @@ impl<'a> Resolver<'a> {
     ///
     /// Always inlined, into the caller's crate: out of line, its `Result` (seven words) is
     /// returned through memory and the call costs more than the lookup. Inline is only what a
-    /// created singleton needs; everything else is [`get_slow`](Self::get_slow), which takes
-    /// the resolver by value so that the fast path never builds one in memory.
+    /// created singleton needs; anything else found is one call to
+    /// [`resolve_site`](Self::resolve_site), and the errors are [`get_slow`](Self::get_slow).
     #[inline(always)]
     pub(crate) fn get<T: ?Sized + Send + Sync + 'static>(self) -> Result<Arc<T>, ResolveError> {
         if !self.is_closed()
