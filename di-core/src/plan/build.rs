@@ -84,13 +84,17 @@ fn freeze(
         return Err(BuildError::Invalid { problems });
     }
     // 4. freeze
-    let finished = finish_all(sites, &cells, &validation, &names);
+    let mut looked_up = vec![false; descriptors.len()];
+    for (_, last) in index.unkeyed_last() {
+        looked_up[last as usize] = true;
+    }
+    let finished = finish_all(sites, &cells, &validation, &names, &looked_up);
     let mut sites = Vec::with_capacity(finished.len());
     let mut lookups = Vec::with_capacity(finished.len());
     let mut inits = Vec::with_capacity(finished.len());
     for site in finished {
         sites.push(site.site);
-        lookups.push(Some(site.lookup));
+        lookups.push(site.lookup);
         inits.push(site.async_init);
     }
     let pending = pending_inits(inits, &validation, &configs, &names);
@@ -144,13 +148,14 @@ fn finish_all(
     cells: &[SiteCell],
     validation: &Validation,
     names: &[&'static str],
+    looked_up: &[bool],
 ) -> Vec<FinishedSite> {
     planned
         .into_iter()
         .zip(&validation.requires_scope)
-        .zip(cells)
-        .map(|((site, requires_scope), cell)| {
-            site.finish(requires_scope.map(|s| names[s as usize]), cell)
+        .zip(cells.iter().zip(looked_up))
+        .map(|((site, requires_scope), (cell, &looked_up))| {
+            site.finish(requires_scope.map(|s| names[s as usize]), cell, looked_up)
         })
         .collect()
 }

@@ -6,22 +6,25 @@ use crate::dispose::ErasedInstance;
 use crate::error::ResolveError;
 use crate::provider::{AsyncCreateFn, AsyncInit, CallSite, ErasedSite, SiteCell, TypedSiteCell};
 
-/// A finished call site: erased twice (for the provider's list of sites and for the lookup
-/// table of the public entry points), and the initializer of an async singleton.
+/// A finished call site: erased for the provider's list of sites and, for the last unkeyed
+/// registration of a service, once more for the entry points' lookup table; and the
+/// initializer of an async singleton.
 pub(crate) struct FinishedSite {
     pub(crate) site: ErasedSite,
-    pub(crate) lookup: ErasedSite,
+    pub(crate) lookup: Option<ErasedSite>,
     pub(crate) async_init: Option<AsyncInit>,
 }
 
 /// A call site whose factory arguments are planned but whose graph facts are not known yet.
 pub(crate) trait PlannedSite: Send + Sync {
     /// Adds what validation learned, publishes the site in its cell and returns it, with the
-    /// async initializer of an async singleton.
+    /// async initializer of an async singleton, and erased once more for the entry points'
+    /// lookup table if `looked_up` (the last unkeyed registration of its service).
     fn finish(
         self: Box<Self>,
         requires_scope: Option<&'static str>,
         cell: &SiteCell,
+        looked_up: bool,
     ) -> FinishedSite;
 }
 
@@ -42,6 +45,7 @@ impl<S: ?Sized + Send + Sync + 'static> PlannedSite for PlannedCallSite<S> {
         self: Box<Self>,
         requires_scope: Option<&'static str>,
         cell: &SiteCell,
+        looked_up: bool,
     ) -> FinishedSite {
         let Self {
             mut site,
@@ -62,7 +66,7 @@ impl<S: ?Sized + Send + Sync + 'static> PlannedSite for PlannedCallSite<S> {
             let _ = cell.set(Arc::clone(&site));
         }
         FinishedSite {
-            lookup: Box::new(Arc::clone(&site)),
+            lookup: looked_up.then(|| -> ErasedSite { Box::new(Arc::clone(&site)) }),
             site: Box::new(site),
             async_init,
         }
