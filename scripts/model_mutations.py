@@ -94,13 +94,13 @@ MUTATIONS = [
     ),
     (
         "disposal: passes not excluding each other (no `disposal` lock)",
-        "provider/storage/disposal.rs",
+        "dispose/passes.rs",
         """            let Some(mut handed_over) = disposal.try_lock() else {
                 break;
             };
             self.take_pass_requests();
             self.hand_over(&mut handed_over);
-            for created in self.newest_first(&handed_over) {
+            for created in self.newest_first(slots, &handed_over) {
                 let Some(dispose) = claim(created) else {""",
         """            let Some(mut handed_over) = Some(Vec::new()) else {
                 break;
@@ -108,13 +108,13 @@ MUTATIONS = [
             let _ = disposal;
             self.take_pass_requests();
             self.hand_over(&mut handed_over);
-            for created in self.newest_first(&handed_over) {
+            for created in self.newest_first(slots, &handed_over) {
                 let Some(dispose) = claim(created) else {""",
         "concurrent_disposals_dispose_each_instance_once_newest_first",
     ),
     (
         "disposal: started flag set once the dispose finished",
-        "provider/storage/disposal.rs",
+        "dispose/passes.rs",
         """                let Some(dispose) = claim(created) else {
                     continue;
                 };
@@ -135,14 +135,14 @@ MUTATIONS = [
     ),
     (
         "race: no re-read of `closed` after publishing",
-        "provider/storage/slots.rs",
-        "        if self.closed.load(Ordering::Relaxed) {\n            return Err(self.published_late(service, by_me));",
-        "        if false {\n            return Err(self.published_late(service, by_me));",
+        "dispose/log.rs",
+        "        if self.closed.load(Ordering::Relaxed) {\n            return Err(self.published_late(slots, service, by_me));",
+        "        if false {\n            return Err(self.published_late(slots, service, by_me));",
         "a_scoped_creation_racing_disposal_is_disposed_exactly_once",
     ),
     (
         "race: no fence between publishing and reading `closed`",
-        "provider/storage/slots.rs",
+        "dispose/log.rs",
         "        // Pairs with the fence in `close`; see the type's docs.\n        fence(Ordering::SeqCst);\n",
         "",
         "a_scoped_creation_racing_disposal_is_disposed_exactly_once",
@@ -152,14 +152,14 @@ MUTATIONS = [
     # `try_dispose_now`'s walk, which no model covers. Kept to show that.
     (
         "race: no fence between closing and walking (redundant on the modeled paths)",
-        "provider/storage/disposal.rs",
+        "dispose/passes.rs",
         "        // Pairs with the fence in `published`; see the docs of `Slots`.\n        fence(Ordering::SeqCst);\n",
         "",
         "a_scoped_creation_racing_disposal_is_disposed_exactly_once",
     ),
     (
         "race: pass requests reset by a plain store, no fence (the bug loom found)",
-        "provider/storage/disposal.rs",
+        "dispose/passes.rs",
         """        fence(Ordering::SeqCst);
         self.pass_wanted.load(Ordering::Relaxed)""",
         """        self.pass_wanted.load(Ordering::SeqCst)""",
@@ -167,8 +167,8 @@ MUTATIONS = [
     ),
     (
         "race: a tracked transient not checked against `closed`",
-        "provider/storage/slots.rs",
-        "        lock(&self.transients).push(created);\n        self.published(service, true)",
+        "dispose/log.rs",
+        "        lock(&self.transients).push(created);\n        self.published(slots, service, true)",
         "        lock(&self.transients).push(created);\n        Ok(())",
         "a_transient_tracked_while_its_scope_is_disposed_is_disposed_exactly_once",
     ),

@@ -4,7 +4,7 @@
 # in mutants-equivalent.md (whose `regex` lines are passed as --exclude-re).
 #
 #   scripts/mutants.sh                                               # both crates: hours
-#   scripts/mutants.sh -p di-core -f di-core/src/provider/storage/slots.rs   # one file
+#   scripts/mutants.sh -p di-core -f di-core/src/dispose/log.rs   # one file
 #
 # Runs in place (the checkout is mutated one mutant at a time and restored): a copy of the
 # workspace would rebuild every dependency in a second target dir. Do not edit files meanwhile.

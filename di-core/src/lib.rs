@@ -41,8 +41,8 @@
 #![forbid(unsafe_code)]
 
 mod dispose;
-mod disposer;
 mod error;
+mod graph;
 mod inject;
 mod key;
 mod lifetime;
@@ -56,22 +56,21 @@ mod type_name;
 /// `#[derive(Injectable)]`: a struct whose fields are its dependencies (see [`di_macros`]).
 #[cfg(feature = "derive")]
 pub use di_macros::Injectable;
-pub use dispose::AsyncDispose;
-pub use disposer::Disposer;
 #[doc(hidden)]
-pub use disposer::probe as __dispose_probe;
+pub use dispose::probe as __dispose_probe;
+pub use dispose::{AsyncDispose, Disposer};
 pub use error::{BoxError, BuildError, BuildProblem, ResolveError};
-pub use inject::{Dependency, Keyed, KeyedServices, Lazy, Owned, OwnedKeyed, ServiceFactory};
+pub use graph::{EdgeKind, GraphEdge, GraphNode, ServiceGraph};
+pub use inject::{
+    Dependency, Injectable, Keyed, KeyedServices, Lazy, Owned, OwnedKeyed, ServiceFactory,
+};
 pub use key::{ServiceKey, StaticKey};
 pub use lifetime::ServiceLifetime;
-pub use plan::{
-    EdgeKind, GraphEdge, GraphNode, KeySource, KeyedSite, OwnedSiteRef, Planner, ServiceGraph,
-    SiteRef,
-};
-pub use provider::{Resolver, Scope, ScopeFactory, ServiceProvider};
+pub use plan::{KeySource, KeyedSite, Planner};
+pub use provider::{OwnedSiteRef, Resolver, Scope, ScopeFactory, ServiceProvider, SiteRef};
 pub use registered::Registrations;
 pub use registration::{
     AsyncFactory, AsyncFactoryFn, Decorator, DecoratorFn, Factory, FactoryFn, FactoryOutput,
-    Injectable, OwnedFactory, ServiceCollection, ServiceDescriptor, ServiceRegistration,
+    OwnedFactory, ServiceCollection, ServiceDescriptor, ServiceRegistration,
 };
 pub use type_name::ShortTypeName;

@@ -366,7 +366,7 @@ fn assert_race_outcome(log: &Log, result: Result<Arc<impl Sized>, ResolveError>,
 /// Caught: `published` not re-reading `closed` after publishing (the instance a pass missed
 /// is never disposed); the fence in `published` removed (loom finds the store-buffering
 /// outcome where neither side sees the other); and, before it was fixed, disposal-pass
-/// requests reset by a plain store (see `disposal.rs`). Not caught: the fence in `close`
+/// requests reset by a plain store (see `dispose/passes.rs`). Not caught: the fence in `close`
 /// removed, which the fix made redundant on this path.
 #[test]
 fn a_scoped_creation_racing_disposal_is_disposed_exactly_once() {

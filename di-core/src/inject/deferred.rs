@@ -7,8 +7,8 @@ use std::sync::{Arc, OnceLock};
 
 use crate::error::ResolveError;
 use crate::inject::Dependency;
-use crate::plan::{Planner, SiteRef};
-use crate::provider::{OwnerHandle, Resolver};
+use crate::plan::Planner;
+use crate::provider::{OwnerHandle, Resolver, SiteRef};
 use crate::registered::Registrations;
 
 /// A dependency on `T` resolved on first use, then kept: for an expensive service a holder

@@ -5,8 +5,8 @@ use std::any::type_name;
 use std::sync::Arc;
 
 use crate::error::ResolveError;
-use crate::plan::{Planner, SiteRef};
-use crate::provider::{Resolver, ScopeFactory};
+use crate::plan::Planner;
+use crate::provider::{Resolver, ScopeFactory, SiteRef};
 use crate::registered::Registrations;
 
 /// A type that can be a factory argument: it declares what it needs at build time and fetches it

@@ -6,9 +6,10 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use crate::error::ResolveError;
+use crate::graph::EdgeKind;
 use crate::inject::Dependency;
 use crate::key::StaticKey;
-use crate::plan::{EdgeKind, KeyedSite, Planner};
+use crate::plan::{KeyedSite, Planner};
 use crate::provider::Resolver;
 use crate::registered::Registrations;
 

@@ -5,8 +5,10 @@
 //! fetches them cheaply on every resolution ([`Dependency::resolve`] follows those indices).
 //! This is what lets `build()` see — and validate — every edge of the graph.
 
+mod activate;
 mod deferred;
 mod dependency;
+mod injectable;
 mod key_argument;
 mod keyed;
 mod keyed_services;
@@ -14,10 +16,10 @@ mod owned;
 mod owned_keyed;
 mod tuples;
 
+pub use crate::provider::Owned;
 pub use deferred::{Lazy, ServiceFactory};
 pub use dependency::Dependency;
+pub use injectable::Injectable;
 pub use keyed::Keyed;
 pub use keyed_services::KeyedServices;
-pub use owned::Owned;
-pub(crate) use owned::OwnedService;
 pub use owned_keyed::OwnedKeyed;

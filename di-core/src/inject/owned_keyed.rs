@@ -8,8 +8,8 @@ use std::ops::{Deref, DerefMut};
 use crate::error::ResolveError;
 use crate::inject::Dependency;
 use crate::key::StaticKey;
-use crate::plan::{OwnedSiteRef, Planner};
-use crate::provider::Resolver;
+use crate::plan::Planner;
+use crate::provider::{OwnedSiteRef, Resolver};
 use crate::registered::Registrations;
 
 /// A dependency on the owned transient registered under the key `K` (a [`StaticKey`]) with

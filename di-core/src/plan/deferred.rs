@@ -3,8 +3,9 @@
 
 use std::any::TypeId;
 
-use crate::plan::graph::EdgeKind;
-use crate::plan::planner::{Planner, SiteRef};
+use crate::graph::EdgeKind;
+use crate::plan::planner::Planner;
+use crate::provider::SiteRef;
 
 impl Planner<'_> {
     /// A lazy dependency on the last registration of `T`; a missing one is a build problem.

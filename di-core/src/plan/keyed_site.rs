@@ -6,10 +6,10 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::error::{BuildProblem, ResolveError};
+use crate::graph::EdgeKind;
 use crate::key::ServiceKey;
-use crate::plan::graph::EdgeKind;
-use crate::plan::planner::{Planner, SiteRef};
-use crate::provider::{Resolver, requested_key};
+use crate::plan::planner::Planner;
+use crate::provider::{Resolver, SiteRef, requested_key};
 
 /// A planned keyed dependency (the [`Dependency::State`](crate::Dependency::State) of
 /// [`Keyed<T, K>`](crate::Keyed)): the registration's site and, when it is a catch-all, the

@@ -11,23 +11,26 @@
 //!    cycles, captive dependencies, and which services need a scope;
 //! 4. **freeze** the planned call sites into a provider.
 //!
+//! `build.rs` runs the steps (`slots.rs`, `planner.rs`, `edges.rs` and `validate.rs`,
+//! `site.rs`); the descriptors it reads are defined here (`descriptor.rs`), the provider it
+//! assembles in `provider/`.
+//!
 //! Nothing here runs at resolution time.
 
 mod build;
 mod deferred;
-mod graph;
+mod descriptor;
+mod edges;
 mod keyed_site;
 mod owned_site;
 mod planner;
 mod site;
+mod slots;
 mod validate;
 
-pub(crate) use graph::GraphSource;
-pub use graph::{EdgeKind, GraphEdge, GraphNode, ServiceGraph};
+pub(crate) use build::{build, build_async};
+pub(crate) use descriptor::{Descriptor, ErasedFactory, PlannedCreate};
 pub use keyed_site::{KeySource, KeyedSite};
-pub use owned_site::OwnedSiteRef;
-pub(crate) use owned_site::{OwnedCell, PlannedOwnedSite};
-pub use planner::{Planner, SiteRef};
-pub(crate) use site::{
-    ErasedSite, PlannedCallSite, PlannedSite, SiteCell, SiteConfig, TypedSiteCell,
-};
+pub(crate) use owned_site::PlannedOwnedSite;
+pub use planner::Planner;
+pub(crate) use site::{PlannedCallSite, PlannedSite};

@@ -1,5 +1,6 @@
-//! Owned transients at build time: the typed reference an `Owned<T>` argument plans
-//! ([`OwnedSiteRef`]) and the planned site of an owned registration ([`PlannedOwnedSite`]).
+//! Owned transients at build time: the planner's lookups of owned registrations (which give an
+//! `Owned<T>` argument its [`OwnedSiteRef`]) and the planned site of an owned registration
+//! ([`PlannedOwnedSite`]).
 //!
 //! An owned registration is a node of the graph like any other: its edges are recorded by the
 //! same [`Planner`], it is validated with the lifetime `Transient` (so missing dependencies,
@@ -7,67 +8,14 @@
 //! only its call site differs: it hands out `T`, not `Arc<T>`.
 
 use std::any::{TypeId, type_name};
-use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
-use crate::error::{BuildProblem, ResolveError};
-use crate::inject::{Owned, OwnedService};
+use crate::error::BuildProblem;
+use crate::graph::EdgeKind;
 use crate::key::ServiceKey;
-use crate::plan::graph::EdgeKind;
 use crate::plan::planner::Planner;
-use crate::plan::site::{ErasedSite, PlannedSite, SiteCell};
-use crate::provider::{AsyncInit, OwnedCallSite, Resolver};
-
-/// The typed content of an owned registration's [`SiteCell`].
-pub(crate) type OwnedCell<T> = OnceLock<Arc<OwnedCallSite<T>>>;
-
-/// A planned reference to the call site of one owned registration of `T`.
-///
-/// Only the [`Planner`] makes these, so an `OwnedSiteRef<T>` always points at an owned
-/// registration of `T`.
-///
-/// # Examples
-///
-/// It is the state of an [`Owned<T>`](crate::Owned) argument:
-///
-/// ```
-/// use di_core::{Dependency, Owned, OwnedSiteRef};
-/// fn assert_state<D: Dependency<State = Option<OwnedSiteRef<String>>>>() {}
-/// assert_state::<Owned<String>>();
-/// ```
-pub struct OwnedSiteRef<T> {
-    index: u32,
-    site: Arc<OwnedCell<T>>,
-}
-
-impl<T: Send + 'static> OwnedSiteRef<T> {
-    /// A new value from the site.
-    #[inline]
-    pub(crate) fn resolve(&self, resolver: &Resolver<'_>) -> Result<T, ResolveError> {
-        match self.site.get() {
-            Some(site) => resolver.resolve_owned(site),
-            // Every cell is filled before the provider exists.
-            None => Err(ResolveError::NotInitialized {
-                service: type_name::<T>(),
-            }),
-        }
-    }
-}
-
-impl<T> Clone for OwnedSiteRef<T> {
-    fn clone(&self) -> Self {
-        Self {
-            index: self.index,
-            site: Arc::clone(&self.site),
-        }
-    }
-}
-
-impl<T> fmt::Debug for OwnedSiteRef<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "OwnedSiteRef<{}>({})", type_name::<T>(), self.index)
-    }
-}
+use crate::plan::site::{FinishedSite, PlannedSite};
+use crate::provider::{Owned, OwnedCallSite, OwnedCell, OwnedService, OwnedSiteRef, SiteCell};
 
 impl Planner<'_> {
     /// A required dependency on the last owned registration of `T` (under `key`). Records a
@@ -114,10 +62,7 @@ impl Planner<'_> {
         let Ok(site) = Arc::clone(&self.cells[target as usize]).downcast::<OwnedCell<T>>() else {
             unreachable!("registration {target} owns `{}`", type_name::<T>())
         };
-        Some(OwnedSiteRef {
-            index: target,
-            site,
-        })
+        Some(OwnedSiteRef::new(target, site))
     }
 }
 
@@ -137,13 +82,20 @@ impl<T: Send + 'static> PlannedSite for PlannedOwnedSite<T> {
         self: Box<Self>,
         requires_scope: Option<&'static str>,
         cell: &SiteCell,
-    ) -> (ErasedSite, Option<AsyncInit>) {
+        _looked_up: bool,
+    ) -> FinishedSite {
         let mut site = self.site;
         site.requires_scope = requires_scope;
         let site = Arc::new(site);
         if let Some(cell) = cell.downcast_ref::<OwnedCell<T>>() {
             let _ = cell.set(Arc::clone(&site));
         }
-        (site, None)
+        FinishedSite {
+            site: Box::new(site),
+            // Owned registrations are indexed under `OwnedService<T>`, which the shared entry
+            // points never look up.
+            lookup: None,
+            async_init: None,
+        }
     }
 }

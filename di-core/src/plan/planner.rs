@@ -5,54 +5,10 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::error::BuildProblem;
+use crate::graph::EdgeKind;
 use crate::key::ServiceKey;
-use crate::plan::graph::EdgeKind;
-use crate::plan::site::{SiteCell, TypedSiteCell};
-use crate::provider::CallSite;
-use crate::provider::ServiceIndex;
-use crate::registration::Descriptor;
-
-/// A planned reference to the call site of one registration of `T`, resolved with
-/// [`Resolver::resolve`](crate::Resolver::resolve) without any type lookup.
-///
-/// Only the [`Planner`] makes these, so a `SiteRef<T>` always points at a registration of `T`.
-///
-/// # Examples
-///
-/// See [`Dependency`](crate::Dependency) for a user type that stores planner results.
-///
-/// ```
-/// use di_core::SiteRef;
-/// fn assert_clone<T: Clone + Send + Sync>() {}
-/// assert_clone::<SiteRef<str>>();
-/// ```
-pub struct SiteRef<T: ?Sized> {
-    index: u32,
-    site: Arc<TypedSiteCell<T>>,
-}
-
-impl<T: ?Sized> SiteRef<T> {
-    /// The call site, once the build has finished it.
-    #[inline]
-    pub(crate) fn site(&self) -> Option<&CallSite<T>> {
-        self.site.get().map(|site| &**site)
-    }
-}
-
-impl<T: ?Sized> Clone for SiteRef<T> {
-    fn clone(&self) -> Self {
-        Self {
-            index: self.index,
-            site: Arc::clone(&self.site),
-        }
-    }
-}
-
-impl<T: ?Sized> fmt::Debug for SiteRef<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SiteRef<{}>({})", type_name::<T>(), self.index)
-    }
-}
+use crate::plan::descriptor::Descriptor;
+use crate::provider::{ServiceIndex, SiteCell, SiteRef, TypedSiteCell};
 
 /// Answers a factory argument's questions at build time and records the graph's edges.
 ///
@@ -262,10 +218,7 @@ impl<'a> Planner<'a> {
         else {
             unreachable!("registration {target} provides `{}`", type_name::<T>())
         };
-        SiteRef {
-            index: target,
-            site,
-        }
+        SiteRef::new(target, site)
     }
 
     pub(super) fn missing<T: ?Sized + 'static>(&mut self, key: Option<&ServiceKey>) {

@@ -1,45 +1,31 @@
 //! Planned call sites: typed at registration, finished once validation has run.
 
-use std::any::Any;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
+use crate::dispose::ErasedInstance;
 use crate::error::ResolveError;
-use crate::lifetime::ServiceLifetime;
-use crate::provider::{AsyncCreateFn, AsyncInit, CallSite, DisposeFn, ErasedInstance};
+use crate::provider::{AsyncCreateFn, AsyncInit, CallSite, ErasedSite, SiteCell, TypedSiteCell};
 
-/// What the builder tells a factory about the call site it plans.
-#[derive(Clone, Copy)]
-pub(crate) struct SiteConfig {
-    pub(crate) service: &'static str,
-    pub(crate) lifetime: ServiceLifetime,
-    pub(crate) slot: usize,
-    pub(crate) dispose: Option<DisposeFn>,
-    /// Registered under [`ServiceKey::any`](crate::ServiceKey::any): one instance per key.
-    pub(crate) catch_all: bool,
+/// A finished call site: erased for the provider's list of sites and, for the last unkeyed
+/// registration of a service, once more for the entry points' lookup table; and the
+/// initializer of an async singleton.
+pub(crate) struct FinishedSite {
+    pub(crate) site: ErasedSite,
+    pub(crate) lookup: Option<ErasedSite>,
+    pub(crate) async_init: Option<AsyncInit>,
 }
-
-/// Where a registration's finished call site will be found: a `OnceLock<Arc<CallSite<S>>>`
-/// behind an erased `Arc`, created before planning so that factory arguments can hold a typed
-/// reference to it (a [`SiteRef`](crate::SiteRef)) and reach the site without any downcast at
-/// run time.
-pub(crate) type SiteCell = Arc<dyn Any + Send + Sync>;
-
-/// The typed content of a [`SiteCell`].
-pub(crate) type TypedSiteCell<S> = OnceLock<Arc<CallSite<S>>>;
-
-/// A finished call site with its service type erased: a `CallSite<S>`, found by the public
-/// entry points with one downcast.
-pub(crate) type ErasedSite = Arc<dyn Any + Send + Sync>;
 
 /// A call site whose factory arguments are planned but whose graph facts are not known yet.
 pub(crate) trait PlannedSite: Send + Sync {
     /// Adds what validation learned, publishes the site in its cell and returns it, with the
-    /// async initializer of an async singleton.
+    /// async initializer of an async singleton, and erased once more for the entry points'
+    /// lookup table if `looked_up` (the last unkeyed registration of its service).
     fn finish(
         self: Box<Self>,
         requires_scope: Option<&'static str>,
         cell: &SiteCell,
-    ) -> (ErasedSite, Option<AsyncInit>);
+        looked_up: bool,
+    ) -> FinishedSite;
 }
 
 /// The typed [`PlannedSite`].
@@ -59,7 +45,8 @@ impl<S: ?Sized + Send + Sync + 'static> PlannedSite for PlannedCallSite<S> {
         self: Box<Self>,
         requires_scope: Option<&'static str>,
         cell: &SiteCell,
-    ) -> (ErasedSite, Option<AsyncInit>) {
+        looked_up: bool,
+    ) -> FinishedSite {
         let Self {
             mut site,
             async_create,
@@ -78,6 +65,10 @@ impl<S: ?Sized + Send + Sync + 'static> PlannedSite for PlannedCallSite<S> {
         if let Some(cell) = cell.downcast_ref::<TypedSiteCell<S>>() {
             let _ = cell.set(Arc::clone(&site));
         }
-        (site, async_init)
+        FinishedSite {
+            lookup: looked_up.then(|| -> ErasedSite { Box::new(Arc::clone(&site)) }),
+            site: Box::new(site),
+            async_init,
+        }
     }
 }

@@ -6,11 +6,11 @@ use crate::sync::OnceLock;
 
 use futures::future::BoxFuture;
 
+use crate::dispose::{DisposeFn, ErasedInstance};
 use crate::error::ResolveError;
 use crate::lifetime::ServiceLifetime;
-use crate::plan::SiteConfig;
 use crate::provider::resolver::Resolver;
-use crate::provider::storage::{DisposeFn, ErasedInstance};
+use crate::provider::site_config::SiteConfig;
 
 /// Runs a factory: resolves its planned arguments and calls it.
 pub(crate) type CreateFn<S> =

@@ -16,10 +16,10 @@ use std::sync::Arc;
 use crate::error::ResolveError;
 use crate::key::ServiceKey;
 use crate::lifetime::ServiceLifetime;
-use crate::plan::SiteRef;
 use crate::provider::call_site::{CallSite, CreateFn, SiteKind};
 use crate::provider::index::Entry;
 use crate::provider::resolver::Resolver;
+use crate::provider::site_ref::SiteRef;
 use crate::provider::storage::Slots;
 use crate::sync::{KeyedMap, OnceCell};
 

@@ -8,7 +8,6 @@ use rustc_hash::FxBuildHasher;
 
 use crate::key::ServiceKey;
 use crate::registered::Registrations;
-use crate::registration::Descriptor;
 
 /// The call sites of one service type (or type and key), in registration order.
 #[derive(Debug)]
@@ -87,7 +86,7 @@ impl<V> Default for TypeTable<V> {
 
 /// The bucket bits of a `TypeId`: its hash, as [`TypeIdHasher`] passes it through.
 #[inline]
-fn bucket(type_id: TypeId) -> usize {
+pub(crate) fn bucket(type_id: TypeId) -> usize {
     let mut hasher = TypeIdHasher::default();
     type_id.hash(&mut hasher);
     hasher.finish() as usize
@@ -106,15 +105,19 @@ pub(crate) struct ServiceIndex {
 }
 
 impl ServiceIndex {
-    pub(crate) fn new(descriptors: &[Descriptor]) -> Self {
+    /// Indexes the registrations, given in registration order as their service's `TypeId` and
+    /// key.
+    pub(crate) fn new<'k>(
+        registrations: impl Iterator<Item = (TypeId, Option<&'k ServiceKey>)>,
+    ) -> Self {
         let mut unkeyed: TypeMap<Vec<u32>> = TypeMap::default();
         let mut keyed: TypeMap<HashMap<ServiceKey, Vec<u32>, FxBuildHasher>> = TypeMap::default();
-        for (i, d) in descriptors.iter().enumerate() {
+        for (i, (type_id, key)) in registrations.enumerate() {
             let i = i as u32;
-            match &d.key {
-                None => unkeyed.entry(d.type_id).or_default().push(i),
+            match key {
+                None => unkeyed.entry(type_id).or_default().push(i),
                 Some(key) => keyed
-                    .entry(d.type_id)
+                    .entry(type_id)
                     .or_default()
                     .entry(key.clone())
                     .or_default()
@@ -138,6 +141,16 @@ impl ServiceIndex {
                 )
             })),
         }
+    }
+
+    /// Each service type with an unkeyed registration, and the index of its last one.
+    pub(crate) fn unkeyed_last(&self) -> Vec<(TypeId, u32)> {
+        self.unkeyed
+            .buckets
+            .iter()
+            .flatten()
+            .map(|(type_id, entry)| (*type_id, entry.last))
+            .collect()
     }
 
     #[inline]

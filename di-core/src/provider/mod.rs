@@ -12,7 +12,7 @@
 //!   resolution runs it again.
 //! - Nothing escapes disposal: a creation that finishes after its owner (scope or provider)
 //!   began disposing is disposed at once and its resolution fails with
-//!   [`ResolveError::Disposed`](crate::ResolveError::Disposed) (see `storage/disposal.rs`).
+//!   [`ResolveError::Disposed`](crate::ResolveError::Disposed) (see `dispose/passes.rs`).
 //!   The check costs nothing on the path of an instance already created.
 //!
 //! # Deadlock safety
@@ -23,27 +23,41 @@
 //! disposal lock is held by a disposal pass while it runs `dispose`s, but it is only ever
 //! *tried*: nobody waits for it (a call that finds it taken asks the holder for another pass).
 
-mod activate;
 mod call_site;
 mod catch_all;
+mod entry_points;
 mod index;
+mod inner;
+mod last_sites;
 mod owned;
 mod owned_entry;
+mod owned_site_ref;
+mod owned_value;
 mod owner;
 mod resolver;
 mod scope;
 mod scope_factory;
+mod scope_state;
 mod service_provider;
+mod site_cell;
+mod site_config;
+mod site_ref;
 mod storage;
 
 pub(crate) use call_site::{AsyncCreateFn, AsyncInit, CallSite, CreateFn, SiteKind};
 pub(crate) use catch_all::requested_key;
 pub(crate) use index::ServiceIndex;
+pub(crate) use inner::{FrozenSites, ProviderInner, SlotCounts};
 pub(crate) use owned::{OwnedCallSite, OwnedCreateFn};
+pub(crate) use owned_site_ref::OwnedCell;
+pub use owned_site_ref::OwnedSiteRef;
+pub use owned_value::Owned;
+pub(crate) use owned_value::OwnedService;
 pub(crate) use owner::OwnerHandle;
 pub use resolver::Resolver;
 pub use scope::Scope;
 pub use scope_factory::ScopeFactory;
-pub(crate) use service_provider::ProviderInner;
 pub use service_provider::ServiceProvider;
-pub(crate) use storage::{DisposeFn, ErasedInstance, Owner, Slots, dispose_erased};
+pub(crate) use site_cell::{ErasedSite, SiteCell, TypedSiteCell};
+pub(crate) use site_config::SiteConfig;
+pub use site_ref::SiteRef;

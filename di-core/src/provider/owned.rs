@@ -10,11 +10,12 @@
 //!   injected `Owned<T>` reaches its site through a planned, typed reference.
 
 use std::any::{TypeId, type_name};
+use std::sync::Arc;
 
 use crate::error::ResolveError;
-use crate::inject::{Owned, OwnedService};
 use crate::key::ServiceKey;
 use crate::provider::index::Entry;
+use crate::provider::owned_value::{Owned, OwnedService};
 use crate::provider::resolver::Resolver;
 
 /// Runs an owned transient's factory: resolves its planned arguments and calls it.
@@ -87,7 +88,7 @@ impl Resolver<'_> {
     /// The owned call site of an index entry of `OwnedService<T>`.
     #[inline]
     fn owned_site<T: Send + 'static>(&self, entry: &Entry) -> &OwnedCallSite<T> {
-        match self.provider.sites[entry.last as usize].downcast_ref::<OwnedCallSite<T>>() {
+        match self.provider.sites[entry.last as usize].downcast_ref::<Arc<OwnedCallSite<T>>>() {
             Some(site) => site,
             // The index maps `OwnedService<T>` to owned registrations of `T` only.
             None => unreachable!("call site {} owns `{}`", entry.last, type_name::<T>()),

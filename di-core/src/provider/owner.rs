@@ -4,9 +4,9 @@
 use std::sync::{Arc, Weak};
 
 use crate::error::ResolveError;
+use crate::provider::inner::ProviderInner;
 use crate::provider::resolver::Resolver;
-use crate::provider::scope::ScopeState;
-use crate::provider::service_provider::ProviderInner;
+use crate::provider::scope_state::ScopeState;
 
 /// The owner a deferred dependency resolves from: the scope that created its holder, or the
 /// root. Held weakly, so a service holding one never keeps its scope or provider alive.

@@ -6,12 +6,12 @@ use std::sync::Arc;
 
 use crate::error::ResolveError;
 use crate::key::ServiceKey;
-use crate::plan::SiteRef;
 use crate::provider::call_site::{CallSite, SiteKind};
-use crate::provider::index::Entry;
-use crate::provider::scope::ScopeState;
-use crate::provider::scope_factory::ScopeFactory;
-use crate::provider::service_provider::ProviderInner;
+use crate::provider::index::{Entry, ServiceIndex};
+use crate::provider::inner::ProviderInner;
+use crate::provider::scope_state::ScopeState;
+use crate::provider::site_cell::SiteCell;
+use crate::provider::site_ref::SiteRef;
 use crate::provider::storage::Slots;
 use crate::registered::Registrations;
 
@@ -92,19 +92,6 @@ impl<'a> Resolver<'a> {
             all.push(self.resolve(site)?);
         }
         Ok(all)
-    }
-
-    /// A scope factory for the provider this resolver belongs to. It holds the provider weakly.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use di_core::{Resolver, ScopeFactory};
-    /// fn factory(resolver: &Resolver<'_>) -> ScopeFactory { resolver.scope_factory() }
-    /// # let _ = factory;
-    /// ```
-    pub fn scope_factory(&self) -> ScopeFactory {
-        ScopeFactory::new(self.provider.this.clone())
     }
 
     /// Whether this resolution happens inside a scope (rather than at the root).
@@ -220,7 +207,18 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    pub(super) fn check_live<T: ?Sized>(&self) -> Result<(), ResolveError> {
+    /// The index of the registrations, for planning a type created on demand.
+    pub(crate) fn index(&self) -> &'a ServiceIndex {
+        &self.provider.index
+    }
+
+    /// The cells of the call sites, for planning a type created on demand.
+    pub(crate) fn cells(&self) -> &'a [SiteCell] {
+        &self.provider.cells
+    }
+
+    /// Fails if the scope or the provider was disposed.
+    pub(crate) fn check_live<T: ?Sized>(&self) -> Result<(), ResolveError> {
         let disposed = |owner| ResolveError::Disposed {
             service: type_name::<T>(),
             owner,
@@ -235,10 +233,40 @@ impl<'a> Resolver<'a> {
     }
 
     /// Public entry: the last unkeyed registration of `T`.
-    #[inline]
-    pub(crate) fn get<T: ?Sized + Send + Sync + 'static>(&self) -> Result<Arc<T>, ResolveError> {
-        let entry = self.provider.index.unkeyed(TypeId::of::<T>());
-        self.last(entry, || self.not_registered::<T>(None))
+    ///
+    /// Always inlined, into the caller's crate: out of line, its `Result` (seven words) is
+    /// returned through memory and the call costs more than the lookup. Inline is only what a
+    /// created singleton needs; anything else found is one call to
+    /// [`resolve_site`](Self::resolve_site), and the errors are [`get_slow`](Self::get_slow).
+    #[inline(always)]
+    pub(crate) fn get<T: ?Sized + Send + Sync + 'static>(self) -> Result<Arc<T>, ResolveError> {
+        if !self.is_closed()
+            && let Some(site) = self.provider.last.get::<T>()
+        {
+            if let SiteKind::Singleton { cached, .. } = &site.kind
+                && let Some(instance) = cached.get()
+            {
+                return Ok(Arc::clone(instance));
+            }
+            return self.resolve_site(site);
+        }
+        self.get_slow::<T>()
+    }
+
+    /// [`get`](Self::get) of an unregistered service, or from a disposed owner: the errors.
+    #[inline(never)]
+    fn get_slow<T: ?Sized + Send + Sync + 'static>(self) -> Result<Arc<T>, ResolveError> {
+        self.check_live::<T>()?;
+        match self.provider.last.get::<T>() {
+            Some(site) => self.resolve_site(site),
+            None => Err(self.not_registered::<T>(None)),
+        }
+    }
+
+    /// Whether the scope (if any) or the provider was disposed.
+    #[inline(always)]
+    fn is_closed(self) -> bool {
+        self.scope.is_some_and(|s| s.slots.is_closed()) || self.provider.root.is_closed()
     }
 
     /// Public entry: every unkeyed registration of `T`, in registration order.
@@ -312,22 +340,6 @@ impl<'a> Resolver<'a> {
     }
 
     /// The last registration of an index entry; a disposed owner is reported first.
-    // Always inlined: out of line, its frame was a tenth of resolving a created singleton.
-    #[inline(always)]
-    fn last<T: ?Sized + Send + Sync + 'static>(
-        &self,
-        entry: Option<&Entry>,
-        missing: impl FnOnce() -> ResolveError,
-    ) -> Result<Arc<T>, ResolveError> {
-        self.check_live::<T>()?;
-        match entry {
-            Some(entry) => self.resolve_index(entry.last as usize),
-            None => Err(missing()),
-        }
-    }
-
-    /// The error of a lookup of `T` (under `key`) that found nothing, saying what is
-    /// registered for `T` instead.
     #[cold]
     #[inline(never)]
     pub(super) fn not_registered<T: ?Sized + 'static>(

@@ -4,8 +4,9 @@ use std::fmt;
 use std::sync::Weak;
 
 use crate::error::ResolveError;
+use crate::provider::inner::ProviderInner;
+use crate::provider::resolver::Resolver;
 use crate::provider::scope::Scope;
-use crate::provider::service_provider::ProviderInner;
 
 /// Creates scopes of the provider it came from. Inject it (as a factory argument) into any
 /// service, including singletons such as background workers that open a scope per unit of work.
@@ -76,5 +77,20 @@ impl fmt::Debug for ScopeFactory {
         f.debug_struct("ScopeFactory")
             .field("provider_alive", &(self.provider.strong_count() > 0))
             .finish()
+    }
+}
+
+impl Resolver<'_> {
+    /// A scope factory for the provider this resolver belongs to. It holds the provider weakly.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use di_core::{Resolver, ScopeFactory};
+    /// fn factory(resolver: &Resolver<'_>) -> ScopeFactory { resolver.scope_factory() }
+    /// # let _ = factory;
+    /// ```
+    pub fn scope_factory(&self) -> ScopeFactory {
+        ScopeFactory::new(self.provider.this.clone())
     }
 }

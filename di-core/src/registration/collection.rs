@@ -5,15 +5,13 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use crate::dispose::AsyncDispose;
-use crate::inject::Dependency;
+use crate::dispose::{AsyncDispose, dispose_erased};
+use crate::inject::{Dependency, Injectable};
 use crate::key::ServiceKey;
 use crate::lifetime::ServiceLifetime;
-use crate::provider::dispose_erased;
-use crate::registration::descriptor::{Descriptor, ErasedFactory};
+use crate::plan::{Descriptor, ErasedFactory};
 use crate::registration::erase::{AsyncSingletonFactory, InstanceFactory, SyncFactory};
 use crate::registration::factory::{AsyncFactory, Factory, FactoryOutput};
-use crate::registration::injectable::Injectable;
 
 pub(super) type ServiceOf<F, Args> = <<F as Factory<Args>>::Output as FactoryOutput>::Service;
 type AsyncServiceOf<F, Args> = <<F as AsyncFactory<Args>>::Output as FactoryOutput>::Service;

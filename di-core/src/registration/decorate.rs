@@ -10,10 +10,9 @@ use futures::FutureExt;
 use crate::error::{BoxError, ResolveError};
 use crate::inject::Dependency;
 use crate::key::ServiceKey;
-use crate::plan::{PlannedSite, Planner, SiteCell, SiteConfig, TypedSiteCell};
-use crate::provider::{AsyncCreateFn, CreateFn};
+use crate::plan::{ErasedFactory, PlannedCreate, PlannedSite, Planner};
+use crate::provider::{AsyncCreateFn, CreateFn, SiteCell, SiteConfig, TypedSiteCell};
 use crate::registration::collection::ServiceCollection;
-use crate::registration::descriptor::{ErasedFactory, PlannedCreate};
 use crate::registration::erase::{async_site, sync_site};
 use crate::registration::factory::FactoryOutput;
 

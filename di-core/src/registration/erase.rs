@@ -10,9 +10,10 @@ use futures::FutureExt;
 use crate::error::ResolveError;
 use crate::inject::Dependency;
 use crate::lifetime::ServiceLifetime;
-use crate::plan::{PlannedCallSite, PlannedSite, Planner, SiteCell, SiteConfig, TypedSiteCell};
-use crate::provider::{AsyncCreateFn, CallSite, CreateFn, SiteKind};
-use crate::registration::descriptor::{ErasedFactory, PlannedCreate};
+use crate::plan::{ErasedFactory, PlannedCallSite, PlannedCreate, PlannedSite, Planner};
+use crate::provider::{
+    AsyncCreateFn, CallSite, CreateFn, SiteCell, SiteConfig, SiteKind, TypedSiteCell,
+};
 use crate::registration::factory::{AsyncFactory, Factory, FactoryOutput};
 
 type ServiceOf<F, Args> = <<F as Factory<Args>>::Output as FactoryOutput>::Service;

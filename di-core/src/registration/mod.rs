@@ -4,12 +4,11 @@
 //! or validated until `build()`. Descriptors share their factory behind an `Arc`, so a collection
 //! can be built any number of times and changed afterwards without affecting built providers.
 
+mod build;
 mod collection;
 mod decorate;
-mod descriptor;
 mod erase;
 mod factory;
-mod injectable;
 mod keyed;
 mod overrides;
 mod owned;
@@ -20,8 +19,6 @@ mod view;
 
 pub use collection::{ServiceCollection, ServiceRegistration};
 pub use decorate::{Decorator, DecoratorFn};
-pub(crate) use descriptor::Descriptor;
 pub use factory::{AsyncFactory, AsyncFactoryFn, Factory, FactoryFn, FactoryOutput};
-pub use injectable::Injectable;
 pub use owned_factory::OwnedFactory;
 pub use view::ServiceDescriptor;

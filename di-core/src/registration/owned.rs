@@ -11,12 +11,12 @@ use std::any::{TypeId, type_name};
 use std::sync::Arc;
 
 use crate::error::BoxError;
-use crate::inject::{Dependency, Owned, OwnedService};
+use crate::inject::{Dependency, Injectable, Owned};
 use crate::key::ServiceKey;
 use crate::lifetime::ServiceLifetime;
+use crate::plan::Descriptor;
+use crate::provider::OwnedService;
 use crate::registration::collection::{ServiceCollection, ServiceRegistration};
-use crate::registration::descriptor::Descriptor;
-use crate::registration::injectable::Injectable;
 use crate::registration::owned_erase::{
     Conversion, Fallible, Infallible, OwnedErasedFactory, ValueOf,
 };

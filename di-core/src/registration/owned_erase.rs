@@ -5,9 +5,8 @@ use std::sync::Arc;
 
 use crate::error::{BoxError, ResolveError};
 use crate::inject::Dependency;
-use crate::plan::{OwnedCell, PlannedOwnedSite, PlannedSite, Planner, SiteCell, SiteConfig};
-use crate::provider::{OwnedCallSite, OwnedCreateFn};
-use crate::registration::descriptor::{ErasedFactory, PlannedCreate};
+use crate::plan::{ErasedFactory, PlannedCreate, PlannedOwnedSite, PlannedSite, Planner};
+use crate::provider::{OwnedCallSite, OwnedCell, OwnedCreateFn, SiteCell, SiteConfig};
 use crate::registration::owned_factory::OwnedFactory;
 
 /// How a factory's output becomes the owned value: as it is, or out of a `Result`.

@@ -5,8 +5,8 @@ use std::fmt;
 
 use crate::key::ServiceKey;
 use crate::lifetime::ServiceLifetime;
+use crate::plan::Descriptor;
 use crate::registration::collection::ServiceCollection;
-use crate::registration::descriptor::Descriptor;
 
 /// A read-only view of one registration of a [`ServiceCollection`]: what a diagnostics page or a
 /// test prints about it.

@@ -17,6 +17,7 @@ pub(super) struct Cell<T> {
 }
 
 impl<T> Cell<T> {
+    #[inline]
     fn new() -> Self {
         Self {
             value: OnceCell::new(),
@@ -160,6 +161,7 @@ pub(super) struct Cells<T> {
 }
 
 impl<T> Cells<T> {
+    #[inline]
     pub(super) fn new(len: usize) -> Self {
         Self {
             len,

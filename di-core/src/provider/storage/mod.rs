@@ -5,16 +5,10 @@
 //!   first use, so a scope costs what it resolves, not what is registered. A cell knows which
 //!   thread is filling it, so a factory that re-enters its own cell fails instead of
 //!   deadlocking.
-//! - [`slots`]: the owner's storage: cells, the creation chain, tracked transients, disposal.
-//! - [`erased`]: the type-erased instance and its dispose function.
-//! - [`disposal`]: closing an owner and disposing what it created, also what a resolution
-//!   finishes creating after that; [`detached`] drives such a late `dispose` without a runtime.
+//! - [`slots`]: the owner's storage: its cells and the
+//!   [`CreationLog`](crate::dispose::CreationLog) that disposal walks.
 
 mod cells;
-mod detached;
-mod disposal;
-mod erased;
 mod slots;
 
-pub(crate) use erased::{DisposeFn, ErasedInstance, dispose_erased};
-pub(crate) use slots::{Owner, Slots};
+pub(crate) use slots::Slots;

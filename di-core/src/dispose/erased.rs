@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use futures::future::BoxFuture;
 
-use crate::dispose::AsyncDispose;
+use crate::dispose::async_dispose::AsyncDispose;
 
 /// An `Arc<S>` with `S` erased. Boxed because `S` may be unsized (`dyn Trait`).
 pub(crate) type ErasedInstance = Box<dyn Any + Send + Sync>;

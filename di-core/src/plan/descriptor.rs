@@ -3,10 +3,12 @@
 use std::any::{Any, TypeId};
 use std::sync::Arc;
 
+use crate::dispose::DisposeFn;
 use crate::key::ServiceKey;
 use crate::lifetime::ServiceLifetime;
-use crate::plan::{PlannedSite, Planner, SiteCell, SiteConfig};
-use crate::provider::DisposeFn;
+use crate::plan::planner::Planner;
+use crate::plan::site::PlannedSite;
+use crate::provider::{SiteCell, SiteConfig};
 
 /// One registration, with its factory type erased.
 #[derive(Clone)]

@@ -5,40 +5,35 @@
 use std::any::type_name;
 
 use crate::error::ResolveError;
-use crate::inject::Dependency;
+use crate::inject::dependency::Dependency;
+use crate::inject::injectable::Injectable;
 use crate::plan::Planner;
-use crate::provider::resolver::Resolver;
-use crate::provider::scope::Scope;
-use crate::provider::service_provider::ServiceProvider;
-use crate::registration::Injectable;
+use crate::provider::{Resolver, Scope, ServiceProvider};
 
-impl Resolver<'_> {
-    /// Plans `D` against the provider's registrations, then resolves it.
-    fn resolve_unregistered<D: Dependency>(
-        &self,
-        subject: &'static str,
-    ) -> Result<D, ResolveError> {
-        let (mut edges, mut problems) = (Vec::new(), Vec::new());
-        let state = {
-            let provider = self.provider;
-            let mut planner = Planner::detached(
-                &provider.index,
-                &provider.cells,
-                subject,
-                &mut edges,
-                &mut problems,
-            );
-            D::plan(&mut planner)
-        };
-        if !problems.is_empty() {
-            return Err(ResolveError::CannotCreate {
-                service: subject,
-                problems: problems.into_boxed_slice(),
-            });
-        }
-        self.check_live::<D>()?;
-        D::resolve(&state, self)
+/// Plans `D` against the provider's registrations, then resolves it.
+fn resolve_unregistered<D: Dependency>(
+    resolver: &Resolver<'_>,
+    subject: &'static str,
+) -> Result<D, ResolveError> {
+    let (mut edges, mut problems) = (Vec::new(), Vec::new());
+    let state = {
+        let mut planner = Planner::detached(
+            resolver.index(),
+            resolver.cells(),
+            subject,
+            &mut edges,
+            &mut problems,
+        );
+        D::plan(&mut planner)
+    };
+    if !problems.is_empty() {
+        return Err(ResolveError::CannotCreate {
+            service: subject,
+            problems: problems.into_boxed_slice(),
+        });
     }
+    resolver.check_live::<D>()?;
+    D::resolve(&state, resolver)
 }
 
 macro_rules! activation_methods {
@@ -74,9 +69,8 @@ macro_rules! activation_methods {
         /// # Ok::<(), Box<dyn std::error::Error>>(())
         /// ```
         pub fn create_instance<T: Injectable>(&self) -> Result<T, ResolveError> {
-            let dependencies = self
-                .resolver()
-                .resolve_unregistered::<T::Dependencies>(type_name::<T>())?;
+            let dependencies =
+                resolve_unregistered::<T::Dependencies>(&self.resolver(), type_name::<T>())?;
             Ok(T::inject(dependencies))
         }
 
@@ -111,9 +105,7 @@ macro_rules! activation_methods {
         /// # Ok::<(), Box<dyn std::error::Error>>(())
         /// ```
         pub fn invoke<D: Dependency, R>(&self, f: impl FnOnce(D) -> R) -> Result<R, ResolveError> {
-            let dependencies = self
-                .resolver()
-                .resolve_unregistered::<D>(type_name::<R>())?;
+            let dependencies = resolve_unregistered::<D>(&self.resolver(), type_name::<R>())?;
             Ok(f(dependencies))
         }
     };

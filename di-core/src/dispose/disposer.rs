@@ -5,8 +5,8 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::dispose::AsyncDispose;
-use crate::provider::{DisposeFn, dispose_erased};
+use crate::dispose::async_dispose::AsyncDispose;
+use crate::dispose::erased::{DisposeFn, dispose_erased};
 
 /// How the container disposes instances of `S`: only made for `S: AsyncDispose`.
 ///

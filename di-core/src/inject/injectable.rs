@@ -1,7 +1,7 @@
 //! [`Injectable`]: a type that declares its own injected constructor.
 
-use crate::disposer::Disposer;
-use crate::inject::Dependency;
+use crate::dispose::Disposer;
+use crate::inject::dependency::Dependency;
 
 /// A type that knows how to construct itself from its dependencies, so it can be registered
 /// without a closure ([`ServiceCollection::add_injectable`](crate::ServiceCollection::add_injectable)).

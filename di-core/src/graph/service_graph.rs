@@ -2,9 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::key::ServiceKey;
 use crate::lifetime::ServiceLifetime;
-use crate::registration::Descriptor;
 
 /// How a factory argument depends on its target.
 ///
@@ -206,69 +204,4 @@ fn label(node: &GraphNode, line_break: &str) -> String {
 
 fn escape(text: &str) -> String {
     text.replace('"', "'")
-}
-
-/// What a provider keeps to draw its [`ServiceGraph`] on demand: nothing is formatted at build.
-pub(crate) struct GraphSource {
-    nodes: Box<[NodeSource]>,
-    edges: Box<[(u32, EdgeKind)]>,
-    offsets: Box<[u32]>,
-}
-
-struct NodeSource {
-    service: &'static str,
-    lifetime: ServiceLifetime,
-    key: Option<ServiceKey>,
-    is_instance: bool,
-    is_async: bool,
-}
-
-impl GraphSource {
-    /// `edges[offsets[i]..offsets[i + 1]]` are the dependencies of `descriptors[i]`.
-    pub(crate) fn new(
-        descriptors: &[Descriptor],
-        edges: Vec<(u32, EdgeKind)>,
-        offsets: Vec<u32>,
-    ) -> Self {
-        let nodes = descriptors
-            .iter()
-            .map(|d| NodeSource {
-                service: d.service,
-                lifetime: d.lifetime,
-                key: d.key.clone(),
-                is_instance: d.is_instance,
-                is_async: d.is_async,
-            })
-            .collect();
-        Self {
-            nodes,
-            edges: edges.into_boxed_slice(),
-            offsets: offsets.into_boxed_slice(),
-        }
-    }
-
-    /// Draws the graph.
-    pub(crate) fn render(&self) -> ServiceGraph {
-        let nodes = self
-            .nodes
-            .iter()
-            .map(|n| GraphNode {
-                service: n.service,
-                lifetime: n.lifetime,
-                key: n.key.as_ref().map(|k| format!("{k:?}")),
-                is_instance: n.is_instance,
-                is_async: n.is_async,
-            })
-            .collect();
-        let mut edges = Vec::with_capacity(self.edges.len());
-        for (from, bounds) in self.offsets.windows(2).enumerate() {
-            let own = &self.edges[bounds[0] as usize..bounds[1] as usize];
-            edges.extend(own.iter().map(|&(to, kind)| GraphEdge {
-                from,
-                to: to as usize,
-                kind,
-            }));
-        }
-        ServiceGraph::new(nodes, edges)
-    }
 }

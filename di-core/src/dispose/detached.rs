@@ -30,7 +30,7 @@ struct Detached {
 /// Polls `future` now and, if it is pending, on every wake-up until it finishes. Returns the
 /// panic of the poll made here, if any; a panic in a later poll ends the future silently, as
 /// there is nobody to hand it to.
-pub(super) fn run(future: BoxFuture<'static, ()>) -> Option<Box<dyn Any + Send>> {
+pub(crate) fn run(future: BoxFuture<'static, ()>) -> Option<Box<dyn Any + Send>> {
     let task = Arc::new(Detached {
         future: Mutex::new(Some(future)),
         woken: AtomicBool::new(true),
@@ -52,7 +52,7 @@ impl Wake for Detached {
 /// wake-up writes `woken` then tries the lock; the poller releases the lock then reads
 /// `woken`: a store-buffering pattern, so a sequentially consistent fence separates each
 /// side's write from its read, and at least one side sees the other (the same pattern, found
-/// by `tests/loom_models.rs`, as the disposal passes' requests in `disposal.rs`).
+/// by `tests/loom_models.rs`, as the disposal passes' requests in `passes.rs`).
 fn still_woken(task: &Detached) -> bool {
     fence(Ordering::SeqCst);
     task.woken.load(Ordering::SeqCst)

@@ -1,9 +1,9 @@
-//! Disposal of a [`Slots`]: closing it, and the passes that dispose what it created, newest
+//! Disposal of a [`CreationLog`]: closing it, and the passes that dispose what it created, newest
 //! first, each instance once.
 //!
-//! A pass runs under the `disposal` lock. It is either awaited ([`Slots::dispose_all`], from
+//! A pass runs under the `disposal` lock. It is either awaited ([`CreationLog::dispose_all`], from
 //! `dispose().await`) or run by a synchronous resolution whose instance was published after the
-//! owner closed ([`Slots::dispose_late`]). Whoever wants a pass sets `pass_wanted` and tries the
+//! owner closed ([`CreationLog::dispose_late`]). Whoever wants a pass sets `pass_wanted` and tries the
 //! lock; the holder, after releasing it, looks at `pass_wanted` again. So a late instance is
 //! disposed by the pass that is running, or by its finder when none is.
 //!
@@ -11,7 +11,7 @@
 //!
 //! Requests and the lock form a store-buffering pattern (request then try the lock; release the
 //! lock then read the requests), so a sequentially consistent fence separates each side's write
-//! from its read ([`Slots::pass_still_wanted`]); requests are set and taken with read-modify-
+//! from its read ([`CreationLog::pass_still_wanted`]); requests are set and taken with read-modify-
 //! writes so that a pass synchronizes with every requester. Found by `tests/loom_models.rs`: with
 //! plain stores and no fence, a pass could start after a request, reset it and still miss the
 //! late instance, and the requester, seeing no request left, would not run one either.
@@ -21,11 +21,14 @@ use std::panic::AssertUnwindSafe;
 
 use futures::FutureExt;
 
-use super::detached;
-use super::slots::{Created, Slots, lock};
+use crate::dispose::created::{Created, CreatedSlots};
+use crate::dispose::detached::run as run_detached;
+use crate::dispose::erased::DisposeFn;
+use crate::dispose::log::{CreationLog, lock};
+use crate::dispose::order::{Chain, NewestFirst};
 use crate::sync::{Ordering, fence};
 
-impl Slots {
+impl CreationLog {
     /// Closes the owner: every later resolution fails, and every later creation is disposed
     /// at once. Returns whether it was open.
     pub(crate) fn close(&self) -> bool {
@@ -35,7 +38,7 @@ impl Slots {
         was_open
     }
 
-    /// Whether [`close`](Slots::close) was called.
+    /// Whether [`close`](CreationLog::close) was called.
     #[inline]
     pub(crate) fn is_closed(&self) -> bool {
         self.closed.load(Ordering::Acquire)
@@ -43,28 +46,28 @@ impl Slots {
 
     /// Closes the owner if nothing it created has an async `dispose` to run (or if it was
     /// closed already), and says whether it is closed.
-    pub(crate) fn close_unless_disposables(&self) -> bool {
+    pub(crate) fn close_unless_disposables(&self, slots: &dyn CreatedSlots) -> bool {
         if self.is_closed() {
             return true;
         }
-        if self.has_disposables() {
+        if self.has_disposables(slots) {
             return false;
         }
         self.close();
         // A disposable published between the check and the close: its creation may have seen
         // the owner open, so dispose it here (each instance is disposed once either way).
-        if self.has_disposables() {
-            self.dispose_late();
+        if self.has_disposables(slots) {
+            self.dispose_late(slots);
         }
         true
     }
 
     /// Whether anything the owner created has an async `dispose` to run.
-    pub(crate) fn has_disposables(&self) -> bool {
+    pub(crate) fn has_disposables(&self, slots: &dyn CreatedSlots) -> bool {
         if !lock(&self.transients).is_empty() {
             return true;
         }
-        self.chain().any(|created| created.dispose.is_some())
+        self.chain(slots).any(|created| created.dispose.is_some())
     }
 
     /// Closes the owner and disposes every disposable instance not disposed yet, newest first.
@@ -75,7 +78,7 @@ impl Slots {
     /// left (an interrupted `dispose` is not started again). A call made while a pass is
     /// running returns at once, as re-entrant calls (a `dispose` disposing its own owner) must;
     /// the running pass then makes one more pass.
-    pub(crate) async fn dispose_all(&self) {
+    pub(crate) async fn dispose_all(&self, slots: &dyn CreatedSlots) {
         self.close();
         let disposal = self.disposal.get_or_init(Box::default);
         let mut first_panic = None;
@@ -86,7 +89,7 @@ impl Slots {
             };
             self.take_pass_requests();
             self.hand_over(&mut handed_over);
-            for created in self.newest_first(&handed_over) {
+            for created in self.newest_first(slots, &handed_over) {
                 let Some(dispose) = claim(created) else {
                     continue;
                 };
@@ -107,12 +110,12 @@ impl Slots {
     /// resolution that published such an instance. If a pass is running, it is asked for one
     /// more and this returns at once; otherwise this runs the pass: each `dispose` is polled
     /// here and, if it does not finish at once, is driven to its end by its own wake-ups
-    /// ([`detached`]), so no runtime is needed and none is blocked.
+    /// (`detached.rs`), so no runtime is needed and none is blocked.
     ///
     /// # Panics
     ///
     /// Resumes the first panic of a `dispose` polled here, after the others were started.
-    pub(crate) fn dispose_late(&self) {
+    pub(crate) fn dispose_late(&self, slots: &dyn CreatedSlots) {
         let disposal = self.disposal.get_or_init(Box::default);
         let mut first_panic: Option<Box<dyn Any + Send>> = None;
         self.want_pass();
@@ -122,9 +125,9 @@ impl Slots {
             };
             self.take_pass_requests();
             self.hand_over(&mut handed_over);
-            for created in self.newest_first(&handed_over) {
+            for created in self.newest_first(slots, &handed_over) {
                 if let Some(dispose) = claim(created)
-                    && let Some(panic) = detached::run(dispose(&*created.instance))
+                    && let Some(panic) = run_detached(dispose(&*created.instance))
                 {
                     first_panic.get_or_insert(panic);
                 }
@@ -164,67 +167,22 @@ impl Slots {
     }
 
     /// The filled slots, newest first.
-    fn chain(&self) -> Chain<'_> {
-        Chain {
-            slots: self,
-            next: self.newest.load(Ordering::Acquire),
-        }
+    fn chain<'a>(&self, slots: &'a dyn CreatedSlots) -> Chain<'a> {
+        Chain::new(slots, self.newest.load(Ordering::Acquire))
     }
 
     /// Everything created, newest first: the filled slots interleaved with `transients`.
-    fn newest_first<'a>(&'a self, transients: &'a [Created]) -> impl Iterator<Item = &'a Created> {
-        NewestFirst::new(self.chain(), transients.iter().rev())
+    fn newest_first<'a>(
+        &self,
+        slots: &'a dyn CreatedSlots,
+        transients: &'a [Created],
+    ) -> impl Iterator<Item = &'a Created> {
+        NewestFirst::new(self.chain(slots), transients.iter().rev())
     }
 }
 
 /// The `dispose` of `created` if it has one and nobody started it yet; marks it started.
-fn claim(created: &Created) -> Option<super::DisposeFn> {
+fn claim(created: &Created) -> Option<DisposeFn> {
     let dispose = created.dispose?;
     (!created.disposal_started.swap(true, Ordering::AcqRel)).then_some(dispose)
-}
-
-/// The filled slots, newest first.
-struct Chain<'a> {
-    slots: &'a Slots,
-    next: usize,
-}
-
-impl<'a> Iterator for Chain<'a> {
-    type Item = &'a Created;
-
-    fn next(&mut self) -> Option<&'a Created> {
-        let slot = self.next.checked_sub(1)?;
-        let created = self.slots.cells.existing(slot)?.get()?;
-        self.next = created.prev as usize;
-        Some(created)
-    }
-}
-
-/// Merges two newest-first sequences of created instances by creation order.
-struct NewestFirst<'a, A: Iterator<Item = &'a Created>, B: Iterator<Item = &'a Created>> {
-    a: std::iter::Peekable<A>,
-    b: std::iter::Peekable<B>,
-}
-
-impl<'a, A: Iterator<Item = &'a Created>, B: Iterator<Item = &'a Created>> NewestFirst<'a, A, B> {
-    fn new(a: A, b: B) -> Self {
-        Self {
-            a: a.peekable(),
-            b: b.peekable(),
-        }
-    }
-}
-
-impl<'a, A: Iterator<Item = &'a Created>, B: Iterator<Item = &'a Created>> Iterator
-    for NewestFirst<'a, A, B>
-{
-    type Item = &'a Created;
-
-    fn next(&mut self) -> Option<&'a Created> {
-        match (self.a.peek(), self.b.peek()) {
-            (Some(a), Some(b)) if b.seq > a.seq => self.b.next(),
-            (Some(_), _) => self.a.next(),
-            (None, _) => self.b.next(),
-        }
-    }
 }
