@@ -28,6 +28,15 @@ fn resolve(c: &mut Criterion) {
     group.bench_function("ours", |b| {
         b.iter(|| black_box(&provider).get::<Config>().expect("resolves"))
     });
+    // The other ways a caller holds the provider: shared behind an `Arc`, or a local the
+    // compiler sees through.
+    let shared = std::sync::Arc::new(provider.clone());
+    group.bench_function("ours_arc", |b| {
+        b.iter(|| black_box(&shared).get::<Config>().expect("resolves"))
+    });
+    group.bench_function("ours_local", |b| {
+        b.iter(|| provider.get::<Config>().expect("resolves"))
+    });
     group.finish();
 
     let mut group = c.benchmark_group("b_transient");

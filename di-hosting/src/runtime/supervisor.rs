@@ -108,3 +108,39 @@ impl std::fmt::Display for Chain<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Chain;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("{message}")]
+    struct Layer {
+        message: &'static str,
+        #[source]
+        source: Option<Box<Layer>>,
+    }
+
+    #[test]
+    fn a_logged_failure_shows_each_cause_after_a_colon() {
+        let inner = Layer {
+            message: "connection refused",
+            source: None,
+        };
+        let middle = Layer {
+            message: "cannot reach the database",
+            source: Some(Box::new(inner)),
+        };
+        let outer = Layer {
+            message: "worker `mailer` failed",
+            source: Some(Box::new(middle)),
+        };
+
+        let line = Chain(&outer).to_string();
+
+        assert_eq!(
+            line,
+            "worker `mailer` failed: cannot reach the database: connection refused"
+        );
+    }
+}
