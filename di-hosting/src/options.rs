@@ -200,3 +200,25 @@ impl RestartPolicy {
             .map_or(self.max_backoff, |wait| wait.min(self.max_backoff))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_restart_policy_setter_changes_only_its_own_field() {
+        let policy = RestartPolicy::new(Duration::from_secs(2), 3)
+            .with_window(Duration::from_secs(10))
+            .with_max_backoff(Duration::from_secs(5));
+
+        assert_eq!(
+            policy,
+            RestartPolicy {
+                initial_backoff: Duration::from_secs(2),
+                max_backoff: Duration::from_secs(5),
+                max_restarts: 3,
+                window: Duration::from_secs(10),
+            }
+        );
+    }
+}

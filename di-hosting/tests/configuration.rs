@@ -599,3 +599,173 @@ async fn a_rejected_default_says_no_source_set_it() {
         "{message}"
     );
 }
+
+#[test]
+fn a_host_builder_debugs_as_its_configuration_sources_hooks_and_bound_options() {
+    let builder = Host::builder()
+        .configure_configuration(|configuration| {
+            configuration.env_prefix("JOBS");
+        })
+        .configure_options_from_configuration(|_, _| Ok(()))
+        .add_options::<Worker>("worker")
+        .add_options::<Limits>("limits");
+
+    let shown = format!("{builder:?}");
+
+    assert!(
+        shown.contains("OptionsBindings { bindings: 2, .. }"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(
+            "ConfigurationStage { sources: ConfigurationBuilder { prefix: Some(\"JOBS\")"
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("hooks: 1, default_logging: false }"),
+        "{shown}"
+    );
+}
+
+#[tokio::test]
+async fn the_configuration_debugs_as_its_prefix_and_whether_it_reads_files() {
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    let host = builder(directory.path(), &[]).build().await.expect("valid");
+    let configuration = host.provider().get::<Configuration>().expect("registered");
+
+    let shown = format!("{configuration:?}");
+
+    assert_eq!(
+        shown,
+        "Configuration { prefix: Some(\"JOBS\"), has_files: true, .. }"
+    );
+    assert_eq!(
+        format!("{:?}", Configuration::empty()),
+        "Configuration { prefix: None, has_files: false, .. }"
+    );
+}
+
+#[tokio::test]
+async fn options_monitors_and_snapshots_debug_as_their_options_type() {
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    let host = builder(directory.path(), &[("JOBS_WORKER__BATCH_SIZE", "8")])
+        .add_options::<Worker>("worker")
+        .build()
+        .await
+        .expect("valid configuration");
+    let monitor = host
+        .provider()
+        .get::<di_hosting::OptionsMonitor<Worker>>()
+        .expect("bound");
+    let scope = host.provider().create_scope();
+    let snapshot = scope
+        .get::<di_hosting::OptionsSnapshot<Worker>>()
+        .expect("scoped");
+
+    let shown = (format!("{monitor:?}"), format!("{snapshot:?}"));
+
+    assert_eq!(
+        shown,
+        (
+            "OptionsMonitor { options: \"configuration::Worker\" }".to_owned(),
+            "OptionsSnapshot { options: \"configuration::Worker\" }".to_owned()
+        )
+    );
+    assert_eq!(snapshot.value().batch_size, 8);
+    scope.dispose().await;
+}
+
+#[test]
+fn environment_names_are_compared_without_regard_to_ascii_case() {
+    let staging = HostEnvironment::new("Staging", ".");
+    let development = HostEnvironment::new("development", ".");
+    let production = HostEnvironment::new("PRODUCTION", ".");
+
+    let kinds = [&staging, &development, &production]
+        .map(|environment| (environment.is_development(), environment.is_production()));
+
+    assert!(staging.is("STAGING"));
+    assert!(!staging.is("Production"));
+    assert_eq!(kinds, [(false, false), (true, false), (false, true)]);
+}
+
+#[tokio::test]
+async fn only_variables_with_the_prefix_and_an_underscore_are_read() {
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    let variables = [
+        ("WORK_LISTEN", "127.0.0.1:1"),
+        ("JOBSLISTEN", "127.0.0.1:2"),
+        ("jobs_port", "8"),
+    ];
+    let host = builder(directory.path(), &variables)
+        .build()
+        .await
+        .expect("valid");
+    let configuration = host.provider().get::<Configuration>().expect("registered");
+
+    let listen = configuration.contains("listen");
+    let port = configuration.get::<u16>("port").expect("set");
+
+    assert!(!listen, "another application's variable was read");
+    assert_eq!(port, 8, "the prefix is matched without regard to case");
+}
+
+#[tokio::test]
+async fn without_given_variables_the_process_environment_is_read() {
+    let expected =
+        std::env::var("CARGO_PKG_NAME").expect("cargo sets CARGO_PKG_NAME when it runs tests");
+    let host = Host::builder()
+        .configure_options(|options| options.handle_signals = false)
+        .configure_configuration(|configuration| {
+            configuration.env_prefix("CARGO_PKG");
+        })
+        .build()
+        .await
+        .expect("valid");
+    let configuration = host.provider().get::<Configuration>().expect("registered");
+
+    let name = configuration.get::<String>("name").expect("set");
+
+    assert_eq!(name, expected);
+    assert_eq!(
+        configuration.source_of("name"),
+        Some(ValueSource::EnvironmentVariable {
+            name: "CARGO_PKG_NAME".into()
+        })
+    );
+}
+
+#[tokio::test]
+async fn an_override_with_an_empty_key_is_a_build_error() {
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    let builder = builder(directory.path(), &[]).configure_configuration(|configuration| {
+        configuration.command_line_overrides([" =8"]);
+    });
+
+    let error = build_error(builder).await;
+
+    assert!(
+        error
+            .to_string()
+            .contains("the command-line override ` =8` is not of the form `key=value`"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_settings_file_that_is_not_utf8_is_reported_not_skipped() {
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    let file = directory.path().join("appsettings.toml");
+    std::fs::write(&file, [b'a', 0xff, 0xfe]).expect("the temporary directory is writable");
+
+    let error = build_error(builder(directory.path(), &[])).await;
+
+    let message = error.to_string();
+    assert_eq!(error.failures().len(), 1, "{message}");
+    assert!(
+        message.contains(&format!("cannot read `{}`: ", file.display())),
+        "{message}"
+    );
+    assert!(message.contains("UTF-8"), "{message}");
+}

@@ -221,3 +221,45 @@ async fn a_scope_sees_one_snapshot_while_new_scopes_see_the_new_value() {
     before.dispose().await;
     after.dispose().await;
 }
+
+/// How many lines of the log contain `needle`.
+fn log_count(needle: &str) -> usize {
+    let log = captured_log();
+    let text =
+        String::from_utf8_lossy(&log.0.lock().unwrap_or_else(PoisonError::into_inner)).into_owned();
+    text.matches(needle).count()
+}
+
+#[tokio::test]
+async fn a_broken_file_is_reported_for_each_edit_not_each_time_it_is_read() {
+    // Reloading opens the files, and opening is itself a file-system event: a watcher that
+    // reacted to it (or to any file of the directory) would reload without end, warning again
+    // and again about the same broken file.
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    replace(directory.path(), &settings(4, 1));
+    let host = host(directory.path()).await;
+    let marker = host
+        .provider()
+        .get::<OptionsMonitor<Marker>>()
+        .expect("bound");
+    let mut marker_changes = marker.subscribe();
+    captured_log();
+    let file = directory.path().join("appsettings.toml");
+    let needle = format!("cannot read `{}`", file.display());
+
+    replace(directory.path(), "[worker\nbatch_size = 5\n");
+    wait_for_log(&needle, 1).await;
+    // Read the broken file and touch another file, then make a valid edit: once its reload is
+    // seen, every event before it has been handled.
+    std::fs::read(&file).expect("the file is readable");
+    std::fs::write(directory.path().join("notes.txt"), "not settings").expect("writable");
+    replace(directory.path(), &settings(4, 2));
+    wait_until(&mut marker_changes, |marker| marker.generation == 2).await;
+
+    let warnings = log_count(&needle);
+    assert!(
+        warnings <= 2,
+        "one edit of the file warned {warnings} times (at most once per notification of the \
+         rename: the new name, and the rename as a whole)"
+    );
+}

@@ -76,3 +76,24 @@ impl fmt::Debug for ConfigurationWatcher {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_watcher_debugs_as_its_name_only() {
+        let directory = tempfile::tempdir().expect("a temporary directory");
+        let sources = Sources::new(
+            "Production".to_owned(),
+            None,
+            Some(directory.path().to_owned()),
+            Default::default(),
+            Vec::new(),
+        );
+
+        let watcher = ConfigurationWatcher::start(sources, Vec::new()).expect("inotify works");
+
+        assert_eq!(format!("{watcher:?}"), "ConfigurationWatcher { .. }");
+    }
+}

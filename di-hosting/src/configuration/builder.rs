@@ -301,3 +301,21 @@ fn utf8((name, value): (std::ffi::OsString, std::ffi::OsString)) -> Option<(Stri
 fn text_of(value: Option<&Value>) -> Option<String> {
     value.and_then(Value::as_str).map(str::to_owned)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_watched_only_with_a_content_root_and_reload_on_change() {
+        let mut configuration = ConfigurationBuilder::new();
+        let without_root = configuration.reloads();
+
+        configuration.content_root("/etc/jobs");
+        let with_root = configuration.reloads();
+        configuration.reload_on_change(false);
+        let turned_off = configuration.reloads();
+
+        assert_eq!((without_root, with_root, turned_off), (false, true, false));
+    }
+}
