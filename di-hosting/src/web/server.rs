@@ -323,6 +323,9 @@ impl fmt::Debug for WebServer {
 }
 
 #[async_trait]
+// Not offered as a fix when a type is not a hosted service: the messages must not depend on
+// whether the `axum` feature is on (and a web server is rarely the type the user meant).
+#[diagnostic::do_not_recommend]
 impl HostedService for WebServer {
     async fn start(&self, _cancel: CancellationToken) -> Result<(), BoxError> {
         check_routes(&self.routes, self.scope_factory.as_ref()).await?;
