@@ -91,6 +91,31 @@ fn a_singleton_holding_a_lazy_scoped_service_is_a_captive_dependency() {
     );
 }
 
+/// A transient between the singleton's lazy edge and the scoped service, registered after the
+/// singleton: validation must still see the transient's need for a scope before judging the
+/// singleton (the order it checks lifetimes in follows lazy edges too).
+struct Repo;
+
+#[test]
+fn a_singleton_lazily_needing_a_scoped_service_through_a_later_transient_is_a_captive_dependency() {
+    let mut services = ServiceCollection::new();
+    services.add_singleton(|_repo: Lazy<Repo>| Arc::new(Holder2));
+    services.add_transient(|_db: Arc<Db>| Arc::new(Repo));
+    services.add_scoped(|| Arc::new(Db));
+
+    let problems = services.build().expect_err("captive").problems().to_vec();
+
+    assert!(
+        matches!(
+            problems.as_slice(),
+            [BuildProblem::CaptiveDependency { .. }]
+        ),
+        "{problems:?}"
+    );
+}
+
+struct Holder2;
+
 #[test]
 fn a_transient_holding_a_lazy_scoped_service_needs_a_scope() {
     let mut services = ServiceCollection::new();
