@@ -8,13 +8,10 @@
 
 mod support;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use di_hosting::HostFailure;
-use support::blocking::{AbortReports, BlockingWorker, Gate, OpenOnDrop};
-use support::{Log, quiet_host};
-use tracing_subscriber::layer::SubscriberExt as _;
+use support::blocking::Stuck;
 
 const STUCK: [&str; 3] = ["stuck-1", "stuck-2", "stuck-3"];
 
@@ -22,35 +19,10 @@ const STUCK: [&str; 3] = ["stuck-1", "stuck-2", "stuck-3"];
 // It asserts on order only, never on durations.
 #[tokio::test(flavor = "multi_thread", worker_threads = 5)]
 async fn every_stuck_worker_is_aborted_before_the_host_waits_for_any_of_them() {
-    let log = Log::default();
-    let gate = Arc::new(Gate::default());
-    let _open_at_the_end = OpenOnDrop(Arc::clone(&gate));
-    let layer = AbortReports {
-        gate: Arc::clone(&gate),
-        log: log.clone(),
-        open_on_abort: true,
-    };
-    // Global, not thread-local: a scoped subscriber can miss events whose callsites other
-    // threads register at the same time.
-    tracing::subscriber::set_global_default(tracing_subscriber::registry().with(layer))
-        .expect("the only subscriber of this test binary");
-    let (worker_gate, worker_log) = (Arc::clone(&gate), log.clone());
-    let running = quiet_host()
-        .configure_options(|options| options.shutdown_timeout = Duration::from_millis(200))
-        .configure_services(move |services| {
-            for name in STUCK {
-                let (gate, log) = (Arc::clone(&worker_gate), worker_log.clone());
-                services
-                    .add_hosted_service_with(move || {
-                        Arc::new(BlockingWorker {
-                            name,
-                            gate: Arc::clone(&gate),
-                            log: log.clone(),
-                        })
-                    })
-                    .name(name);
-            }
-        })
+    let stuck = Stuck::install(true);
+    let log = stuck.log.clone();
+    let running = stuck
+        .host(&STUCK, Duration::from_millis(200))
         .start()
         .await
         .expect("the host starts");

@@ -2,13 +2,14 @@
 //! tracing layer recording what the host reports about them.
 
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use di_core::BoxError;
-use di_hosting::BackgroundService;
+use di_hosting::{BackgroundService, HostBuilder};
 use tokio_util::sync::CancellationToken;
 use tracing::field::{Field, Visit};
-use tracing_subscriber::layer::Context;
+use tracing_subscriber::layer::{Context, SubscriberExt as _};
 
 use super::Log;
 
@@ -103,5 +104,55 @@ impl Visit for Message {
             "service" => self.service = format!("{value:?}"),
             _ => {}
         }
+    }
+}
+
+/// A stuck-worker scenario: the gate (opened when the scenario is dropped, so a failing test
+/// never leaves threads blocked), the log, and the global subscriber recording abort reports.
+pub struct Stuck {
+    pub gate: Arc<Gate>,
+    pub log: Log,
+    _open_at_the_end: OpenOnDrop,
+}
+
+impl Stuck {
+    /// Installs the global subscriber: once per test binary. Global, not thread-local: a scoped
+    /// subscriber can miss events whose callsites other threads register at the same time.
+    pub fn install(open_on_abort: bool) -> Self {
+        let log = Log::default();
+        let gate = Arc::new(Gate::default());
+        let layer = AbortReports {
+            gate: Arc::clone(&gate),
+            log: log.clone(),
+            open_on_abort,
+        };
+        tracing::subscriber::set_global_default(tracing_subscriber::registry().with(layer))
+            .expect("the only subscriber of this test binary");
+        Self {
+            _open_at_the_end: OpenOnDrop(Arc::clone(&gate)),
+            gate,
+            log,
+        }
+    }
+
+    /// A quiet host running one [`BlockingWorker`] per name, with `shutdown_timeout`.
+    pub fn host(&self, names: &'static [&'static str], shutdown_timeout: Duration) -> HostBuilder {
+        let (gate, log) = (Arc::clone(&self.gate), self.log.clone());
+        super::quiet_host()
+            .configure_options(move |options| options.shutdown_timeout = shutdown_timeout)
+            .configure_services(move |services| {
+                for &name in names {
+                    let (gate, log) = (Arc::clone(&gate), log.clone());
+                    services
+                        .add_hosted_service_with(move || {
+                            Arc::new(BlockingWorker {
+                                name,
+                                gate: Arc::clone(&gate),
+                                log: log.clone(),
+                            })
+                        })
+                        .name(name);
+                }
+            })
     }
 }
