@@ -60,7 +60,9 @@ fn resolve(c: &mut Criterion) {
     });
     group.bench_function("ours", |b| {
         b.iter(|| {
-            let scope = black_box(&provider).create_scope();
+            let scope = black_box(&provider)
+                .create_scope()
+                .expect("the provider is not disposed");
             scope.get::<Request>().expect("resolves")
         })
     });

@@ -26,7 +26,11 @@ fn scopes(c: &mut Criterion) {
             .build()
             .expect("the fillers build");
         group.bench_with_input(BenchmarkId::new("ours", n), &provider, |b, provider| {
-            b.iter(|| black_box(provider).create_scope())
+            b.iter(|| {
+                black_box(provider)
+                    .create_scope()
+                    .expect("the provider is not disposed")
+            })
         });
     }
     group.finish();
@@ -44,7 +48,9 @@ fn scopes(c: &mut Criterion) {
             .expect("the fillers build");
         group.bench_with_input(BenchmarkId::new("ours", n), &provider, |b, provider| {
             b.iter(|| {
-                let scope = black_box(provider).create_scope();
+                let scope = black_box(provider)
+                    .create_scope()
+                    .expect("the provider is not disposed");
                 scope.get::<Filler>().expect("resolves")
             })
         });

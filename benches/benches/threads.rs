@@ -73,7 +73,10 @@ fn threads(c: &mut Criterion) {
         p.get::<Service>().expect("resolves")
     });
     case(c, "threads_d_scope", &|| base.scoped(), &|| {
-        p.create_scope().get::<Request>().expect("resolves")
+        p.create_scope()
+            .expect("the provider is not disposed")
+            .get::<Request>()
+            .expect("resolves")
     });
     case(c, "threads_e_complex", &|| base.complex(), &|| {
         p.get::<Root>().expect("resolves")

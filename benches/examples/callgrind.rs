@@ -62,13 +62,23 @@ fn run(case: &str, who: &str, n: u64) -> Result<bool, Box<dyn std::error::Error>
         ("c_transient_deps", "ours") => measure(n, || p.get::<Service>().expect("resolves")),
         ("d_scope", "baseline") => measure(n, || base.scoped()),
         ("d_scope", "manual_scope") => measure(n, || base.manual_scope()),
-        ("d_scope", "ours") => measure(n, || p.create_scope().get::<Request>().expect("resolves")),
+        ("d_scope", "ours") => measure(n, || {
+            p.create_scope()
+                .expect("the provider is not disposed")
+                .get::<Request>()
+                .expect("resolves")
+        }),
         ("e_complex", "baseline") => measure(n, || base.complex()),
         ("e_complex", "ours") => measure(n, || p.get::<Root>().expect("resolves")),
         ("scope_1" | "scope_100" | "scope_1000" | "scope_10000", "ours") => {
             let fillers: usize = case["scope_".len()..].parse()?;
             let p = container::scoped_fillers(fillers).build()?;
-            measure(n, || p.create_scope().get::<Filler>().expect("resolves"))
+            measure(n, || {
+                p.create_scope()
+                    .expect("the provider is not disposed")
+                    .get::<Filler>()
+                    .expect("resolves")
+            })
         }
         ("get_all_8" | "keyed", "ours" | "baseline") => {
             let p = container::handlers().build()?;

@@ -29,7 +29,7 @@
 //! services.add_scoped(|| Arc::new(RequestId(7)));
 //!
 //! let provider = services.build()?;
-//! let scope = provider.create_scope();
+//! let scope = provider.create_scope()?;
 //! let greeter = scope.get::<Greeter>()?;
 //! assert_eq!(greeter.config.greeting, "hello");
 //! assert_eq!(scope.get::<RequestId>()?.0, 7);

@@ -41,7 +41,9 @@ fn provider(extra_scoped: usize) -> ServiceProvider {
     provider.get::<Config>().expect("config");
     provider.get_all::<Plugin>().expect("plugins");
     provider.get_keyed::<Config>("primary").expect("keyed");
-    let scope = provider.create_scope();
+    let scope = provider
+        .create_scope()
+        .expect("the provider is not disposed");
     scope.get::<Request>().expect("request");
     provider
 }
@@ -89,7 +91,9 @@ fn resolve_all_allocates_only_the_returned_vector() {
 #[test]
 fn a_scoped_service_already_created_in_the_scope_costs_no_allocation() {
     let provider = provider(0);
-    let scope = provider.create_scope();
+    let scope = provider
+        .create_scope()
+        .expect("the provider is not disposed");
     scope.get::<Request>().expect("first");
     let info = measure(|| {
         black_box(scope.get::<Request>().expect("again"));
@@ -102,7 +106,11 @@ fn creating_a_scope_costs_one_allocation_whatever_the_number_of_registrations() 
     for extra in [0, 1_000] {
         let provider = provider(extra);
         let info = measure(|| {
-            black_box(provider.create_scope());
+            black_box(
+                provider
+                    .create_scope()
+                    .expect("the provider is not disposed"),
+            );
         });
         assert_eq!(
             info.count_total, 1,
@@ -118,7 +126,9 @@ fn a_scope_with_one_scoped_service_costs_the_same_with_one_or_a_thousand_registr
         .map(|extra| {
             let provider = provider(extra);
             measure(|| {
-                let scope = provider.create_scope();
+                let scope = provider
+                    .create_scope()
+                    .expect("the provider is not disposed");
                 black_box(scope.get::<Request>().expect("request"));
             })
             .count_total
@@ -136,7 +146,9 @@ fn resolving_a_late_scoped_registration_costs_the_same_with_a_hundred_or_a_thous
         .map(|extra| {
             let provider = provider(extra);
             measure(|| {
-                let scope = provider.create_scope();
+                let scope = provider
+                    .create_scope()
+                    .expect("the provider is not disposed");
                 black_box(
                     scope
                         .get_keyed::<Request>("filler")
@@ -169,7 +181,9 @@ fn resolving_owned_transients_by_value_allocates_nothing() {
     );
     let provider = services.build().expect("valid graph");
     provider.get::<Config>().expect("config");
-    let scope = provider.create_scope();
+    let scope = provider
+        .create_scope()
+        .expect("the provider is not disposed");
     scope.get_owned::<OwnedBranch>().expect("warm up");
 
     let info = measure(|| {

@@ -37,7 +37,7 @@ fn a_singleton_catch_all_creates_one_instance_per_distinct_key() -> Result<(), R
 
     let reports = provider.get_keyed::<Db>("reports")?;
     let billing = provider.get_keyed::<Db>(String::from("billing"))?;
-    let reports_again = provider.create_scope().get_keyed::<Db>("reports")?;
+    let reports_again = provider.create_scope()?.get_keyed::<Db>("reports")?;
 
     assert_eq!(
         (reports.name.as_str(), billing.name.as_str()),
@@ -87,7 +87,7 @@ fn a_scoped_catch_all_creates_one_instance_per_key_per_scope() -> Result<(), Res
     let mut services = ServiceCollection::new();
     services.add_keyed_scoped(ServiceKey::any(), db);
     let provider = services.build().expect("valid");
-    let (first, second) = (provider.create_scope(), provider.create_scope());
+    let (first, second) = (provider.create_scope()?, provider.create_scope()?);
 
     let a = first.get_keyed::<Db>("a")?;
 
@@ -328,7 +328,11 @@ fn a_catch_all_counts_its_runs_per_key() {
         counter.fetch_add(1, Ordering::SeqCst);
         db(key)
     });
-    let scope = services.build().expect("valid").create_scope();
+    let scope = services
+        .build()
+        .expect("valid")
+        .create_scope()
+        .expect("the provider is not disposed");
 
     for key in ["a", "b", "a", "b", "c"] {
         scope.get_keyed::<Db>(key).expect("resolves");

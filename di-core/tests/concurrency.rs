@@ -62,7 +62,9 @@ fn concurrent_first_resolutions_of_a_singleton_run_its_factory_exactly_once() {
             let mut services = ServiceCollection::new();
             services.add_singleton(counted(&runs));
             let provider = services.build().expect("valid collection");
-            let scope = provider.create_scope();
+            let scope = provider
+                .create_scope()
+                .expect("the provider is not disposed");
 
             let pointers = race(|i| {
                 // Half the threads go through a scope: singletons still come from the root.
@@ -87,7 +89,9 @@ fn concurrent_first_resolutions_of_a_scoped_service_in_one_scope_run_its_factory
             let mut services = ServiceCollection::new();
             services.add_scoped(counted(&runs));
             let provider = services.build().expect("valid collection");
-            let scope = provider.create_scope();
+            let scope = provider
+                .create_scope()
+                .expect("the provider is not disposed");
 
             let pointers = race(|_| scope.clone().get::<Expensive>().expect("resolves"));
 
@@ -243,7 +247,9 @@ fn scopes_are_created_used_and_disposed_concurrently() {
                 s.spawn(move || {
                     for i in 0..SCOPES_PER_THREAD {
                         let scope = if (worker + i) % 2 == 0 {
-                            provider.create_scope()
+                            provider
+                                .create_scope()
+                                .expect("the provider is not disposed")
                         } else {
                             factory.create_scope().expect("provider alive")
                         };
@@ -279,7 +285,11 @@ fn disposable_transients_resolved_concurrently_in_one_scope_are_all_disposed() {
                 })
             })
             .disposable();
-        let scope = services.build().expect("valid collection").create_scope();
+        let scope = services
+            .build()
+            .expect("valid collection")
+            .create_scope()
+            .expect("the provider is not disposed");
 
         thread::scope(|s| {
             for _ in 0..WORKERS {

@@ -29,7 +29,7 @@ fn services() -> ServiceCollection {
 
 #[test]
 fn create_instance_takes_its_dependencies_from_the_scope() -> Result<(), ResolveError> {
-    let scope = services().build().expect("valid").create_scope();
+    let scope = services().build().expect("valid").create_scope()?;
 
     let first: Handler = scope.create_instance()?;
     let second: Handler = scope.create_instance()?;
@@ -75,7 +75,7 @@ fn create_instance_reports_every_missing_dependency() {
 
 #[test]
 fn invoke_passes_explicit_arguments_captured_by_the_closure() -> Result<(), ResolveError> {
-    let scope = services().build().expect("valid").create_scope();
+    let scope = services().build().expect("valid").create_scope()?;
     let request_id = 42;
 
     let (id, session) = scope.invoke(|session: Arc<Session>| (request_id, session))?;
@@ -88,7 +88,9 @@ fn invoke_passes_explicit_arguments_captured_by_the_closure() -> Result<(), Reso
 #[tokio::test]
 async fn create_instance_from_a_disposed_scope_is_an_error() {
     let provider = services().build().expect("valid");
-    let scope = provider.create_scope();
+    let scope = provider
+        .create_scope()
+        .expect("the provider is not disposed");
     scope.dispose().await;
 
     let result = scope.create_instance::<Handler>();

@@ -64,7 +64,7 @@ fn a_decorated_singleton_is_decorated_once_and_shared() -> Result<(), ResolveErr
 
     let (a, b) = (
         provider.get::<dyn Greeter>()?,
-        provider.create_scope().get::<dyn Greeter>()?,
+        provider.create_scope()?.get::<dyn Greeter>()?,
     );
 
     assert!(Arc::ptr_eq(&a, &b));
@@ -95,7 +95,7 @@ fn a_decorated_scoped_service_is_decorated_once_per_scope() -> Result<(), Resolv
     services.add_scoped(named("core"));
     services.decorate(wrap("d"));
     let provider = services.build().expect("valid");
-    let (first, second) = (provider.create_scope(), provider.create_scope());
+    let (first, second) = (provider.create_scope()?, provider.create_scope()?);
 
     let a = first.get::<dyn Greeter>()?;
 

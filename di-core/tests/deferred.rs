@@ -46,7 +46,7 @@ fn a_lazy_resolves_from_the_scope_that_created_its_holder() -> Result<(), Resolv
     services.add_scoped(|| Arc::new(Db));
     services.add_scoped(|db: Lazy<Db>| Arc::new(Holder { db }));
     let provider = services.build().expect("valid");
-    let (first, second) = (provider.create_scope(), provider.create_scope());
+    let (first, second) = (provider.create_scope()?, provider.create_scope()?);
 
     let holder = first.get::<Holder>()?;
 
@@ -61,7 +61,7 @@ fn a_lazy_fails_once_its_scope_is_gone() -> Result<(), ResolveError> {
     services.add_scoped(|| Arc::new(Db));
     services.add_scoped(|db: Lazy<Db>| Arc::new(Holder { db }));
     let provider = services.build().expect("valid");
-    let scope = provider.create_scope();
+    let scope = provider.create_scope()?;
     let holder = scope.get::<Holder>()?;
 
     drop(scope);
@@ -129,7 +129,13 @@ fn a_transient_holding_a_lazy_scoped_service_needs_a_scope() {
         from_root,
         Err(ResolveError::ScopedFromRoot { .. })
     ));
-    assert!(provider.create_scope().get::<Holder>().is_ok());
+    assert!(
+        provider
+            .create_scope()
+            .expect("the provider is not disposed")
+            .get::<Holder>()
+            .is_ok()
+    );
 }
 
 #[test]
@@ -239,7 +245,7 @@ fn keyed_services_resolve_keys_chosen_at_run_time_from_the_holders_scope()
     });
     services.add_scoped(|tenants: KeyedServices<Tenant>| Arc::new(tenants));
     let provider = services.build().expect("valid");
-    let scope = provider.create_scope();
+    let scope = provider.create_scope()?;
     let lookup = scope.get::<KeyedServices<Tenant>>()?;
     let configured = String::from("acme");
 

@@ -51,7 +51,11 @@ async fn a_scope_disposes_what_it_created_in_reverse_creation_order() {
     let log = Log::default();
     let mut services = ServiceCollection::new();
     register(&mut services, &log, add_scoped);
-    let scope = services.build().expect("valid collection").create_scope();
+    let scope = services
+        .build()
+        .expect("valid collection")
+        .create_scope()
+        .expect("the provider is not disposed");
     scope.get::<C>().expect("resolves");
     scope.get::<A>().expect("resolves (creates B first)");
 
@@ -70,6 +74,7 @@ async fn the_provider_disposes_its_singletons_in_reverse_creation_order() {
     provider.get::<A>().expect("resolves (creates B first)");
     provider
         .create_scope()
+        .expect("the provider is not disposed")
         .get::<C>()
         .expect("resolves through a scope");
 
@@ -84,7 +89,11 @@ async fn only_created_services_are_disposed() {
     let log = Log::default();
     let mut services = ServiceCollection::new();
     register(&mut services, &log, add_scoped);
-    let scope = services.build().expect("valid collection").create_scope();
+    let scope = services
+        .build()
+        .expect("valid collection")
+        .create_scope()
+        .expect("the provider is not disposed");
     scope.get::<C>().expect("resolves");
 
     scope.dispose().await;
@@ -101,8 +110,12 @@ async fn disposable_transients_are_disposed_with_the_scope_that_resolved_them() 
     let l = log.clone();
     services.add_scoped(move || B::new(&l)).disposable();
     let provider = services.build().expect("valid collection");
-    let scope = provider.create_scope();
-    let other = provider.create_scope();
+    let scope = provider
+        .create_scope()
+        .expect("the provider is not disposed");
+    let other = provider
+        .create_scope()
+        .expect("the provider is not disposed");
     scope.get::<A>().expect("resolves");
     scope.get::<B>().expect("resolves");
     scope.get::<A>().expect("resolves");
@@ -134,7 +147,11 @@ async fn services_not_marked_disposable_are_not_disposed() {
     let mut services = ServiceCollection::new();
     let l = log.clone();
     services.add_scoped(move || A::new(&l));
-    let scope = services.build().expect("valid collection").create_scope();
+    let scope = services
+        .build()
+        .expect("valid collection")
+        .create_scope()
+        .expect("the provider is not disposed");
     let a = scope.get::<A>().expect("resolves");
 
     scope.dispose().await;
@@ -169,7 +186,11 @@ async fn disposing_a_scope_twice_disposes_once() {
     let mut services = ServiceCollection::new();
     let l = log.clone();
     services.add_scoped(move || A::new(&l)).disposable();
-    let scope = services.build().expect("valid collection").create_scope();
+    let scope = services
+        .build()
+        .expect("valid collection")
+        .create_scope()
+        .expect("the provider is not disposed");
     let a = scope.get::<A>().expect("resolves");
 
     scope.dispose().await;
@@ -202,7 +223,11 @@ async fn resolving_from_a_disposed_scope_is_an_error() {
     let mut services = ServiceCollection::new();
     services.add_scoped(|| Arc::new(1_u8));
     services.add_singleton(|| Arc::new(2_u16));
-    let scope = services.build().expect("valid collection").create_scope();
+    let scope = services
+        .build()
+        .expect("valid collection")
+        .create_scope()
+        .expect("the provider is not disposed");
     scope.get::<u8>().expect("resolves before dispose");
 
     scope.dispose().await;
@@ -227,7 +252,9 @@ async fn resolving_from_a_disposed_provider_or_its_scopes_is_an_error() {
     services.add_singleton(|| Arc::new(1_u8));
     services.add_scoped(|| Arc::new(2_u16));
     let provider = services.build().expect("valid collection");
-    let scope = provider.create_scope();
+    let scope = provider
+        .create_scope()
+        .expect("the provider is not disposed");
     provider.get::<u8>().expect("resolves before dispose");
 
     provider.dispose().await;
@@ -249,12 +276,29 @@ async fn resolving_from_a_disposed_provider_or_its_scopes_is_an_error() {
         })
     ));
     assert!(matches!(
-        provider.create_scope().get::<u16>(),
-        Err(ResolveError::Disposed { .. })
-    ));
-    assert!(matches!(
         provider.scope_factory().create_scope(),
         Err(ResolveError::Disposed { .. })
+    ));
+}
+
+#[tokio::test]
+async fn both_ways_of_creating_a_scope_fail_alike_once_the_provider_is_disposed() {
+    let provider = ServiceCollection::new().build().expect("valid collection");
+
+    provider.dispose().await;
+
+    let direct = provider.create_scope().expect_err("disposed");
+    let through_factory = provider
+        .scope_factory()
+        .create_scope()
+        .expect_err("disposed");
+    assert_eq!(direct.to_string(), through_factory.to_string());
+    assert!(matches!(
+        direct,
+        ResolveError::Disposed {
+            service: "Scope",
+            owner: "provider"
+        }
     ));
 }
 
@@ -265,7 +309,9 @@ async fn instances_are_never_disposed_by_the_container() {
     let mut services = ServiceCollection::new();
     services.add_instance(Arc::clone(&instance));
     let provider = services.build().expect("valid collection");
-    let scope = provider.create_scope();
+    let scope = provider
+        .create_scope()
+        .expect("the provider is not disposed");
     scope.get::<A>().expect("resolves");
     provider.get::<A>().expect("resolves");
 
@@ -286,7 +332,9 @@ fn dropping_a_scope_without_dispose_releases_its_instances_in_reverse_creation_o
     let mut services = ServiceCollection::new();
     register(&mut services, &log, add_scoped);
     let provider = services.build().expect("valid collection");
-    let scope = provider.create_scope();
+    let scope = provider
+        .create_scope()
+        .expect("the provider is not disposed");
     drop(scope.get::<C>().expect("resolves"));
     drop(scope.get::<A>().expect("resolves (creates B first)"));
 
@@ -323,7 +371,9 @@ fn a_scope_outliving_the_provider_handle_releases_its_instances_before_the_singl
     let l = log.clone();
     services.add_scoped(move || B::new(&l));
     let provider = services.build().expect("valid collection");
-    let scope = provider.create_scope();
+    let scope = provider
+        .create_scope()
+        .expect("the provider is not disposed");
     drop(scope.get::<A>().expect("resolves"));
     drop(scope.get::<B>().expect("resolves"));
 
@@ -373,7 +423,10 @@ fn dropping_the_provider_drops_every_singleton_including_one_holding_a_scope_fac
 fn a_scope_factory_cannot_create_scopes_after_the_provider_is_dropped() {
     let provider = ServiceCollection::new().build().expect("valid collection");
     let factory = provider.scope_factory();
-    let from_scope = provider.create_scope().scope_factory();
+    let from_scope = provider
+        .create_scope()
+        .expect("the provider is not disposed")
+        .scope_factory();
 
     drop(provider);
 
@@ -405,7 +458,11 @@ async fn a_panicking_dispose_does_not_stop_the_others_and_is_resumed_afterwards(
     services.add_scoped(|| Arc::new(Exploding)).disposable();
     let l = log.clone();
     services.add_scoped(move || C::new(&l)).disposable();
-    let scope = services.build().expect("valid collection").create_scope();
+    let scope = services
+        .build()
+        .expect("valid collection")
+        .create_scope()
+        .expect("the provider is not disposed");
     scope.get::<A>().expect("resolves");
     scope.get::<Exploding>().expect("resolves");
     scope.get::<C>().expect("resolves");
@@ -433,7 +490,11 @@ async fn many_scoped_services_and_transients_are_disposed_in_reverse_creation_or
     services
         .add_transient(move || Tracked::<'t'>::new(&l))
         .disposable();
-    let scope = services.build().expect("valid collection").create_scope();
+    let scope = services
+        .build()
+        .expect("valid collection")
+        .create_scope()
+        .expect("the provider is not disposed");
     macro_rules! resolve {
         ($($name:literal),*) => {$(
             scope.get::<Tracked<$name>>().expect("resolves");
@@ -464,7 +525,11 @@ fn many_scoped_services_are_dropped_in_reverse_creation_order() {
         })*};
     }
     scoped!('0', '1', '2', '3', '4', '5', '6', '7', '8', '9');
-    let scope = services.build().expect("valid collection").create_scope();
+    let scope = services
+        .build()
+        .expect("valid collection")
+        .create_scope()
+        .expect("the provider is not disposed");
     macro_rules! resolve {
         ($($name:literal),*) => {$(
             drop(scope.get::<Tracked<$name>>().expect("resolves"));
@@ -497,7 +562,11 @@ mod dispose_now {
     fn a_scope_without_async_disposables_is_disposed_at_once() {
         let mut services = ServiceCollection::new();
         services.add_scoped(|| Arc::new(Plain));
-        let scope = services.build().expect("valid").create_scope();
+        let scope = services
+            .build()
+            .expect("valid")
+            .create_scope()
+            .expect("the provider is not disposed");
         scope.get::<Plain>().expect("plain");
 
         assert!(scope.try_dispose_now());
@@ -510,7 +579,11 @@ mod dispose_now {
         let mut services = ServiceCollection::new();
         services.add_scoped(|| Arc::new(Plain));
         services.add_scoped(|| Arc::new(Connection)).disposable();
-        let scope = services.build().expect("valid").create_scope();
+        let scope = services
+            .build()
+            .expect("valid")
+            .create_scope()
+            .expect("the provider is not disposed");
         scope.get::<Plain>().expect("plain");
         scope.get::<Connection>().expect("connection");
 
@@ -523,7 +596,11 @@ mod dispose_now {
     fn a_disposable_transient_also_needs_the_async_path() {
         let mut services = ServiceCollection::new();
         services.add_transient(|| Arc::new(Connection)).disposable();
-        let scope = services.build().expect("valid").create_scope();
+        let scope = services
+            .build()
+            .expect("valid")
+            .create_scope()
+            .expect("the provider is not disposed");
         scope.get::<Connection>().expect("connection");
 
         assert!(!scope.try_dispose_now());
@@ -564,7 +641,8 @@ async fn a_scope_disposal_dropped_midway_is_resumed_by_the_next_call() {
     let scope = with_hanging_newest(true, &log)
         .build()
         .expect("valid collection")
-        .create_scope();
+        .create_scope()
+        .expect("the provider is not disposed");
     scope.get::<A>().expect("resolves (creates B first)");
     scope.get::<Hanging>().expect("resolves");
 
@@ -631,7 +709,11 @@ async fn a_dispose_that_disposes_its_own_scope_does_not_wait_for_itself() {
             })
         })
         .disposable();
-    let scope = services.build().expect("valid collection").create_scope();
+    let scope = services
+        .build()
+        .expect("valid collection")
+        .create_scope()
+        .expect("the provider is not disposed");
     let closer = scope.get::<Closer>().expect("resolves");
     *closer.scopes.lock().expect("not poisoned") = Some(scope.clone());
 

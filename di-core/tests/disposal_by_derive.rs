@@ -32,7 +32,9 @@ async fn a_derived_async_dispose_type_is_disposed_without_opting_in() {
     services.add_instance(Arc::clone(&log));
     services.add_injectable::<Pool>(ServiceLifetime::Scoped);
     let provider = services.build().expect("valid");
-    let scope = provider.create_scope();
+    let scope = provider
+        .create_scope()
+        .expect("the provider is not disposed");
     scope.get::<Pool>().expect("resolves");
 
     scope.dispose().await;

@@ -125,7 +125,9 @@ fn a_scoped_service_created_after_its_scope_was_disposed_is_disposed_and_not_han
             })
             .disposable();
         let provider = services.build().expect("valid collection");
-        let scope = provider.create_scope();
+        let scope = provider
+            .create_scope()
+            .expect("the provider is not disposed");
         scope.get::<B>().expect("resolves before dispose");
         let resolving = {
             let scope = scope.clone();
@@ -142,7 +144,11 @@ fn a_scoped_service_created_after_its_scope_was_disposed_is_disposed_and_not_han
         futures::executor::block_on(scope.dispose());
         assert_eq!(log.with_prefix("dispose "), ["B", "A"], "idempotent");
         assert!(
-            provider.create_scope().get::<B>().is_ok(),
+            provider
+                .create_scope()
+                .expect("the provider is not disposed")
+                .get::<B>()
+                .is_ok(),
             "siblings unaffected"
         );
     });
@@ -161,7 +167,11 @@ fn a_disposable_transient_created_after_its_scope_was_disposed_is_disposed_at_on
                 A::new(&l)
             })
             .disposable();
-        let scope = services.build().expect("valid collection").create_scope();
+        let scope = services
+            .build()
+            .expect("valid collection")
+            .create_scope()
+            .expect("the provider is not disposed");
         let resolving = {
             let scope = scope.clone();
             std::thread::spawn(move || scope.get::<A>())
@@ -276,7 +286,11 @@ fn a_late_instance_whose_dispose_must_wait_is_finished_by_its_wake_up() {
                 })
             })
             .disposable();
-        let scope = services.build().expect("valid collection").create_scope();
+        let scope = services
+            .build()
+            .expect("valid collection")
+            .create_scope()
+            .expect("the provider is not disposed");
         let resolving = {
             let scope = scope.clone();
             std::thread::spawn(move || scope.get::<Slow>().map(drop))
@@ -319,7 +333,11 @@ fn a_factory_that_disposes_its_own_scope_gets_its_instance_disposed_and_an_error
                 A::new(&l)
             })
             .disposable();
-        let scope = services.build().expect("valid collection").create_scope();
+        let scope = services
+            .build()
+            .expect("valid collection")
+            .create_scope()
+            .expect("the provider is not disposed");
         scope.get::<B>().expect("resolves");
         *own_scope.lock().expect("not poisoned") = Some(scope.clone());
 
@@ -345,7 +363,11 @@ fn a_factory_whose_scope_is_disposed_without_waiting_gets_an_error_too() {
             A::new(&l)
         })
         .disposable();
-    let scope = services.build().expect("valid collection").create_scope();
+    let scope = services
+        .build()
+        .expect("valid collection")
+        .create_scope()
+        .expect("the provider is not disposed");
     *own_scope.lock().expect("not poisoned") = Some(scope.clone());
 
     let result = scope.get::<A>();
@@ -388,7 +410,9 @@ fn racing_resolutions_and_disposal_dispose_every_instance_exactly_once() {
                 })
                 .disposable();
             let provider = services.build().expect("valid collection");
-            let scope = provider.create_scope();
+            let scope = provider
+                .create_scope()
+                .expect("the provider is not disposed");
             let barrier = std::sync::Barrier::new(THREADS + 1);
             std::thread::scope(|s| {
                 for t in 0..THREADS {
@@ -438,7 +462,11 @@ fn a_resolution_in_flight_when_its_scope_is_disposed_runs_no_further_factory() {
         services
             .add_scoped(move |_b: Arc<B>, _g: Arc<G>, _c: Arc<C>| A::new(&l))
             .disposable();
-        let scope = services.build().expect("valid collection").create_scope();
+        let scope = services
+            .build()
+            .expect("valid collection")
+            .create_scope()
+            .expect("the provider is not disposed");
         let resolving = {
             let scope = scope.clone();
             std::thread::spawn(move || scope.get::<A>())

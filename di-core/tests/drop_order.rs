@@ -24,7 +24,11 @@ fn services(log: &Log) -> ServiceCollection {
 #[test]
 fn a_dropped_scope_releases_tracked_transients_interleaved_with_scoped_services_newest_first() {
     let log = Log::default();
-    let scope = services(&log).build().expect("valid").create_scope();
+    let scope = services(&log)
+        .build()
+        .expect("valid")
+        .create_scope()
+        .expect("the provider is not disposed");
     drop(scope.get::<T>().expect("resolves"));
     drop(scope.get::<S1>().expect("resolves"));
     drop(scope.get::<T>().expect("resolves"));

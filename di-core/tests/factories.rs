@@ -46,7 +46,11 @@ fn a_dependencys_factory_error_reaches_the_dependent_resolution() {
     let mut services = ServiceCollection::new();
     services.add_scoped(|| -> Result<Arc<Pool>, ConnectError> { Err(ConnectError) });
     services.add_transient(|_pool: Arc<Pool>| Arc::new(Repo));
-    let scope = services.build().expect("valid collection").create_scope();
+    let scope = services
+        .build()
+        .expect("valid collection")
+        .create_scope()
+        .expect("the provider is not disposed");
 
     let result = scope.get::<Repo>();
 
@@ -157,7 +161,9 @@ async fn an_async_singleton_is_shared_by_the_root_and_scopes() {
     services.add_singleton_async(|| async { Ok::<_, ConnectError>(Arc::new(Pool)) });
     services.add_scoped(|_pool: Arc<Pool>| Arc::new(Repo));
     let provider = services.build_async().await.expect("valid collection");
-    let scope = provider.create_scope();
+    let scope = provider
+        .create_scope()
+        .expect("the provider is not disposed");
 
     let from_root = provider.get::<Pool>().expect("resolves");
     let from_scope = scope.get::<Pool>().expect("resolves");
@@ -264,7 +270,11 @@ fn a_panicking_scoped_factory_reaches_the_caller_and_the_next_resolution_succeed
         );
         Arc::new(Pool)
     });
-    let scope = services.build().expect("valid collection").create_scope();
+    let scope = services
+        .build()
+        .expect("valid collection")
+        .create_scope()
+        .expect("the provider is not disposed");
 
     let first = catch_unwind(AssertUnwindSafe(|| scope.get::<Pool>()));
     let second = scope.get::<Pool>().expect("the scope is not poisoned");

@@ -132,7 +132,7 @@ fn keyed_scoped_service_is_shared_within_a_scope_and_differs_between_scopes()
     let mut services = ServiceCollection::new();
     services.add_keyed_scoped("tenant", || Arc::new(Db("tenant")));
     let provider = services.build().expect("valid collection");
-    let (first, second) = (provider.create_scope(), provider.create_scope());
+    let (first, second) = (provider.create_scope()?, provider.create_scope()?);
 
     let a = first.get_keyed::<Db>("tenant")?;
     let b = first.get_keyed::<Db>("tenant")?;

@@ -18,7 +18,7 @@ fn singleton_is_one_instance_across_the_root_and_every_scope() -> Result<(), Res
     let mut services = ServiceCollection::new();
     services.add_singleton(|| Arc::new(Config));
     let provider = services.build().expect("valid collection");
-    let (first, second) = (provider.create_scope(), provider.create_scope());
+    let (first, second) = (provider.create_scope()?, provider.create_scope()?);
 
     let from_root = provider.get::<Config>()?;
     let from_first = first.get::<Config>()?;
@@ -42,7 +42,7 @@ fn singleton_factory_runs_once_per_provider() -> Result<(), ResolveError> {
 
     for _ in 0..3 {
         provider.get::<Config>()?;
-        provider.create_scope().get::<Config>()?;
+        provider.create_scope()?.get::<Config>()?;
     }
 
     assert_eq!(calls.load(Ordering::SeqCst), 1);
@@ -68,7 +68,7 @@ fn singleton_is_created_on_first_use_not_at_build() {
 fn scoped_service_is_shared_within_a_scope() -> Result<(), ResolveError> {
     let mut services = ServiceCollection::new();
     services.add_scoped(|| Arc::new(UnitOfWork));
-    let scope = services.build().expect("valid collection").create_scope();
+    let scope = services.build().expect("valid collection").create_scope()?;
 
     let first = scope.get::<UnitOfWork>()?;
     let second = scope.get::<UnitOfWork>()?;
@@ -85,8 +85,8 @@ fn scoped_service_differs_between_scopes() -> Result<(), ResolveError> {
     services.add_scoped(|| Arc::new(UnitOfWork));
     let provider = services.build().expect("valid collection");
 
-    let first = provider.create_scope().get::<UnitOfWork>()?;
-    let second = provider.create_scope().get::<UnitOfWork>()?;
+    let first = provider.create_scope()?.get::<UnitOfWork>()?;
+    let second = provider.create_scope()?.get::<UnitOfWork>()?;
 
     assert!(!Arc::ptr_eq(&first, &second));
     Ok(())
@@ -97,7 +97,7 @@ fn transient_is_a_new_instance_on_every_resolution() -> Result<(), ResolveError>
     let mut services = ServiceCollection::new();
     services.add_transient(|| Arc::new(Command));
     let provider = services.build().expect("valid collection");
-    let scope = provider.create_scope();
+    let scope = provider.create_scope()?;
 
     let (a, b) = (provider.get::<Command>()?, provider.get::<Command>()?);
     let (c, d) = (scope.get::<Command>()?, scope.get::<Command>()?);
@@ -122,7 +122,7 @@ fn transient_gets_the_scopes_scoped_instance_and_the_roots_singleton() -> Result
         Arc::new(Repo { unit, config })
     });
     let provider = services.build().expect("valid collection");
-    let scope = provider.create_scope();
+    let scope = provider.create_scope()?;
 
     let repo = scope.get::<Repo>()?;
 
@@ -141,7 +141,7 @@ fn singleton_resolved_first_through_a_scope_is_the_roots_instance() -> Result<()
     services.add_transient(|| Arc::new(Command));
     services.add_singleton(|command: Arc<Command>| Arc::new(Clock { command }));
     let provider = services.build().expect("valid collection");
-    let scope = provider.create_scope();
+    let scope = provider.create_scope()?;
 
     let through_scope = scope.get::<Clock>()?;
     drop(scope);
@@ -163,7 +163,9 @@ async fn singleton_resolved_through_a_scope_is_not_disposed_with_the_scope() {
         .add_singleton(move || Tracked::<'S'>::new(&factory_log))
         .disposable();
     let provider = services.build().expect("valid collection");
-    let scope = provider.create_scope();
+    let scope = provider
+        .create_scope()
+        .expect("the provider is not disposed");
     let singleton = scope.get::<Tracked<'S'>>().expect("resolves");
 
     scope.dispose().await;
@@ -186,7 +188,9 @@ async fn singletons_dependencies_come_from_the_root_even_when_resolved_through_a
         .disposable();
     services.add_singleton(|dependency: Arc<Tracked<'T'>>| Arc::new(Holder(dependency)));
     let provider = services.build().expect("valid collection");
-    let scope = provider.create_scope();
+    let scope = provider
+        .create_scope()
+        .expect("the provider is not disposed");
     let holder = scope.get::<Holder>().expect("resolves");
 
     scope.dispose().await;
@@ -208,7 +212,7 @@ fn scope_factory_from_a_scope_creates_a_sibling_with_its_own_scoped_instances()
     let mut services = ServiceCollection::new();
     services.add_scoped(|| Arc::new(UnitOfWork));
     let provider = services.build().expect("valid collection");
-    let first = provider.create_scope();
+    let first = provider.create_scope()?;
 
     let sibling = first.scope_factory().create_scope()?;
 
@@ -228,7 +232,9 @@ async fn disposing_a_scope_does_not_affect_a_sibling_created_from_it() {
         .add_scoped(move || Tracked::<'U'>::new(&factory_log))
         .disposable();
     let provider = services.build().expect("valid collection");
-    let first = provider.create_scope();
+    let first = provider
+        .create_scope()
+        .expect("the provider is not disposed");
     let sibling = first
         .scope_factory()
         .create_scope()
@@ -251,7 +257,9 @@ async fn disposing_a_scope_does_not_affect_the_scope_that_created_it() {
     let mut services = ServiceCollection::new();
     services.add_scoped(|| Arc::new(UnitOfWork));
     let provider = services.build().expect("valid collection");
-    let parent = provider.create_scope();
+    let parent = provider
+        .create_scope()
+        .expect("the provider is not disposed");
     let child = parent
         .scope_factory()
         .create_scope()
@@ -297,7 +305,7 @@ fn scope_factory_is_injectable_into_scoped_and_transient_services() -> Result<()
     services.add_scoped(|scopes: ScopeFactory| Arc::new(Handler { scopes }));
     services.add_transient(|scopes: ScopeFactory| Arc::new(Worker { scopes }));
     let provider = services.build().expect("valid collection");
-    let scope = provider.create_scope();
+    let scope = provider.create_scope()?;
 
     let from_scoped = scope.get::<Handler>()?.scopes.create_scope()?;
     let from_transient = provider.get::<Worker>()?.scopes.create_scope()?;

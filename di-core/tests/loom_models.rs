@@ -159,7 +159,11 @@ fn scope_of_disposables(log: &Log) -> Scope {
     services.add_scoped(move || C::new(&l)).disposable();
     let l = log.clone();
     services.add_scoped(move || P::new(&l)).disposable();
-    services.build().expect("a valid collection").create_scope()
+    services
+        .build()
+        .expect("a valid collection")
+        .create_scope()
+        .expect("the provider is not disposed")
 }
 
 /// Slot protocol: two threads resolving the same empty slot at once (a singleton and a scoped
@@ -177,7 +181,9 @@ fn concurrent_first_resolutions_share_one_instance_and_one_factory_run() {
         let l = log.clone();
         services.add_scoped(move || B::new(&l));
         let provider = services.build().expect("a valid collection");
-        let scope = provider.create_scope();
+        let scope = provider
+            .create_scope()
+            .expect("the provider is not disposed");
 
         let other = {
             let scope = scope.clone();
@@ -212,7 +218,11 @@ fn a_factory_that_panics_leaves_its_slot_retryable_by_every_thread() {
             }
             Arc::new(7_u32)
         });
-        let scope = services.build().expect("valid").create_scope();
+        let scope = services
+            .build()
+            .expect("valid")
+            .create_scope()
+            .expect("the provider is not disposed");
         let resolve_retrying = move |scope: &Scope| match std::panic::catch_unwind(
             std::panic::AssertUnwindSafe(|| scope.get::<u32>()),
         ) {
@@ -421,7 +431,11 @@ fn a_transient_tracked_while_its_scope_is_disposed_is_disposed_exactly_once() {
         let mut services = ServiceCollection::new();
         let l = log.clone();
         services.add_transient(move || A::new(&l)).disposable();
-        let scope = services.build().expect("valid").create_scope();
+        let scope = services
+            .build()
+            .expect("valid")
+            .create_scope()
+            .expect("the provider is not disposed");
 
         let resolving = {
             let scope = scope.clone();

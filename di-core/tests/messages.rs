@@ -111,7 +111,12 @@ fn an_unkeyed_lookup_of_a_type_registered_only_under_keys_names_the_keys() {
     services.add_keyed_singleton("primary", || Arc::new(Db));
     let provider = services.build().expect("valid collection");
 
-    let text = resolve_error(provider.create_scope().get::<Db>());
+    let text = resolve_error(
+        provider
+            .create_scope()
+            .expect("the provider is not disposed")
+            .get::<Db>(),
+    );
 
     assert_eq!(
         text,

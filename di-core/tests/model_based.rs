@@ -826,8 +826,24 @@ fn run_case(regs: &[RegSpec], ops: &[Op]) -> Result<(), TestCaseError> {
         let p = provider.as_ref().expect("dropped only at the end");
         match *op {
             Op::CreateScope => {
-                scopes.push(Some(p.create_scope()));
-                model.scopes.push(Some(Owner::new(regs.len())));
+                // The model: a disposed provider creates no scopes.
+                match p.create_scope() {
+                    Ok(scope) => {
+                        prop_assert!(
+                            !model.root.closed,
+                            "step {}: scope of a disposed provider",
+                            step
+                        );
+                        scopes.push(Some(scope));
+                        model.scopes.push(Some(Owner::new(regs.len())));
+                    }
+                    Err(error) => prop_assert!(
+                        model.root.closed && matches!(error, ResolveError::Disposed { .. }),
+                        "step {}: {}",
+                        step,
+                        error
+                    ),
+                }
             }
             Op::Resolve(ctx, target, mode) => {
                 let ctx = match ctx {

@@ -26,7 +26,7 @@ fn try_get_returns_the_last_registration_like_get() -> Result<(), ResolveError> 
     let provider = collection().build().expect("valid collection");
 
     let found = provider.try_get::<Db>()?;
-    let scoped = provider.create_scope().try_get::<Db>()?;
+    let scoped = provider.create_scope()?.try_get::<Db>()?;
 
     assert_eq!(found.as_ref().map(|db| db.0), Some("unkeyed last"));
     assert!(Arc::ptr_eq(
@@ -41,7 +41,7 @@ fn try_get_of_an_unregistered_or_only_keyed_type_is_none() -> Result<(), Resolve
     let mut services = collection();
     services.add_keyed_singleton("only", || Arc::new(1_u8));
     let provider = services.build().expect("valid collection");
-    let scope = provider.create_scope();
+    let scope = provider.create_scope()?;
 
     assert!(provider.try_get::<Unregistered>()?.is_none());
     assert!(scope.try_get::<Unregistered>()?.is_none());
@@ -55,7 +55,7 @@ fn try_get_of_an_unregistered_or_only_keyed_type_is_none() -> Result<(), Resolve
 #[test]
 fn try_get_keyed_follows_the_key_and_never_falls_back() -> Result<(), ResolveError> {
     let provider = collection().build().expect("valid collection");
-    let scope = provider.create_scope();
+    let scope = provider.create_scope()?;
 
     let primary = provider.try_get_keyed::<Db>("primary")?;
     let missing = scope.try_get_keyed::<Db>("replica")?;
@@ -82,7 +82,9 @@ fn try_get_still_reports_failures_other_than_not_registered() {
 #[tokio::test]
 async fn try_get_from_a_disposed_scope_or_provider_is_the_disposed_error() {
     let provider = collection().build().expect("valid collection");
-    let scope = provider.create_scope();
+    let scope = provider
+        .create_scope()
+        .expect("the provider is not disposed");
 
     scope.dispose().await;
     let from_scope = scope.try_get::<Unregistered>().map(|found| found.is_some());
@@ -114,7 +116,9 @@ fn is_service_answers_without_running_any_factory() {
         Arc::new(1_u16)
     });
     let provider = services.build().expect("valid collection");
-    let scope = provider.create_scope();
+    let scope = provider
+        .create_scope()
+        .expect("the provider is not disposed");
 
     let answers = [
         provider.is_service::<Db>(),
@@ -132,7 +136,9 @@ fn is_service_answers_without_running_any_factory() {
 #[test]
 fn is_keyed_service_answers_for_its_key_only() {
     let provider = collection().build().expect("valid collection");
-    let scope = provider.create_scope();
+    let scope = provider
+        .create_scope()
+        .expect("the provider is not disposed");
 
     let answers = [
         provider.is_keyed_service::<Db>("primary"),

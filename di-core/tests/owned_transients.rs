@@ -72,7 +72,7 @@ fn consumers_of_every_lifetime_each_receive_their_own_value() -> Result<(), Reso
     services.add_transient(|b: Owned<Buffer>| Arc::new(TransientUser(b.into_inner())));
     services.add_owned(|b: Owned<Buffer>| OwnedUser(b.into_inner()));
     let provider = services.build().expect("valid collection");
-    let scope = provider.create_scope();
+    let scope = provider.create_scope()?;
 
     let ids = [
         scope.get::<SingletonUser>()?.0.id,
@@ -160,7 +160,7 @@ fn an_owned_transient_needing_a_scoped_service_is_refused_at_the_root() -> Resul
     let provider = services.build().expect("valid collection");
 
     let from_root = provider.get_owned::<Handler>();
-    let from_scope = provider.create_scope().get_owned::<Handler>()?;
+    let from_scope = provider.create_scope()?.get_owned::<Handler>()?;
 
     assert!(
         matches!(from_root, Err(ResolveError::ScopedFromRoot { service, scoped })
@@ -383,7 +383,7 @@ async fn the_container_never_disposes_an_owned_value() -> Result<(), ResolveErro
     let mut services = ServiceCollection::new();
     services.add_owned(move || Tracked(Arc::clone(&counter)));
     let provider = services.build().expect("valid collection");
-    let scope = provider.create_scope();
+    let scope = provider.create_scope()?;
 
     let owned: Tracked = scope.get_owned()?;
     scope.dispose().await;
@@ -399,7 +399,11 @@ async fn the_container_never_disposes_an_owned_value() -> Result<(), ResolveErro
 async fn resolving_an_owned_value_from_a_disposed_scope_fails() {
     let mut services = ServiceCollection::new();
     counting_buffers(&mut services);
-    let scope = services.build().expect("valid collection").create_scope();
+    let scope = services
+        .build()
+        .expect("valid collection")
+        .create_scope()
+        .expect("the provider is not disposed");
     scope.dispose().await;
 
     let result = scope.get_owned::<Buffer>();
@@ -453,7 +457,7 @@ fn invoke_takes_owned_arguments_and_refuses_scoped_ones_at_the_root() -> Result<
     let id = provider.invoke(|buffer: Owned<Buffer>| buffer.id)?;
     let from_root = provider.invoke(|handler: Owned<Handler>| handler.request.0);
     let from_scope = provider
-        .create_scope()
+        .create_scope()?
         .invoke(|handler: Owned<Handler>| handler.request.0)?;
 
     assert_eq!(id, 0);

@@ -46,7 +46,9 @@ fn a_scoped_factory_may_open_sibling_scopes_without_tripping_the_reentrancy_chec
         },
     );
     let provider = services.build().expect("the graph is valid");
-    let scope = provider.create_scope();
+    let scope = provider
+        .create_scope()
+        .expect("the provider is not disposed");
 
     let first = scope.get::<Narcissist>().expect("first resolution");
     let second = scope.get::<Narcissist>().expect("second resolution");

@@ -66,7 +66,7 @@ fn get_all_of_an_unregistered_type_is_empty() -> Result<(), ResolveError> {
     let provider = ServiceCollection::new().build().expect("valid collection");
 
     let all = provider.get_all::<Name>()?;
-    let all_in_scope = provider.create_scope().get_all::<Name>()?;
+    let all_in_scope = provider.create_scope()?.get_all::<Name>()?;
 
     assert!(all.is_empty());
     assert!(all_in_scope.is_empty());
@@ -83,7 +83,7 @@ fn identical_scoped_registrations_each_have_their_own_instance_within_a_scope()
     for _ in 0..3 {
         services.add_scoped(|| Arc::new(Session));
     }
-    let scope = services.build().expect("valid collection").create_scope();
+    let scope = services.build().expect("valid collection").create_scope()?;
 
     let all = scope.get_all::<Session>()?;
     let again = scope.get_all::<Session>()?;
@@ -111,7 +111,7 @@ fn identical_singleton_registrations_each_have_their_own_instance() -> Result<()
     let provider = services.build().expect("valid collection");
 
     let all = provider.get_all::<Session>()?;
-    let from_scope = provider.create_scope().get_all::<Session>()?;
+    let from_scope = provider.create_scope()?.get_all::<Session>()?;
 
     assert!(!Arc::ptr_eq(&all[0], &all[1]));
     assert!(Arc::ptr_eq(&all[0], &from_scope[0]));
@@ -293,7 +293,7 @@ fn plain_functions_are_factories() -> Result<(), ResolveError> {
     services.add_scoped(Repo::new);
     let provider = services.build().expect("valid collection");
 
-    let repo = provider.create_scope().get::<Repo>()?;
+    let repo = provider.create_scope()?.get::<Repo>()?;
 
     assert!(Arc::ptr_eq(&repo.db, &provider.get::<Db>()?));
     Ok(())
@@ -493,7 +493,7 @@ fn instance_registration_returns_the_same_arc() -> Result<(), ResolveError> {
     let provider = services.build().expect("valid collection");
 
     let from_root = provider.get::<Config>()?;
-    let from_scope = provider.create_scope().get::<Config>()?;
+    let from_scope = provider.create_scope()?.get::<Config>()?;
 
     assert!(Arc::ptr_eq(&from_root, &config));
     assert!(Arc::ptr_eq(&from_scope, &config));
@@ -541,7 +541,7 @@ fn arguments_are_planned_once_at_build_and_only_resolved_afterwards() -> Result<
 
     let provider = services.build().expect("valid collection");
     let planned_at_build = PLANS.load(Ordering::SeqCst);
-    let scope = provider.create_scope();
+    let scope = provider.create_scope()?;
     for _ in 0..10 {
         let job = provider.get::<Job>()?;
         assert!(Arc::ptr_eq(&job.0.0, &scope.get::<Job>()?.0.0));

@@ -169,7 +169,9 @@ fn try_add_keyed_adds_only_under_a_key_not_taken_yet() {
             .name(),
         "smtp"
     );
-    let scope = provider.create_scope();
+    let scope = provider
+        .create_scope()
+        .expect("the provider is not disposed");
     assert_eq!(
         scope.get_keyed::<dyn Sender>("test").expect("test").name(),
         "fake"

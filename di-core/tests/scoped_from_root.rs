@@ -107,7 +107,7 @@ fn the_same_services_resolve_from_a_scope() -> Result<(), ResolveError> {
     services.add_scoped(|| Arc::new(Session));
     services.add_transient(|_session: Arc<Session>| Arc::new(Handler));
     services.add_transient(|_c: Arc<Config>, _h: Arc<Handler>| Arc::new(Endpoint));
-    let scope = services.build().expect("valid collection").create_scope();
+    let scope = services.build().expect("valid collection").create_scope()?;
 
     scope.get::<Session>()?;
     scope.get::<Handler>()?;

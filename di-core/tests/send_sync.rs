@@ -76,7 +76,9 @@ fn public_types_implement_debug() {
 #[test]
 fn handles_can_move_into_spawned_threads() {
     let provider = ServiceCollection::new().build().expect("valid collection");
-    let scope = provider.create_scope();
+    let scope = provider
+        .create_scope()
+        .expect("the provider is not disposed");
     let factory = provider.scope_factory();
 
     let handle = std::thread::spawn(move || {

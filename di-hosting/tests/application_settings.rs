@@ -138,7 +138,10 @@ async fn flags_aliases_and_prefixed_variables_configure_the_application() {
         .expect("valid");
 
     let settings = host.provider().get::<JobsSettings>().expect("bound");
-    let scope = host.provider().create_scope();
+    let scope = host
+        .provider()
+        .create_scope()
+        .expect("the provider is not disposed");
 
     assert_eq!(settings.listen.port(), 0);
     assert_eq!(settings.database_url, "sqlite::memory:");

@@ -658,7 +658,10 @@ async fn options_monitors_and_snapshots_debug_as_their_options_type() {
         .provider()
         .get::<di_hosting::OptionsMonitor<Worker>>()
         .expect("bound");
-    let scope = host.provider().create_scope();
+    let scope = host
+        .provider()
+        .create_scope()
+        .expect("the provider is not disposed");
     let snapshot = scope
         .get::<di_hosting::OptionsSnapshot<Worker>>()
         .expect("scoped");

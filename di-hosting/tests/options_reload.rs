@@ -206,13 +206,19 @@ async fn a_scope_sees_one_snapshot_while_new_scopes_see_the_new_value() {
         .get::<OptionsMonitor<Worker>>()
         .expect("bound");
     let mut changes = monitor.subscribe();
-    let before = host.provider().create_scope();
+    let before = host
+        .provider()
+        .create_scope()
+        .expect("the provider is not disposed");
     let first = before.get::<OptionsSnapshot<Worker>>().expect("scoped");
 
     replace(directory.path(), &settings(8, 2));
     wait_until(&mut changes, |worker| worker.batch_size == 8).await;
     let again = before.get::<OptionsSnapshot<Worker>>().expect("scoped");
-    let after = host.provider().create_scope();
+    let after = host
+        .provider()
+        .create_scope()
+        .expect("the provider is not disposed");
     let fresh = after.get::<OptionsSnapshot<Worker>>().expect("scoped");
 
     assert_eq!((first.batch_size, again.batch_size), (4, 4));

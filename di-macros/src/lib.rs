@@ -41,7 +41,7 @@
 //! services.add_keyed_singleton("replica", || Arc::new(Db));
 //! services.add_injectable::<Repo>(ServiceLifetime::Scoped);
 //! let provider = services.build()?;
-//! let repo = provider.create_scope().get::<Repo>()?;
+//! let repo = provider.create_scope()?.get::<Repo>()?;
 //! assert!(repo.cache.is_none());
 //! assert!(!Arc::ptr_eq(&repo.db, &repo.replica));
 //! assert_eq!(repo.hits.load(std::sync::atomic::Ordering::Relaxed), 0);

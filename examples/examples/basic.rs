@@ -114,7 +114,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Scopes: scoped services are shared within one scope and differ between scopes;
     // singletons always come from the root provider.
-    let scope = provider.create_scope();
+    let scope = provider.create_scope()?;
     let first = scope.get::<UnitOfWork>()?;
     let again = scope.get::<UnitOfWork>()?;
     assert!(Arc::ptr_eq(&first, &again));

@@ -109,6 +109,7 @@ fn ours_and_baseline(case: Case, group: &mut Group<'_>) {
                 b.iter(|| {
                     black_box(&p)
                         .create_scope()
+                        .expect("the provider is not disposed")
                         .get::<Request>()
                         .expect("resolves")
                 })

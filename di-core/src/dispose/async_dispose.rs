@@ -43,7 +43,7 @@ use async_trait::async_trait;
 /// let mut services = ServiceCollection::new();
 /// services.add_scoped(|| Arc::new(Connection { closed: AtomicBool::new(false) })).disposable();
 /// let provider = services.build()?;
-/// let scope = provider.create_scope();
+/// let scope = provider.create_scope()?;
 /// let connection = scope.get::<Connection>()?;
 /// scope.dispose().await;
 /// assert!(connection.closed.load(Ordering::SeqCst));

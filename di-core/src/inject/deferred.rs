@@ -67,7 +67,7 @@ impl<T: ?Sized + Send + Sync + 'static> Lazy<T> {
     /// let mut services = ServiceCollection::new();
     /// services.add_scoped(|| Arc::new(Db));
     /// services.add_scoped(|db: Lazy<Db>| Arc::new(db));
-    /// let scope = services.build()?.create_scope();
+    /// let scope = services.build()?.create_scope()?;
     /// let lazy = scope.get::<Lazy<Db>>()?;
     /// assert!(Arc::ptr_eq(&lazy.get()?, &scope.get::<Db>()?));
     /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -28,7 +28,7 @@ use crate::inject::dependency::Dependency;
 /// services.add_singleton(|| Arc::new(Db));
 /// services.add_injectable::<Repo>(ServiceLifetime::Scoped);
 /// let provider = services.build()?;
-/// let repo = provider.create_scope().get::<Repo>()?;
+/// let repo = provider.create_scope()?.get::<Repo>()?;
 /// # let _ = &repo.db;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

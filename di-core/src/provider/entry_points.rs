@@ -217,7 +217,7 @@ macro_rules! entry_points {
         #[doc = concat!("let factory = ", $owner, ".scope_factory();")]
         /// assert!(factory.create_scope().is_ok());
         #[doc = concat!("drop(", $owner, ");")]
-        /// # Ok::<(), di_core::BuildError>(())
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
         /// ```
         pub fn scope_factory(&self) -> ScopeFactory {
             self.resolver().scope_factory()

@@ -88,5 +88,5 @@ impl ServiceProvider {
 }
 
 impl Scope {
-    owned_methods!("scope", "let owner = services.build()?.create_scope();");
+    owned_methods!("scope", "let owner = services.build()?.create_scope()?;");
 }

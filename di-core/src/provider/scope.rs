@@ -28,7 +28,7 @@ use crate::provider::scope_state::ScopeState;
 /// services.add_singleton(|| Arc::new(Db));
 /// services.add_scoped(|| Arc::new(UnitOfWork));
 /// let provider = services.build()?;
-/// let (first, second) = (provider.create_scope(), provider.create_scope());
+/// let (first, second) = (provider.create_scope()?, provider.create_scope()?);
 /// assert!(Arc::ptr_eq(&first.get::<Db>()?, &second.get::<Db>()?));
 /// assert!(!Arc::ptr_eq(&first.get::<UnitOfWork>()?, &second.get::<UnitOfWork>()?));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -39,12 +39,21 @@ pub struct Scope {
 }
 
 impl Scope {
-    pub(crate) fn new(provider: Arc<ProviderInner>) -> Self {
+    /// A new scope of `provider`, or [`ResolveError::Disposed`] if the provider's disposal
+    /// began: the one check behind both `create_scope`s.
+    #[inline]
+    pub(crate) fn open(provider: Arc<ProviderInner>) -> Result<Self, ResolveError> {
+        if provider.root.is_closed() {
+            return Err(ResolveError::Disposed {
+                service: "Scope",
+                owner: "provider",
+            });
+        }
         // `new_cyclic` allocates first and builds the state in place: `Arc::new` built it on
         // the stack and copied its 368 bytes into the allocation (a sixth of creating a scope).
-        Self {
+        Ok(Self {
             state: Arc::new_cyclic(|_| ScopeState::new(provider)),
-        }
+        })
     }
 
     pub(crate) fn resolver(&self) -> Resolver<'_> {
@@ -54,7 +63,7 @@ impl Scope {
     entry_points! {
         owner: "scope",
         within: " within this scope",
-        make: "services.build()?.create_scope()",
+        make: "services.build()?.create_scope()?",
         get_errors: "[`ResolveError::NotRegistered`]; [`ResolveError::Factory`] if a factory failed; [`ResolveError::Disposed`] once [`dispose`](Scope::dispose) (or the provider's) began, also when it began while a factory of this resolution was running.",
     }
 
@@ -83,7 +92,7 @@ impl Scope {
     /// use std::sync::Arc;
     /// let mut services = di_core::ServiceCollection::new();
     /// services.add_scoped(|| Arc::new(1_u8));
-    /// let scope = services.build()?.create_scope();
+    /// let scope = services.build()?.create_scope()?;
     /// scope.dispose().await;
     /// assert!(scope.get::<u8>().is_err());
     /// # Ok(()) }
@@ -103,7 +112,7 @@ impl Scope {
     /// use std::sync::Arc;
     /// let mut services = di_core::ServiceCollection::new();
     /// services.add_scoped(|| Arc::new(1_u8));
-    /// let scope = services.build()?.create_scope();
+    /// let scope = services.build()?.create_scope()?;
     /// scope.get::<u8>()?;
     /// assert!(scope.try_dispose_now());
     /// assert!(scope.is_disposed());
@@ -118,9 +127,9 @@ impl Scope {
     /// # Examples
     ///
     /// ```
-    /// let scope = di_core::ServiceCollection::new().build()?.create_scope();
+    /// let scope = di_core::ServiceCollection::new().build()?.create_scope()?;
     /// assert!(!scope.is_disposed());
-    /// # Ok::<(), di_core::BuildError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn is_disposed(&self) -> bool {
         self.state.slots.is_closed()

@@ -62,13 +62,7 @@ impl ScopeFactory {
             .provider
             .upgrade()
             .ok_or(ResolveError::ProviderDropped)?;
-        if provider.root.is_closed() {
-            return Err(ResolveError::Disposed {
-                service: "Scope",
-                owner: "provider",
-            });
-        }
-        Ok(Scope::new(provider))
+        Scope::open(provider)
     }
 }
 

@@ -60,6 +60,14 @@ impl ServiceProvider {
     /// Creates a scope: scoped services resolved through it are shared within it and disposed
     /// with it. Scopes are flat siblings.
     ///
+    /// Fails the same way as [`ScopeFactory::create_scope`](crate::ScopeFactory::create_scope):
+    /// a scope of a disposed provider could only ever fail, so the mistake is reported where
+    /// it is made (.NET's `CreateScope` throws `ObjectDisposedException` there too).
+    ///
+    /// # Errors
+    ///
+    /// [`ResolveError::Disposed`] once [`dispose`](ServiceProvider::dispose) began.
+    ///
     /// # Examples
     ///
     /// ```
@@ -67,12 +75,12 @@ impl ServiceProvider {
     /// struct Request;
     /// let mut services = di_core::ServiceCollection::new();
     /// services.add_scoped(|| Arc::new(Request));
-    /// let scope = services.build()?.create_scope();
+    /// let scope = services.build()?.create_scope()?;
     /// assert!(Arc::ptr_eq(&scope.get::<Request>()?, &scope.get::<Request>()?));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn create_scope(&self) -> Scope {
-        Scope::new(Arc::clone(&self.inner))
+    pub fn create_scope(&self) -> Result<Scope, ResolveError> {
+        Scope::open(Arc::clone(&self.inner))
     }
 
     /// The validated dependency graph, for Graphviz or Mermaid.

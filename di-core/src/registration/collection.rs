@@ -212,7 +212,7 @@ impl ServiceCollection {
     /// let mut services = di_core::ServiceCollection::new();
     /// services.add_scoped(|| Arc::new(UnitOfWork));
     /// let provider = services.build()?;
-    /// let (a, b) = (provider.create_scope(), provider.create_scope());
+    /// let (a, b) = (provider.create_scope()?, provider.create_scope()?);
     /// assert!(!Arc::ptr_eq(&a.get::<UnitOfWork>()?, &b.get::<UnitOfWork>()?));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

@@ -44,7 +44,7 @@ impl ServiceCollection {
     /// struct Session;
     /// let mut services = di_core::ServiceCollection::new();
     /// services.add_keyed_scoped("admin", || Arc::new(Session));
-    /// let scope = services.build()?.create_scope();
+    /// let scope = services.build()?.create_scope()?;
     /// assert!(Arc::ptr_eq(&scope.get_keyed::<Session>("admin")?, &scope.get_keyed::<Session>("admin")?));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

@@ -27,7 +27,7 @@ use std::sync::Arc;
 ///     .add_options::<Limits>("limits")
 ///     .build()
 ///     .await?;
-/// let scope = host.provider().create_scope();
+/// let scope = host.provider().create_scope()?;
 /// let limits = scope.get::<OptionsSnapshot<Limits>>()?;
 /// assert_eq!(limits.max, 5);
 /// # Ok(())
