@@ -34,6 +34,18 @@ pub struct Registrations(Option<Box<Known>>);
 struct Known {
     unkeyed: bool,
     keys: Vec<ServiceKey>,
+    /// The type is registered in the other form than the lookup asked for: owned where a
+    /// shared `Arc` was asked for, or the reverse.
+    other_form: Option<OtherForm>,
+}
+
+/// The other form a type is registered in (see [`Registrations::in_other_form`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OtherForm {
+    /// Owned transients of the named type (`add_owned`), where an `Arc` was asked for.
+    Owned(&'static str),
+    /// Shared registrations of the named type, where an owned value was asked for.
+    Shared(&'static str),
 }
 
 impl Registrations {
@@ -42,7 +54,24 @@ impl Registrations {
         if !unkeyed && keys.is_empty() {
             return Self(None);
         }
-        Self(Some(Box::new(Known { unkeyed, keys })))
+        Self(Some(Box::new(Known {
+            unkeyed,
+            keys,
+            other_form: None,
+        })))
+    }
+
+    /// Notes that the type is registered in `form` too, so that the message points there.
+    pub(crate) fn in_other_form(self, form: OtherForm) -> Self {
+        let mut known = self.0.unwrap_or_else(|| {
+            Box::new(Known {
+                unkeyed: false,
+                keys: Vec::new(),
+                other_form: None,
+            })
+        });
+        known.other_form = Some(form);
+        Self(Some(known))
     }
 
     /// Whether the type has at least one registration without a key.
@@ -68,7 +97,8 @@ impl Registrations {
         self.0.as_ref().map_or(&[], |known| &known.keys)
     }
 
-    /// Whether nothing at all is registered for the type.
+    /// Whether nothing at all is registered for the type in the form the lookup asked for
+    /// (shared `Arc<T>`, or owned `T`): no unkeyed registration and no key.
     ///
     /// # Examples
     ///
@@ -76,7 +106,7 @@ impl Registrations {
     /// assert!(di_core::Registrations::default().is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.0.is_none()
+        !self.has_unkeyed() && self.keys().is_empty()
     }
 
     /// The clause a "not registered" message ends with: `` ; `T` is registered without a key
@@ -108,11 +138,44 @@ pub(crate) struct Hint<'a> {
     service: &'a str,
 }
 
+/// Where a type registered only in the other form is found instead.
+fn other_form_hint(f: &mut fmt::Formatter<'_>, form: OtherForm) -> fmt::Result {
+    match form {
+        OtherForm::Owned(name) => {
+            let name = ShortTypeName::new(name);
+            write!(
+                f,
+                "; `{name}` is registered as an owned transient (`add_owned`): resolve it with `get_owned::<{name}>()` or inject `Owned<{name}>`"
+            )
+        }
+        OtherForm::Shared(name) => {
+            let name = ShortTypeName::new(name);
+            write!(
+                f,
+                "; `{name}` is registered as a shared service: resolve it with `get::<{name}>()` or inject `Arc<{name}>`"
+            )
+        }
+    }
+}
+
 impl fmt::Display for Hint<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Some(known) = &self.registered.0 else {
             return dyn_hint(f, self.service);
         };
+        if !self.registered.is_empty() {
+            self.registered_as(f, known)?;
+        }
+        match known.other_form {
+            Some(form) => other_form_hint(f, form),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Hint<'_> {
+    /// `` ; `T` is registered without a key and with the key "a"``.
+    fn registered_as(&self, f: &mut fmt::Formatter<'_>, known: &Known) -> fmt::Result {
         write!(f, "; `{}` is registered", ShortTypeName::new(self.service))?;
         if known.unkeyed {
             f.write_str(" without a key")?;

@@ -468,3 +468,89 @@ fn invoke_takes_owned_arguments_and_refuses_scoped_ones_at_the_root() -> Result<
     assert_eq!(from_scope, 4);
     Ok(())
 }
+
+#[test]
+fn resolving_an_owned_only_type_as_shared_points_to_get_owned() {
+    let mut services = ServiceCollection::new();
+    counting_buffers(&mut services);
+    let provider = services.build().expect("valid collection");
+
+    let error = provider.get::<Buffer>().expect_err("only owned");
+
+    let ResolveError::NotRegistered { registered, .. } = &error else {
+        panic!("expected not registered, got {error:?}");
+    };
+    assert!(registered.is_empty(), "no shared registration of `Buffer`");
+    let buffer = type_name::<Buffer>();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "no service of type `{buffer}` is registered; `{buffer}` is registered as an owned transient (`add_owned`): resolve it with `get_owned::<{buffer}>()` or inject `Owned<{buffer}>`"
+        )
+    );
+}
+
+#[test]
+fn resolving_a_shared_only_type_as_owned_points_to_get() {
+    let mut services = ServiceCollection::new();
+    services.add_keyed_transient("big", || {
+        Arc::new(Buffer {
+            id: 0,
+            bytes: Vec::new(),
+        })
+    });
+    let provider = services.build().expect("valid collection");
+
+    let error = provider.get_owned::<Buffer>().expect_err("only shared");
+
+    let buffer = type_name::<Buffer>();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "no service of type `di_core::Owned<{buffer}>` is registered; `{buffer}` is registered as a shared service: resolve it with `get::<{buffer}>()` or inject `Arc<{buffer}>`"
+        )
+    );
+}
+
+#[test]
+fn a_factory_taking_an_arc_of_an_owned_only_type_fails_the_build_pointing_to_owned() {
+    struct Reader;
+    let mut services = ServiceCollection::new();
+    counting_buffers(&mut services);
+    services.add_transient(|_buffer: Arc<Buffer>| Arc::new(Reader));
+
+    let error = services
+        .build()
+        .expect_err("`Arc<Buffer>` is not registered");
+
+    let message = error.to_string();
+    let buffer = type_name::<Buffer>();
+    assert!(
+        message.contains(&format!("`{buffer}` is registered as an owned transient (`add_owned`): resolve it with `get_owned::<{buffer}>()` or inject `Owned<{buffer}>`")),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_factory_taking_an_owned_shared_only_type_fails_the_build_pointing_to_arc() {
+    struct Reader;
+    let mut services = ServiceCollection::new();
+    services.add_singleton(|| {
+        Arc::new(Buffer {
+            id: 0,
+            bytes: Vec::new(),
+        })
+    });
+    services.add_transient(|_buffer: Owned<Buffer>| Arc::new(Reader));
+
+    let error = services
+        .build()
+        .expect_err("`Owned<Buffer>` is not registered");
+
+    let message = error.to_string();
+    let buffer = type_name::<Buffer>();
+    assert!(
+        message.contains(&format!("`{buffer}` is registered as a shared service: resolve it with `get::<{buffer}>()` or inject `Arc<{buffer}>`")),
+        "{message}"
+    );
+}

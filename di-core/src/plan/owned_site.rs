@@ -16,6 +16,7 @@ use crate::key::ServiceKey;
 use crate::plan::planner::Planner;
 use crate::plan::site::{FinishedSite, PlannedSite};
 use crate::provider::{Owned, OwnedCallSite, OwnedCell, OwnedService, OwnedSiteRef, SiteCell};
+use crate::registered::OtherForm;
 
 impl Planner<'_> {
     /// A required dependency on the last owned registration of `T` (under `key`). Records a
@@ -31,7 +32,11 @@ impl Planner<'_> {
                 service: self.service(),
                 dependency: type_name::<Owned<T>>(),
                 key: key.map(|k| format!("{k:?}")),
-                registered: self.index.registrations(owned),
+                registered: self.index.registrations_or_other(
+                    owned,
+                    TypeId::of::<T>(),
+                    OtherForm::Shared(type_name::<T>()),
+                ),
             });
         }
         found

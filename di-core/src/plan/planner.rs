@@ -8,7 +8,8 @@ use crate::error::BuildProblem;
 use crate::graph::EdgeKind;
 use crate::key::ServiceKey;
 use crate::plan::descriptor::Descriptor;
-use crate::provider::{ServiceIndex, SiteCell, SiteRef, TypedSiteCell};
+use crate::provider::{OwnedService, ServiceIndex, SiteCell, SiteRef, TypedSiteCell};
+use crate::registered::OtherForm;
 
 /// Answers a factory argument's questions at build time and records the graph's edges.
 ///
@@ -226,7 +227,11 @@ impl<'a> Planner<'a> {
             service: self.service(),
             dependency: type_name::<T>(),
             key: key.map(|k| format!("{k:?}")),
-            registered: self.index.registrations(TypeId::of::<T>()),
+            registered: self.index.registrations_or_other(
+                TypeId::of::<T>(),
+                TypeId::of::<OwnedService<T>>(),
+                OtherForm::Owned(type_name::<T>()),
+            ),
         });
     }
 }

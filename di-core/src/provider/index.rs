@@ -7,7 +7,7 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 use rustc_hash::FxBuildHasher;
 
 use crate::key::ServiceKey;
-use crate::registered::Registrations;
+use crate::registered::{OtherForm, Registrations};
 
 /// The call sites of one service type (or type and key), in registration order.
 #[derive(Debug)]
@@ -187,6 +187,21 @@ impl ServiceIndex {
     /// What is registered for `type_id`, keys in the order of their first registration: for
     /// the message of a lookup that found nothing.
     #[cold]
+    /// [`registrations`](Self::registrations) of `type_id`, noting `other` when `other_id` (the
+    /// same type in the other form: owned or shared) has registrations of its own.
+    pub(crate) fn registrations_or_other(
+        &self,
+        type_id: TypeId,
+        other_id: TypeId,
+        other: OtherForm,
+    ) -> Registrations {
+        let registered = self.registrations(type_id);
+        if self.unkeyed(other_id).is_some() || self.keyed.get(other_id).is_some() {
+            return registered.in_other_form(other);
+        }
+        registered
+    }
+
     pub(crate) fn registrations(&self, type_id: TypeId) -> Registrations {
         let mut keys: Vec<(&ServiceKey, u32)> = self
             .keyed

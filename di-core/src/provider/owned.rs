@@ -17,6 +17,7 @@ use crate::key::ServiceKey;
 use crate::provider::index::Entry;
 use crate::provider::owned_value::{Owned, OwnedService};
 use crate::provider::resolver::Resolver;
+use crate::registered::OtherForm;
 
 /// Runs an owned transient's factory: resolves its planned arguments and calls it.
 pub(crate) type OwnedCreateFn<T> =
@@ -101,10 +102,11 @@ impl Resolver<'_> {
     #[inline(never)]
     fn owned_not_registered<T: Send + 'static>(&self, key: Option<&ServiceKey>) -> ResolveError {
         let service = type_name::<Owned<T>>();
-        let registered = self
-            .provider
-            .index
-            .registrations(TypeId::of::<OwnedService<T>>());
+        let registered = self.provider.index.registrations_or_other(
+            TypeId::of::<OwnedService<T>>(),
+            TypeId::of::<T>(),
+            OtherForm::Shared(type_name::<T>()),
+        );
         match key {
             None => ResolveError::NotRegistered {
                 service,

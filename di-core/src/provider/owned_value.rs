@@ -9,7 +9,9 @@ use std::ops::{Deref, DerefMut};
 /// The type an owned registration of `T` is indexed under. Nobody outside the crate can name
 /// it, so a shared lookup (`get::<X>()`, `Arc<X>`) can never find an owned registration and
 /// expect an `Arc` from it.
-pub(crate) struct OwnedService<T>(PhantomData<fn() -> T>);
+/// `?Sized` so that a failed shared lookup of any `T`, trait objects included, can ask whether
+/// `T` has owned registrations instead.
+pub(crate) struct OwnedService<T: ?Sized>(PhantomData<fn() -> Box<T>>);
 
 /// A dependency on an owned transient (registered with
 /// [`add_owned`](crate::ServiceCollection::add_owned)): a new `T` created for this consumer

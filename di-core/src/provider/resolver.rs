@@ -9,11 +9,12 @@ use crate::key::ServiceKey;
 use crate::provider::call_site::{CallSite, SiteKind};
 use crate::provider::index::{Entry, ServiceIndex};
 use crate::provider::inner::ProviderInner;
+use crate::provider::owned_value::OwnedService;
 use crate::provider::scope_state::ScopeState;
 use crate::provider::site_cell::SiteCell;
 use crate::provider::site_ref::SiteRef;
 use crate::provider::storage::Slots;
-use crate::registered::Registrations;
+use crate::registered::{OtherForm, Registrations};
 
 /// Resolves planned dependencies for one resolution, from the root provider or from a scope.
 ///
@@ -347,7 +348,11 @@ impl<'a> Resolver<'a> {
         key: Option<&ServiceKey>,
     ) -> ResolveError {
         let service = type_name::<T>();
-        let registered = self.provider.index.registrations(TypeId::of::<T>());
+        let registered = self.provider.index.registrations_or_other(
+            TypeId::of::<T>(),
+            TypeId::of::<OwnedService<T>>(),
+            OtherForm::Owned(service),
+        );
         match key {
             None => ResolveError::NotRegistered {
                 service,
