@@ -7,6 +7,7 @@
 //! assert_eq!(baseline.complex().a.config.value, baseline.singleton().value);
 //! ```
 
+use std::any::Any;
 use std::sync::{Arc, OnceLock};
 
 use crate::model::{Clock, Config, PartA, PartB, PartC, Plain, Request, Root, Service};
@@ -24,6 +25,15 @@ pub struct Baseline {
 #[derive(Debug, Default)]
 pub struct ManualScope {
     request: OnceLock<Arc<Request>>,
+}
+
+/// A hand-written scope that, like a container's, holds services of any type, `dyn Trait`
+/// included: its lazily created field is the `Arc` type-erased in a `Box<dyn Any>`. Without
+/// `unsafe`, an `Arc<S>` of an `S: ?Sized` can only be erased that way (`Arc<S>` becomes
+/// `Arc<dyn Any>` only for a sized `S`), so this is the floor of a safe container's (d).
+#[derive(Debug, Default)]
+pub struct ErasedScope {
+    request: OnceLock<Box<dyn Any + Send + Sync>>,
 }
 
 impl Default for Baseline {
@@ -77,6 +87,18 @@ impl Baseline {
         let scope = Arc::new(ManualScope::default());
         let request = scope.request.get_or_init(|| self.scoped());
         Arc::clone(request)
+    }
+
+    /// Case (d) with the scope's field type-erased as a container must store it: the floor of
+    /// any scope written without `unsafe`. Reported for context, not as the floor.
+    #[inline]
+    pub fn erased_scope(&self) -> Arc<Request> {
+        let scope = Arc::new(ErasedScope::default());
+        let erased = scope.request.get_or_init(|| Box::new(self.scoped()));
+        match erased.downcast_ref::<Arc<Request>>() {
+            Some(request) => Arc::clone(request),
+            None => unreachable!("the field holds an `Arc<Request>`"),
+        }
     }
 
     /// Case (e): the complex graph.
