@@ -340,3 +340,35 @@ fn a_catch_all_counts_its_runs_per_key() {
 
     assert_eq!(runs.load(Ordering::SeqCst), 3);
 }
+
+/// A replica named after its primary, which it receives from another catch-all.
+#[derive(Debug)]
+struct Replica {
+    name: String,
+    primary: Arc<Db>,
+}
+
+#[test]
+fn a_catch_all_factory_still_sees_its_own_key_after_creating_another_catch_alls_instance()
+-> Result<(), ResolveError> {
+    let mut services = ServiceCollection::new();
+    services.add_keyed_singleton(ServiceKey::any(), db);
+    // The `Db` argument is created first (with the key "reports"), then the replica's own key
+    // is read: it must be the replica's, not the one of the creation nested before it.
+    services.add_keyed_singleton(
+        ServiceKey::any(),
+        |primary: Keyed<Db, Reports>, key: ServiceKey| {
+            Arc::new(Replica {
+                name: key.to_string(),
+                primary: primary.into_inner(),
+            })
+        },
+    );
+    let provider = services.build().expect("valid");
+
+    let replica = provider.get_keyed::<Replica>("eu")?;
+
+    assert_eq!(replica.name, "eu");
+    assert_eq!(replica.primary.name, "reports");
+    Ok(())
+}

@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use di_core::ServiceCollection;
+use di_core::{
+    Keyed, KeyedServices, Lazy, OwnedKeyed, ResolveError, ServiceCollection, ServiceFactory,
+};
 
 #[tokio::test]
 async fn a_provider_shows_its_registration_count_and_whether_it_is_disposed() {
@@ -52,4 +54,52 @@ fn a_scope_factory_shows_whether_its_provider_is_still_alive() {
 
     assert_eq!(alive, "ScopeFactory { provider_alive: true }");
     assert_eq!(dropped, "ScopeFactory { provider_alive: false }");
+}
+
+di_core::service_key!(Primary = "primary");
+
+/// What the deferred and keyed arguments show, captured by the factory that receives them.
+struct Shown(Vec<String>);
+
+#[test]
+fn injected_arguments_show_their_service_and_state() -> Result<(), ResolveError> {
+    let mut services = ServiceCollection::new();
+    services.add_singleton(|| Arc::new(1_u8));
+    services.add_keyed_singleton("primary", || Arc::new(2_u16));
+    services.add_keyed_owned("primary", || 3_u32);
+    services.add_transient(
+        |lazy: Lazy<u8>,
+         factory: ServiceFactory<u8>,
+         keyed: Keyed<u16, Primary>,
+         all: KeyedServices<u16>,
+         owned: OwnedKeyed<u32, Primary>| {
+            let before = format!("{lazy:?}");
+            lazy.get().expect("registered");
+            Arc::new(Shown(vec![
+                before,
+                format!("{lazy:?}"),
+                format!("{factory:?}"),
+                format!("{keyed:?}"),
+                format!("{all:?}"),
+                format!("{owned:?}"),
+            ]))
+        },
+    );
+    let provider = services.build().expect("valid collection");
+
+    let shown = provider.get::<Shown>()?;
+
+    let primary = std::any::type_name::<Primary>();
+    assert_eq!(
+        shown.0,
+        [
+            "Lazy { service: \"u8\", resolved: false }".to_owned(),
+            "Lazy { service: \"u8\", resolved: true }".to_owned(),
+            "ServiceFactory { service: \"u8\" }".to_owned(),
+            format!("Keyed {{ service: \"u16\", key: \"{primary}\" }}"),
+            "KeyedServices { service: \"u16\", in_scope: false }".to_owned(),
+            format!("OwnedKeyed {{ value: 3, key: \"{primary}\" }}"),
+        ]
+    );
+    Ok(())
 }

@@ -257,6 +257,23 @@ fn keyed_services_resolve_keys_chosen_at_run_time_from_the_holders_scope()
 }
 
 #[test]
+fn keyed_services_list_every_registration_under_a_key_in_order() -> Result<(), ResolveError> {
+    let mut services = ServiceCollection::new();
+    services.add_keyed_instance("eu", Arc::new(Tenant("first".into())));
+    services.add_keyed_instance("us", Arc::new(Tenant("other".into())));
+    services.add_keyed_instance("eu", Arc::new(Tenant("second".into())));
+    services.add_singleton(|tenants: KeyedServices<Tenant>| Arc::new(tenants));
+    let provider = services.build().expect("valid");
+    let lookup = provider.get::<KeyedServices<Tenant>>()?;
+
+    let eu: Vec<String> = lookup.get_all("eu")?.iter().map(|t| t.0.clone()).collect();
+
+    assert_eq!(eu, ["first", "second"]);
+    assert!(lookup.get_all("asia")?.is_empty());
+    Ok(())
+}
+
+#[test]
 fn a_singleton_holding_keyed_services_of_a_scoped_keyed_service_is_a_captive_dependency() {
     let mut services = ServiceCollection::new();
     services.add_keyed_scoped("acme", || Arc::new(Tenant("acme".into())));

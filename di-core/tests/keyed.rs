@@ -256,6 +256,20 @@ fn optional_and_vec_keyed_arguments_follow_their_key() -> Result<(), ResolveErro
 }
 
 #[test]
+fn an_optional_keyed_argument_is_the_registration_under_its_key_when_there_is_one()
+-> Result<(), ResolveError> {
+    let mut services = ServiceCollection::new();
+    services.add_keyed_singleton("primary", || Arc::new(Db("p")));
+    services.add_transient(|primary: Option<Keyed<Db, Primary>>| Arc::new(primary.map(|db| db.0)));
+    let provider = services.build().expect("valid collection");
+
+    let primary = provider.get::<Option<&'static str>>()?;
+
+    assert_eq!(*primary, Some("p"));
+    Ok(())
+}
+
+#[test]
 fn remove_all_keyed_removes_only_that_key() -> Result<(), ResolveError> {
     let mut services = ServiceCollection::new();
     services.add_keyed_singleton("a", || Arc::new(Db("a")));

@@ -554,3 +554,29 @@ fn a_factory_taking_an_owned_shared_only_type_fails_the_build_pointing_to_arc() 
         "{message}"
     );
 }
+
+#[test]
+fn an_optional_owned_keyed_argument_is_the_value_under_its_key_or_none() -> Result<(), ResolveError>
+{
+    service_key!(Xml = "xml");
+    struct Formats(Option<String>, Option<String>);
+    let mut services = ServiceCollection::new();
+    services.add_keyed_owned("pdf", || String::from("pdf"));
+    services.add_owned(
+        |pdf: Option<OwnedKeyed<String, Pdf>>, xml: Option<OwnedKeyed<String, Xml>>| {
+            Formats(
+                pdf.map(OwnedKeyed::into_inner),
+                xml.map(OwnedKeyed::into_inner),
+            )
+        },
+    );
+    let provider = services
+        .build()
+        .expect("an optional argument may be missing");
+
+    let formats = provider.get_owned::<Formats>()?;
+
+    assert_eq!(formats.0.as_deref(), Some("pdf"));
+    assert_eq!(formats.1, None);
+    Ok(())
+}
