@@ -265,6 +265,22 @@ mod tests {
         }
     }
 
+    /// The tables rely on it: a `TypeId` is already a hash, and its own bits pick the bucket,
+    /// so distinct types spread over the buckets (a constant or saturated hash would put them
+    /// all in one probe chain: still correct, but every lookup would walk it).
+    #[test]
+    fn distinct_types_spread_over_the_buckets() {
+        let ids = ids();
+        let buckets: std::collections::HashSet<usize> =
+            ids.iter().map(|&id| bucket(id) & 127).collect();
+        assert!(
+            buckets.len() * 4 >= ids.len() * 3,
+            "{} types fell into {} of 128 buckets",
+            ids.len(),
+            buckets.len()
+        );
+    }
+
     #[test]
     fn an_empty_table_finds_nothing() {
         let table: TypeTable<u8> = TypeTable::default();
