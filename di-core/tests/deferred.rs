@@ -257,6 +257,26 @@ fn keyed_services_resolve_keys_chosen_at_run_time_from_the_holders_scope()
 }
 
 #[test]
+fn keyed_services_over_a_scoped_registration_anywhere_in_the_collection_are_captive_in_a_singleton()
+{
+    let mut services = ServiceCollection::new();
+    services.add_singleton(|| Arc::new(Db));
+    services.add_keyed_singleton("ok", || Arc::new(Tenant("ok".into())));
+    services.add_keyed_scoped("acme", || Arc::new(Tenant("acme".into())));
+    services.add_singleton(|tenants: KeyedServices<Tenant>| Arc::new(tenants));
+
+    let problems = services.build().expect_err("captive").problems().to_vec();
+
+    assert!(
+        matches!(
+            problems.as_slice(),
+            [BuildProblem::CaptiveDependency { .. }]
+        ),
+        "{problems:?}"
+    );
+}
+
+#[test]
 fn keyed_services_list_every_registration_under_a_key_in_order() -> Result<(), ResolveError> {
     let mut services = ServiceCollection::new();
     services.add_keyed_instance("eu", Arc::new(Tenant("first".into())));

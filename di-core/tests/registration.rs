@@ -552,3 +552,32 @@ fn arguments_are_planned_once_at_build_and_only_resolved_afterwards() -> Result<
     assert_eq!(RESOLUTIONS.load(Ordering::SeqCst), 20);
     Ok(())
 }
+
+/// A user dependency that records whether it was resolved within a scope.
+struct WhereResolved(bool);
+
+impl Dependency for WhereResolved {
+    type State = ();
+
+    fn plan(_planner: &mut Planner<'_>) -> Self::State {}
+
+    fn resolve(_state: &Self::State, resolver: &Resolver<'_>) -> Result<Self, ResolveError> {
+        Ok(Self(resolver.is_scoped()))
+    }
+}
+
+#[test]
+fn a_user_dependency_can_tell_a_scope_from_the_root() -> Result<(), ResolveError> {
+    struct Report(bool);
+    let mut services = ServiceCollection::new();
+    services.add_transient(|here: WhereResolved| Arc::new(Report(here.0)));
+    let provider = services.build().expect("valid collection");
+    let scope = provider.create_scope()?;
+
+    let from_root = provider.get::<Report>()?.0;
+    let from_scope = scope.get::<Report>()?.0;
+
+    assert!(!from_root);
+    assert!(from_scope);
+    Ok(())
+}
