@@ -553,8 +553,9 @@ fn arguments_are_planned_once_at_build_and_only_resolved_afterwards() -> Result<
     Ok(())
 }
 
-/// A user dependency that records whether it was resolved within a scope.
-struct WhereResolved(bool);
+/// A user dependency that records whether it was resolved within a scope, and how its
+/// resolver shows itself.
+struct WhereResolved(bool, String);
 
 impl Dependency for WhereResolved {
     type State = ();
@@ -562,22 +563,24 @@ impl Dependency for WhereResolved {
     fn plan(_planner: &mut Planner<'_>) -> Self::State {}
 
     fn resolve(_state: &Self::State, resolver: &Resolver<'_>) -> Result<Self, ResolveError> {
-        Ok(Self(resolver.is_scoped()))
+        Ok(Self(resolver.is_scoped(), format!("{resolver:?}")))
     }
 }
 
 #[test]
 fn a_user_dependency_can_tell_a_scope_from_the_root() -> Result<(), ResolveError> {
-    struct Report(bool);
+    struct Report(WhereResolved);
     let mut services = ServiceCollection::new();
-    services.add_transient(|here: WhereResolved| Arc::new(Report(here.0)));
+    services.add_transient(|here: WhereResolved| Arc::new(Report(here)));
     let provider = services.build().expect("valid collection");
     let scope = provider.create_scope()?;
 
-    let from_root = provider.get::<Report>()?.0;
-    let from_scope = scope.get::<Report>()?.0;
+    let from_root = provider.get::<Report>()?;
+    let from_scope = scope.get::<Report>()?;
 
-    assert!(!from_root);
-    assert!(from_scope);
+    assert!(!from_root.0.0);
+    assert!(from_scope.0.0);
+    assert_eq!(from_root.0.1, "Resolver { scoped: false, .. }");
+    assert_eq!(from_scope.0.1, "Resolver { scoped: true, .. }");
     Ok(())
 }
