@@ -97,9 +97,18 @@ impl Gate {
 
 fn router(gate: Arc<Gate>) -> Router {
     let upload = Arc::clone(&gate);
+    let big = Arc::clone(&gate);
     Router::new()
         .route("/", get(|| async { "hello" }))
         .route("/big", get(|| async { vec![b'x'; BIG] }))
+        .route(
+            "/gated-big",
+            get(move || async move {
+                big.enter();
+                big.release.notified().await;
+                vec![b'x'; BIG]
+            }),
+        )
         .route(
             "/gated",
             get(move || async move {
@@ -203,6 +212,22 @@ async fn client_that_sent_one_byte_of_a_head_does_not_hold_the_stop() {
 }
 
 #[tokio::test]
+async fn client_that_sent_nothing_yet_is_closed_at_stop_without_a_warning() {
+    let log = Captured::default();
+    let _log = log.install();
+    let (gate, _entered) = Gate::new();
+    let (running, address) = start(gate, |server| server).await;
+    let mut silent = TcpStream::connect(address).await.expect("connects");
+    assert!(get_hello(address).await.ends_with("hello"));
+
+    let stopped = tokio::time::timeout(WATCHDOG, running.stop()).await;
+
+    assert!(matches!(stopped, Ok(Ok(()))), "{stopped:?}");
+    assert_eq!(read_all(&mut silent).await, "");
+    assert_eq!(log.warnings(), Vec::<String>::new());
+}
+
+#[tokio::test]
 async fn idle_keep_alive_connection_is_closed_at_once_at_stop_without_a_warning() {
     let log = Captured::default();
     let _log = log.install();
@@ -300,6 +325,37 @@ async fn large_response_still_being_sent_at_stop_is_delivered_completely() {
     assert!(body.bytes().all(|byte| byte == b'x'));
     assert!(stopped.is_ok(), "{stopped:?}");
     assert_eq!(log.warnings(), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn response_left_unread_after_its_handler_returned_at_stop_is_cut_at_the_drain_limit() {
+    let log = Captured::default();
+    let _log = log.install();
+    let (gate, mut entered) = Gate::new();
+    let (running, address) =
+        start(Arc::clone(&gate), |server| server.body_drain_limit(SHORT)).await;
+    let mut stalled = TcpStream::connect(address).await.expect("connects");
+    let head = "GET /gated-big HTTP/1.1\r\nHost: test\r\n\r\n";
+    stalled.write_all(head.as_bytes()).await.expect("writes");
+    let client = stalled.local_addr().expect("the client's address");
+    tokio::time::timeout(WATCHDOG, entered.recv())
+        .await
+        .expect("watchdog: the handler runs");
+
+    let stop = tokio::spawn(running.stop());
+    until_refused(address).await;
+    // The handler returns during the stop; its response fills the socket buffers, unread.
+    gate.release.notify_one();
+    let stopped = tokio::time::timeout(WATCHDOG, stop).await;
+
+    assert!(matches!(stopped, Ok(Ok(Ok(())))), "{stopped:?}");
+    let warnings = log.warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(
+        warnings[0].contains(&format!("{client} (body past the drain limit)")),
+        "{warnings:#?}"
+    );
+    drop(stalled);
 }
 
 #[tokio::test]

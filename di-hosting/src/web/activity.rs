@@ -330,6 +330,18 @@ mod tests {
     }
 
     #[test]
+    fn timeout_below_thirty_years_is_kept_and_a_longer_one_saturates_at_thirty_years() {
+        let now = Instant::now();
+        let thirty_years = Duration::from_secs(30 * 365 * 24 * 60 * 60);
+
+        let short = after(now, Duration::from_secs(10));
+        let long = after(now, Duration::MAX);
+
+        assert_eq!(short, now + Duration::from_secs(10));
+        assert_eq!(long, now + thirty_years);
+    }
+
+    #[test]
     fn huge_timeout_saturates_instead_of_overflowing() {
         let now = Instant::now();
 
