@@ -98,7 +98,23 @@ impl Gate {
 fn router(gate: Arc<Gate>) -> Router {
     let upload = Arc::clone(&gate);
     let big = Arc::clone(&gate);
+    let paused = Arc::clone(&gate);
     Router::new()
+        .route(
+            "/paused-stream",
+            get(move || {
+                let gate = Arc::clone(&paused);
+                async move {
+                    let first = futures::stream::once(async { Ok::<_, std::io::Error>("first ") });
+                    let second = futures::stream::once(async move {
+                        gate.enter();
+                        gate.release.notified().await;
+                        Ok("second")
+                    });
+                    Body::from_stream(futures::StreamExt::chain(first, second))
+                }
+            }),
+        )
         .route("/", get(|| async { "hello" }))
         .route("/big", get(|| async { vec![b'x'; BIG] }))
         .route(
@@ -440,6 +456,30 @@ async fn silent_connection_is_closed_by_the_header_read_timeout() {
     assert_eq!(partial_answer, "");
     let closed = log.text().matches("within the header read timeout").count();
     assert_eq!(closed, 2, "{}", log.text());
+}
+
+#[tokio::test]
+async fn streamed_response_paused_longer_than_the_idle_timeout_is_delivered_completely() {
+    let log = Captured::default();
+    let _log = log.install();
+    let (gate, mut entered) = Gate::new();
+    let (running, address) = start(Arc::clone(&gate), |server| server.idle_timeout(SHORT)).await;
+    let mut reader = TcpStream::connect(address).await.expect("connects");
+    let head = "GET /paused-stream HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n";
+    reader.write_all(head.as_bytes()).await.expect("writes");
+    tokio::time::timeout(WATCHDOG, entered.recv())
+        .await
+        .expect("watchdog: the first chunk is sent");
+
+    // A response still being sent is not idle, however long its body pauses.
+    tokio::time::sleep(SHORT * 3).await;
+    gate.release.notify_one();
+    let answer = read_all(&mut reader).await;
+    running.stop().await.expect("a clean stop");
+
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("first "), "{answer}");
+    assert!(answer.contains("second"), "{answer}");
 }
 
 #[tokio::test]
