@@ -280,3 +280,16 @@ async fn handler_sees_the_request_bodys_length_and_whether_it_is_empty() {
         answers[1]
     );
 }
+
+#[test]
+fn web_server_debugs_as_its_addresses_and_limits() {
+    let address = "127.0.0.1:8080".parse().expect("an address");
+
+    let server = WebServer::new(address, Router::new()).max_connections(7);
+
+    let shown = format!("{server:?}");
+    assert!(shown.starts_with("WebServer {"), "{shown}");
+    assert!(shown.contains("address: 127.0.0.1:8080"), "{shown}");
+    assert!(shown.contains("local_addr: None"), "{shown}");
+    assert!(shown.contains("max_connections: 7"), "{shown}");
+}
