@@ -99,7 +99,33 @@ fn router(gate: Arc<Gate>) -> Router {
     let upload = Arc::clone(&gate);
     let big = Arc::clone(&gate);
     let paused = Arc::clone(&gate);
+    let reader = Arc::clone(&gate);
     Router::new()
+        .route(
+            "/read-then-wait",
+            post(move |mut body: Body| {
+                let gate = Arc::clone(&reader);
+                async move {
+                    // Reads up to the body's end, without asking for the frame after it.
+                    let mut read = 0;
+                    while !http_body::Body::is_end_stream(&body) {
+                        let frame = std::future::poll_fn(|cx| {
+                            http_body::Body::poll_frame(std::pin::Pin::new(&mut body), cx)
+                        })
+                        .await;
+                        match frame {
+                            Some(Ok(frame)) => {
+                                read += frame.data_ref().map_or(0, |data| data.len())
+                            }
+                            _ => break,
+                        }
+                    }
+                    gate.enter();
+                    gate.release.notified().await;
+                    format!("{read} bytes read")
+                }
+            }),
+        )
         .route(
             "/paused-stream",
             get(move || {
@@ -311,6 +337,45 @@ async fn running_handler_is_awaited_at_stop_and_its_response_delivered_completel
 }
 
 #[tokio::test]
+async fn handler_that_read_its_whole_body_is_awaited_at_stop_past_the_drain_limit() {
+    let log = Captured::default();
+    let _log = log.install();
+    let (gate, mut entered) = Gate::new();
+    let (running, address) =
+        start(Arc::clone(&gate), |server| server.body_drain_limit(SHORT)).await;
+    let client = tokio::spawn(async move {
+        let mut stream = TcpStream::connect(address).await.expect("connects");
+        let request =
+            "POST /read-then-wait HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\n\r\nhello";
+        stream.write_all(request.as_bytes()).await.expect("writes");
+        read_all(&mut stream).await
+    });
+    tokio::time::timeout(WATCHDOG, entered.recv())
+        .await
+        .expect("watchdog: the handler has read the body");
+
+    let stop = tokio::spawn(running.stop());
+    until_refused(address).await;
+    // Longer than the drain limit: the body is complete, the handler runs.
+    tokio::time::sleep(SHORT * 2).await;
+    let waited = !stop.is_finished();
+    gate.release.notify_one();
+    let answer = tokio::time::timeout(WATCHDOG, client)
+        .await
+        .expect("watchdog")
+        .expect("the client task");
+    let stopped = tokio::time::timeout(WATCHDOG, stop)
+        .await
+        .expect("watchdog")
+        .expect("the stop task");
+
+    assert!(waited, "the stop waited for the handler");
+    assert!(answer.ends_with("\r\n\r\n5 bytes read"), "{answer}");
+    assert!(stopped.is_ok(), "{stopped:?}");
+    assert_eq!(log.warnings(), Vec::<String>::new());
+}
+
+#[tokio::test]
 async fn large_response_still_being_sent_at_stop_is_delivered_completely() {
     let log = Captured::default();
     let _log = log.install();
@@ -480,6 +545,38 @@ async fn streamed_response_paused_longer_than_the_idle_timeout_is_delivered_comp
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert!(answer.contains("first "), "{answer}");
     assert!(answer.contains("second"), "{answer}");
+}
+
+#[tokio::test]
+async fn keep_alive_connection_that_began_a_second_head_is_closed_by_the_header_read_timeout() {
+    let log = Captured::default();
+    let _log = log.install();
+    let (gate, _entered) = Gate::new();
+    let (running, address) = start(gate, |server| {
+        server
+            .header_read_timeout(SHORT)
+            .idle_timeout(Duration::MAX)
+    })
+    .await;
+    let mut client = TcpStream::connect(address).await.expect("connects");
+    client
+        .write_all(b"GET / HTTP/1.1\r\nHost: test\r\n\r\n")
+        .await
+        .expect("writes");
+    let mut response = [0; 1024];
+    let read = tokio::time::timeout(WATCHDOG, client.read(&mut response))
+        .await
+        .expect("watchdog")
+        .expect("a response");
+    assert!(String::from_utf8_lossy(&response[..read]).ends_with("hello"));
+
+    client.write_all(b"GET / HT").await.expect("writes");
+    let rest = read_all(&mut client).await;
+    running.stop().await.expect("a clean stop");
+
+    assert_eq!(rest, "");
+    let closed = log.text().matches("within the header read timeout").count();
+    assert_eq!(closed, 1, "{}", log.text());
 }
 
 #[tokio::test]
