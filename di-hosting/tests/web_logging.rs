@@ -117,3 +117,37 @@ async fn trace_layer_logs_the_request_at_debug_and_its_response_at_info_in_a_req
         "{log}"
     );
 }
+
+struct Database;
+
+#[tokio::test]
+async fn failed_factory_logs_each_cause_after_a_colon() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::ERROR)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let mut services = di_core::ServiceCollection::new();
+    services.add_scoped(|| -> Result<Arc<Database>, di_core::BoxError> {
+        Err("connection refused".into())
+    });
+    let provider = services.build().expect("the services build");
+    let app = Router::new()
+        .route("/db", get(|_: Inject<Database>| async { "unreachable" }))
+        .layer(RequestScopeLayer::new(provider.scope_factory()));
+
+    let request = Request::get("/db")
+        .body(Body::empty())
+        .expect("a valid request");
+    let status = app.oneshot(request).await.expect("infallible").status();
+
+    let log = String::from_utf8(captured.0.lock().expect("the log buffer").clone()).expect("utf-8");
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        log.contains("cause=the factory of `web_logging::Database` failed: connection refused"),
+        "{log}"
+    );
+}
