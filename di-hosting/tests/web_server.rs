@@ -293,3 +293,35 @@ fn web_server_debugs_as_its_addresses_and_limits() {
     assert!(shown.contains("local_addr: None"), "{shown}");
     assert!(shown.contains("max_connections: 7"), "{shown}");
 }
+
+#[tokio::test]
+async fn server_whose_provider_is_disposed_answers_an_opaque_json_500_with_its_length() {
+    let running = Host::builder()
+        .configure_options(|options| options.handle_signals = false)
+        .configure_services(|services| {
+            services.add_web_server(|scopes: ScopeFactory| {
+                let router = Router::new().route("/", get(|| async { "unreachable" }));
+                let address = "127.0.0.1:0".parse().expect("address");
+                Arc::new(WebServer::new(address, router).with_request_scopes(scopes))
+            });
+        })
+        .start()
+        .await
+        .expect("started");
+    let address = local_addr(&running);
+    running.provider().dispose().await;
+
+    let answer = tokio::time::timeout(WATCHDOG, request(address, "/"))
+        .await
+        .expect("watchdog")
+        .expect("an answer");
+    let _ = running.stop().await;
+
+    let body = r#"{"error":"internal server error"}"#;
+    assert!(answer.starts_with("HTTP/1.1 500"), "{answer}");
+    assert!(
+        answer.contains(&format!("content-length: {}\r\n", body.len())),
+        "{answer}"
+    );
+    assert!(answer.ends_with(&format!("\r\n\r\n{body}")), "{answer}");
+}
