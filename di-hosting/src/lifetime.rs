@@ -220,3 +220,61 @@ impl ApplicationLifetime {
         self.stopped.cancel();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `(started, stopping, stopped)` as the flags and as tokens taken at `tokens`.
+    fn events(lifetime: &ApplicationLifetime, tokens: &[CancellationToken; 3]) -> [bool; 6] {
+        [
+            lifetime.is_started(),
+            lifetime.is_stopping(),
+            lifetime.is_stopped(),
+            tokens[0].is_cancelled(),
+            tokens[1].is_cancelled(),
+            tokens[2].is_cancelled(),
+        ]
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn flags_and_tokens_follow_the_events_in_order() {
+        let lifetime = ApplicationLifetime::new();
+        let tokens = [
+            lifetime.started_token(),
+            lifetime.stopping_token(),
+            lifetime.stopped_token(),
+        ];
+        let before = events(&lifetime, &tokens);
+        let asked = Instant::now();
+
+        lifetime.notify_started();
+        let started = events(&lifetime, &tokens);
+        tokio::time::advance(std::time::Duration::from_secs(1)).await;
+        lifetime.stop_application();
+        let stopping = events(&lifetime, &tokens);
+        lifetime.notify_stopped();
+        let stopped = events(&lifetime, &tokens);
+
+        assert_eq!(before, [false; 6]);
+        assert_eq!(started, [true, false, false, true, false, false]);
+        assert_eq!(stopping, [true, true, false, true, true, false]);
+        assert_eq!(stopped, [true; 6]);
+        assert_eq!(
+            lifetime.stop_requested_at(),
+            Some(asked + std::time::Duration::from_secs(1))
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_second_stop_request_keeps_the_first_ones_instant() {
+        let lifetime = ApplicationLifetime::new();
+        let first = lifetime.request_stop();
+        tokio::time::advance(std::time::Duration::from_secs(5)).await;
+
+        let second = lifetime.request_stop();
+
+        assert_eq!(second, first);
+        assert_eq!(lifetime.stop_requested_at(), Some(first));
+    }
+}

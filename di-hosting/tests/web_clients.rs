@@ -97,9 +97,60 @@ impl Gate {
 
 fn router(gate: Arc<Gate>) -> Router {
     let upload = Arc::clone(&gate);
+    let big = Arc::clone(&gate);
+    let paused = Arc::clone(&gate);
+    let reader = Arc::clone(&gate);
     Router::new()
+        .route(
+            "/read-then-wait",
+            post(move |mut body: Body| {
+                let gate = Arc::clone(&reader);
+                async move {
+                    // Reads up to the body's end, without asking for the frame after it.
+                    let mut read = 0;
+                    while !http_body::Body::is_end_stream(&body) {
+                        let frame = std::future::poll_fn(|cx| {
+                            http_body::Body::poll_frame(std::pin::Pin::new(&mut body), cx)
+                        })
+                        .await;
+                        match frame {
+                            Some(Ok(frame)) => {
+                                read += frame.data_ref().map_or(0, |data| data.len())
+                            }
+                            _ => break,
+                        }
+                    }
+                    gate.enter();
+                    gate.release.notified().await;
+                    format!("{read} bytes read")
+                }
+            }),
+        )
+        .route(
+            "/paused-stream",
+            get(move || {
+                let gate = Arc::clone(&paused);
+                async move {
+                    let first = futures::stream::once(async { Ok::<_, std::io::Error>("first ") });
+                    let second = futures::stream::once(async move {
+                        gate.enter();
+                        gate.release.notified().await;
+                        Ok("second")
+                    });
+                    Body::from_stream(futures::StreamExt::chain(first, second))
+                }
+            }),
+        )
         .route("/", get(|| async { "hello" }))
         .route("/big", get(|| async { vec![b'x'; BIG] }))
+        .route(
+            "/gated-big",
+            get(move || async move {
+                big.enter();
+                big.release.notified().await;
+                vec![b'x'; BIG]
+            }),
+        )
         .route(
             "/gated",
             get(move || async move {
@@ -203,6 +254,22 @@ async fn client_that_sent_one_byte_of_a_head_does_not_hold_the_stop() {
 }
 
 #[tokio::test]
+async fn client_that_sent_nothing_yet_is_closed_at_stop_without_a_warning() {
+    let log = Captured::default();
+    let _log = log.install();
+    let (gate, _entered) = Gate::new();
+    let (running, address) = start(gate, |server| server).await;
+    let mut silent = TcpStream::connect(address).await.expect("connects");
+    assert!(get_hello(address).await.ends_with("hello"));
+
+    let stopped = tokio::time::timeout(WATCHDOG, running.stop()).await;
+
+    assert!(matches!(stopped, Ok(Ok(()))), "{stopped:?}");
+    assert_eq!(read_all(&mut silent).await, "");
+    assert_eq!(log.warnings(), Vec::<String>::new());
+}
+
+#[tokio::test]
 async fn idle_keep_alive_connection_is_closed_at_once_at_stop_without_a_warning() {
     let log = Captured::default();
     let _log = log.install();
@@ -270,6 +337,45 @@ async fn running_handler_is_awaited_at_stop_and_its_response_delivered_completel
 }
 
 #[tokio::test]
+async fn handler_that_read_its_whole_body_is_awaited_at_stop_past_the_drain_limit() {
+    let log = Captured::default();
+    let _log = log.install();
+    let (gate, mut entered) = Gate::new();
+    let (running, address) =
+        start(Arc::clone(&gate), |server| server.body_drain_limit(SHORT)).await;
+    let client = tokio::spawn(async move {
+        let mut stream = TcpStream::connect(address).await.expect("connects");
+        let request =
+            "POST /read-then-wait HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\n\r\nhello";
+        stream.write_all(request.as_bytes()).await.expect("writes");
+        read_all(&mut stream).await
+    });
+    tokio::time::timeout(WATCHDOG, entered.recv())
+        .await
+        .expect("watchdog: the handler has read the body");
+
+    let stop = tokio::spawn(running.stop());
+    until_refused(address).await;
+    // Longer than the drain limit: the body is complete, the handler runs.
+    tokio::time::sleep(SHORT * 2).await;
+    let waited = !stop.is_finished();
+    gate.release.notify_one();
+    let answer = tokio::time::timeout(WATCHDOG, client)
+        .await
+        .expect("watchdog")
+        .expect("the client task");
+    let stopped = tokio::time::timeout(WATCHDOG, stop)
+        .await
+        .expect("watchdog")
+        .expect("the stop task");
+
+    assert!(waited, "the stop waited for the handler");
+    assert!(answer.ends_with("\r\n\r\n5 bytes read"), "{answer}");
+    assert!(stopped.is_ok(), "{stopped:?}");
+    assert_eq!(log.warnings(), Vec::<String>::new());
+}
+
+#[tokio::test]
 async fn large_response_still_being_sent_at_stop_is_delivered_completely() {
     let log = Captured::default();
     let _log = log.install();
@@ -300,6 +406,37 @@ async fn large_response_still_being_sent_at_stop_is_delivered_completely() {
     assert!(body.bytes().all(|byte| byte == b'x'));
     assert!(stopped.is_ok(), "{stopped:?}");
     assert_eq!(log.warnings(), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn response_left_unread_after_its_handler_returned_at_stop_is_cut_at_the_drain_limit() {
+    let log = Captured::default();
+    let _log = log.install();
+    let (gate, mut entered) = Gate::new();
+    let (running, address) =
+        start(Arc::clone(&gate), |server| server.body_drain_limit(SHORT)).await;
+    let mut stalled = TcpStream::connect(address).await.expect("connects");
+    let head = "GET /gated-big HTTP/1.1\r\nHost: test\r\n\r\n";
+    stalled.write_all(head.as_bytes()).await.expect("writes");
+    let client = stalled.local_addr().expect("the client's address");
+    tokio::time::timeout(WATCHDOG, entered.recv())
+        .await
+        .expect("watchdog: the handler runs");
+
+    let stop = tokio::spawn(running.stop());
+    until_refused(address).await;
+    // The handler returns during the stop; its response fills the socket buffers, unread.
+    gate.release.notify_one();
+    let stopped = tokio::time::timeout(WATCHDOG, stop).await;
+
+    assert!(matches!(stopped, Ok(Ok(Ok(())))), "{stopped:?}");
+    let warnings = log.warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(
+        warnings[0].contains(&format!("{client} (body past the drain limit)")),
+        "{warnings:#?}"
+    );
+    drop(stalled);
 }
 
 #[tokio::test]
@@ -384,6 +521,62 @@ async fn silent_connection_is_closed_by_the_header_read_timeout() {
     assert_eq!(partial_answer, "");
     let closed = log.text().matches("within the header read timeout").count();
     assert_eq!(closed, 2, "{}", log.text());
+}
+
+#[tokio::test]
+async fn streamed_response_paused_longer_than_the_idle_timeout_is_delivered_completely() {
+    let log = Captured::default();
+    let _log = log.install();
+    let (gate, mut entered) = Gate::new();
+    let (running, address) = start(Arc::clone(&gate), |server| server.idle_timeout(SHORT)).await;
+    let mut reader = TcpStream::connect(address).await.expect("connects");
+    let head = "GET /paused-stream HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n";
+    reader.write_all(head.as_bytes()).await.expect("writes");
+    tokio::time::timeout(WATCHDOG, entered.recv())
+        .await
+        .expect("watchdog: the first chunk is sent");
+
+    // A response still being sent is not idle, however long its body pauses.
+    tokio::time::sleep(SHORT * 3).await;
+    gate.release.notify_one();
+    let answer = read_all(&mut reader).await;
+    running.stop().await.expect("a clean stop");
+
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("first "), "{answer}");
+    assert!(answer.contains("second"), "{answer}");
+}
+
+#[tokio::test]
+async fn keep_alive_connection_that_began_a_second_head_is_closed_by_the_header_read_timeout() {
+    let log = Captured::default();
+    let _log = log.install();
+    let (gate, _entered) = Gate::new();
+    let (running, address) = start(gate, |server| {
+        server
+            .header_read_timeout(SHORT)
+            .idle_timeout(Duration::MAX)
+    })
+    .await;
+    let mut client = TcpStream::connect(address).await.expect("connects");
+    client
+        .write_all(b"GET / HTTP/1.1\r\nHost: test\r\n\r\n")
+        .await
+        .expect("writes");
+    let mut response = [0; 1024];
+    let read = tokio::time::timeout(WATCHDOG, client.read(&mut response))
+        .await
+        .expect("watchdog")
+        .expect("a response");
+    assert!(String::from_utf8_lossy(&response[..read]).ends_with("hello"));
+
+    client.write_all(b"GET / HT").await.expect("writes");
+    let rest = read_all(&mut client).await;
+    running.stop().await.expect("a clean stop");
+
+    assert_eq!(rest, "");
+    let closed = log.text().matches("within the header read timeout").count();
+    assert_eq!(closed, 1, "{}", log.text());
 }
 
 #[tokio::test]

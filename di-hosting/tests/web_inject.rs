@@ -132,3 +132,25 @@ async fn inject_keyed_resolves_the_registration_under_its_key() {
 
     assert_eq!((status, body.as_str()), (StatusCode::OK, "main"));
 }
+
+#[tokio::test]
+async fn inject_keyed_debugs_as_its_service_and_key_types() {
+    let provider = provider();
+    let app = Router::new()
+        .route(
+            "/",
+            get(|db: InjectKeyed<Db, Primary>| async move {
+                let shown = format!("{db:?}");
+                format!("{shown} {}", db.into_inner().0)
+            }),
+        )
+        .layer(RequestScopeLayer::new(provider.scope_factory()));
+
+    let (status, _, body) = send(app, "/").await;
+
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        body,
+        r#"InjectKeyed { service: "web_inject::Db", key: "web_inject::Primary" } main"#
+    );
+}

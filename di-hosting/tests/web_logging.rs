@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::routing::get;
-use di_hosting::web::{Inject, RequestScopeLayer};
+use di_hosting::web::{Inject, RequestScopeLayer, trace_layer};
 use http::{Request, StatusCode};
 use tower::ServiceExt;
 
@@ -72,6 +72,82 @@ async fn missing_service_logs_its_type_and_cause_at_error() {
     );
     assert!(
         log.contains("no service of type `web_logging::Unregistered` is registered"),
+        "{log}"
+    );
+}
+
+#[tokio::test]
+async fn trace_layer_logs_the_request_at_debug_and_its_response_at_info_in_a_request_span() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::DEBUG)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let app = Router::new()
+        .route("/hello", get(|| async { "hello" }))
+        .layer(trace_layer());
+
+    let request = Request::get("/hello")
+        .body(Body::empty())
+        .expect("a valid request");
+    let response = app.oneshot(request).await.expect("infallible");
+    let body = to_bytes(response.into_body(), 1024)
+        .await
+        .expect("the body");
+
+    let log = String::from_utf8(captured.0.lock().expect("the log buffer").clone()).expect("utf-8");
+    assert_eq!(&body[..], b"hello");
+    let started: Vec<&str> = log
+        .lines()
+        .filter(|line| line.contains("started processing"))
+        .collect();
+    let finished: Vec<&str> = log
+        .lines()
+        .filter(|line| line.contains("finished processing"))
+        .collect();
+    assert_eq!(started.len(), 1, "{log}");
+    assert!(started[0].contains("DEBUG"), "{log}");
+    assert_eq!(finished.len(), 1, "{log}");
+    assert!(finished[0].contains(" INFO "), "{log}");
+    assert!(
+        finished[0].contains("request{method=GET uri=/hello"),
+        "{log}"
+    );
+}
+
+struct Database;
+
+#[tokio::test]
+async fn failed_factory_logs_each_cause_after_a_colon() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::ERROR)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let mut services = di_core::ServiceCollection::new();
+    services.add_scoped(|| -> Result<Arc<Database>, di_core::BoxError> {
+        Err("connection refused".into())
+    });
+    let provider = services.build().expect("the services build");
+    let app = Router::new()
+        .route("/db", get(|_: Inject<Database>| async { "unreachable" }))
+        .layer(RequestScopeLayer::new(provider.scope_factory()));
+
+    let request = Request::get("/db")
+        .body(Body::empty())
+        .expect("a valid request");
+    let status = app.oneshot(request).await.expect("infallible").status();
+
+    let log = String::from_utf8(captured.0.lock().expect("the log buffer").clone()).expect("utf-8");
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        log.contains("cause=the factory of `web_logging::Database` failed: connection refused"),
         "{log}"
     );
 }

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use axum::body::to_bytes;
 use di_core::{ScopeFactory, service_key};
 use di_hosting::web::{
-    Inject, InjectAll, InjectKeyed, InjectOptional, RouteProblem, ScopedRouter, TestServer,
-    WebServer, WebServerError,
+    Inject, InjectAll, InjectKeyed, InjectOptional, InjectRejection, RouteDependency, RouteNeeds,
+    RouteProblem, ScopedRouter, TestServer, WebServer, WebServerError,
 };
 use di_hosting::{Host, HostBuilder, HostError, HostFailure, LifecycleHook};
 
@@ -198,4 +198,158 @@ async fn a_plain_router_has_nothing_to_check_and_starts_without_scopes() {
     let running = host(routes, false).start().await.expect("nothing to check");
 
     running.stop().await.expect("a clean stop");
+}
+
+/// An application's own extractor: the signed-in user, looked up in the `Users` service.
+struct CurrentUser;
+struct Users;
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for CurrentUser {
+    type Rejection = http::StatusCode;
+
+    async fn from_request_parts(
+        _parts: &mut http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Err(http::StatusCode::UNAUTHORIZED)
+    }
+}
+
+impl<S: Send + Sync> axum::extract::OptionalFromRequestParts<S> for CurrentUser {
+    type Rejection = http::StatusCode;
+
+    async fn from_request_parts(
+        _parts: &mut http::request::Parts,
+        _state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        Ok(None)
+    }
+}
+
+impl RouteDependency for CurrentUser {
+    fn declare(needs: &mut RouteNeeds) {
+        needs.service::<Users>();
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn put_and_patch_routes_are_checked_and_named_with_their_method() {
+    let routes = || {
+        ScopedRouter::new()
+            .put("/put", uses_missing)
+            .patch("/patch", uses_missing)
+    };
+
+    let error = host(routes, true)
+        .start()
+        .await
+        .expect_err("both inject an unregistered service");
+
+    let routes: Vec<String> = route_problems(&error)
+        .iter()
+        .map(|problem| match problem {
+            RouteProblem::NotRegistered { route, .. } => route.clone(),
+            other => panic!("not a missing registration: {other}"),
+        })
+        .collect();
+    assert_eq!(routes, ["PUT /put", "PATCH /patch"]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn optional_and_all_injections_without_request_scopes_fail_the_start() {
+    let routes = || {
+        ScopedRouter::new()
+            .get("/optional", |_: InjectOptional<Missing>| async {
+                "unreachable"
+            })
+            .get("/all", |_: InjectAll<dyn Plugin>| async { "unreachable" })
+    };
+
+    let error = host(routes, false)
+        .start()
+        .await
+        .expect_err("requests get no scope");
+
+    assert_eq!(
+        route_problems(&error),
+        [
+            RouteProblem::NoRequestScopes {
+                route: "GET /optional".into(),
+                service: "web_route_check::Missing",
+            },
+            RouteProblem::NoRequestScopes {
+                route: "GET /all".into(),
+                service: "dyn web_route_check::Plugin",
+            },
+        ]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_injection_taken_as_a_result_or_an_option_is_checked_like_the_injection() {
+    let routes = || {
+        ScopedRouter::new()
+            .get(
+                "/result",
+                |_: Result<Inject<Missing>, InjectRejection>| async { "unreachable" },
+            )
+            .get("/option", |_: Option<CurrentUser>| async { "unreachable" })
+    };
+
+    let error = host(routes, true)
+        .start()
+        .await
+        .expect_err("both need an unregistered service");
+
+    assert_eq!(
+        route_problems(&error),
+        [
+            RouteProblem::NotRegistered {
+                route: "GET /result".into(),
+                service: "web_route_check::Missing",
+                key: None,
+            },
+            RouteProblem::NotRegistered {
+                route: "GET /option".into(),
+                service: "web_route_check::Users",
+                key: None,
+            },
+        ]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn unchecked_routes_mapped_routers_and_plain_routers_are_served() {
+    let routes = || {
+        let plain = axum::Router::new().route("/plain", axum::routing::get(|| async { "plain" }));
+        ScopedRouter::from(plain)
+            .route_unchecked("/unchecked", axum::routing::get(uses_missing))
+            .map_router(|router| router.route("/mapped", axum::routing::get(|| async { "mapped" })))
+    };
+    let server = TestServer::start(host(routes, true))
+        .await
+        .expect("nothing is checked");
+
+    let mut answers = Vec::new();
+    for uri in ["/plain", "/unchecked", "/mapped"] {
+        let response = server.get(uri).await;
+        let status = response.status();
+        let body = to_bytes(response.into_body(), 1024).await.expect("a body");
+        answers.push((status.as_u16(), String::from_utf8_lossy(&body).into_owned()));
+    }
+
+    assert_eq!(answers[0], (200, "plain".to_owned()));
+    assert_eq!(answers[1].0, 500, "{answers:?}");
+    assert_eq!(answers[2], (200, "mapped".to_owned()));
+    server.stop().await.expect("a clean stop");
+}
+
+#[test]
+fn a_scoped_router_debugs_as_its_checked_routes() {
+    let router = ScopedRouter::new().get("/registered", uses_registered);
+
+    let shown = format!("{router:?}");
+
+    assert!(shown.contains("GET /registered"), "{shown}");
+    assert!(shown.contains("web_route_check::Registered"), "{shown}");
 }

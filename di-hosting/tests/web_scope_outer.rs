@@ -5,6 +5,7 @@
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -230,4 +231,60 @@ async fn layered_router_is_served_by_axum_serve_after_mapping_the_response() {
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert!(answer.ends_with("\r\n\r\n1"), "{answer}");
     assert_eq!(next_disposal(&mut disposals).await, 1);
+}
+
+/// A service inside the scope layer that reports an overload from `poll_ready`.
+#[derive(Clone)]
+struct Overloaded;
+
+impl tower::Service<Request<Body>> for Overloaded {
+    type Response = Response<Body>;
+    type Error = &'static str;
+    type Future = std::future::Ready<Result<Response<Body>, &'static str>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), &'static str>> {
+        Poll::Ready(Err("overloaded"))
+    }
+
+    fn call(&mut self, _request: Request<Body>) -> Self::Future {
+        std::future::ready(Ok(Response::new(Body::empty())))
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn request_scope_is_ready_only_when_the_service_inside_is() {
+    let (provider, _disposals) = provider(false);
+    let mut scoped = RequestScopeLayer::new(provider.scope_factory()).layer(Overloaded);
+
+    let ready = std::future::poll_fn(|cx| tower::Service::poll_ready(&mut scoped, cx)).await;
+
+    assert_eq!(ready, Err("overloaded"));
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn scope_layer_types_debug_as_their_names() {
+    let (provider, _disposals) = provider(false);
+    let layer = RequestScopeLayer::new(provider.scope_factory());
+    let app = layer.layer(Router::new());
+    let body = call(&app, "/id").await.into_body();
+
+    let shown = [
+        format!("{layer:?}"),
+        format!("{app:?}"),
+        format!(
+            "{:?}",
+            tower::Service::call(&mut app.clone(), Request::new(Body::empty()))
+        ),
+        format!("{body:?}"),
+    ];
+
+    assert_eq!(
+        shown,
+        [
+            "RequestScopeLayer { .. }",
+            "RequestScope { .. }",
+            "RequestScopeFuture { .. }",
+            "ScopedBody { .. }",
+        ]
+    );
 }

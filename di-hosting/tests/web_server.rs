@@ -42,6 +42,13 @@ fn router(scopes: ScopeFactory, gate: Arc<Gate>) -> Router {
             }),
         )
         .route(
+            "/body",
+            axum::routing::any(|body: axum::body::Body| async move {
+                use http_body::Body as _;
+                format!("{:?} {}", body.size_hint().exact(), body.is_end_stream())
+            }),
+        )
+        .route(
             "/stuck",
             get(move || async move {
                 let _ = stuck.entered.send(());
@@ -233,4 +240,88 @@ async fn server_with_request_scopes_serves_each_request_in_its_own_disposed_scop
     }
     assert_eq!(disposed, Some(()));
     assert!(disposals.try_recv().is_err(), "one disposal per request");
+}
+
+#[tokio::test]
+async fn handler_sees_the_request_bodys_length_and_whether_it_is_empty() {
+    let (gate, _entered) = gate();
+    let running = start("127.0.0.1:0".parse().expect("address"), gate)
+        .await
+        .expect("started");
+    let address = local_addr(&running);
+
+    let mut answers = Vec::new();
+    for head in [
+        "POST /body HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello",
+        "GET /body HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n",
+    ] {
+        let answer = tokio::time::timeout(WATCHDOG, async {
+            let mut stream = TcpStream::connect(address).await?;
+            stream.write_all(head.as_bytes()).await?;
+            let mut answer = Vec::new();
+            stream.read_to_end(&mut answer).await?;
+            std::io::Result::Ok(String::from_utf8_lossy(&answer).into_owned())
+        })
+        .await
+        .expect("watchdog")
+        .expect("an answer");
+        answers.push(answer);
+    }
+    running.stop().await.expect("a clean stop");
+
+    assert!(
+        answers[0].ends_with("\r\n\r\nSome(5) false"),
+        "{}",
+        answers[0]
+    );
+    assert!(
+        answers[1].ends_with("\r\n\r\nSome(0) true"),
+        "{}",
+        answers[1]
+    );
+}
+
+#[test]
+fn web_server_debugs_as_its_addresses_and_limits() {
+    let address = "127.0.0.1:8080".parse().expect("an address");
+
+    let server = WebServer::new(address, Router::new()).max_connections(7);
+
+    let shown = format!("{server:?}");
+    assert!(shown.starts_with("WebServer {"), "{shown}");
+    assert!(shown.contains("address: 127.0.0.1:8080"), "{shown}");
+    assert!(shown.contains("local_addr: None"), "{shown}");
+    assert!(shown.contains("max_connections: 7"), "{shown}");
+}
+
+#[tokio::test]
+async fn server_whose_provider_is_disposed_answers_an_opaque_json_500_with_its_length() {
+    let running = Host::builder()
+        .configure_options(|options| options.handle_signals = false)
+        .configure_services(|services| {
+            services.add_web_server(|scopes: ScopeFactory| {
+                let router = Router::new().route("/", get(|| async { "unreachable" }));
+                let address = "127.0.0.1:0".parse().expect("address");
+                Arc::new(WebServer::new(address, router).with_request_scopes(scopes))
+            });
+        })
+        .start()
+        .await
+        .expect("started");
+    let address = local_addr(&running);
+    running.provider().dispose().await;
+
+    let answer = tokio::time::timeout(WATCHDOG, request(address, "/"))
+        .await
+        .expect("watchdog")
+        .expect("an answer");
+    let _ = running.stop().await;
+
+    let body = r#"{"error":"internal server error"}"#;
+    assert!(answer.starts_with("HTTP/1.1 500"), "{answer}");
+    assert!(
+        answer.contains(&format!("content-length: {}\r\n", body.len())),
+        "{answer}"
+    );
+    assert!(answer.ends_with(&format!("\r\n\r\n{body}")), "{answer}");
 }

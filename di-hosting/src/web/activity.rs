@@ -298,6 +298,49 @@ mod tests {
         assert_eq!(check, now + Duration::from_secs(1));
     }
 
+    #[tokio::test(start_paused = true)]
+    async fn idle_connection_is_checked_again_at_its_idle_deadline_if_that_comes_first() {
+        let activity = Activity::new();
+        activity.request_started(false);
+        activity.handler_returned();
+        activity.request_ended();
+        let ended = Instant::now();
+        tokio::time::advance(Duration::from_secs(55)).await;
+
+        let check = activity.next_check(Instant::now(), &TIMEOUTS);
+
+        assert_eq!(check, ended + Duration::from_secs(60));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn head_in_progress_is_checked_again_at_its_header_deadline() {
+        let activity = Activity::new();
+        activity.request_started(false);
+        activity.handler_returned();
+        activity.request_ended();
+        tokio::time::advance(Duration::from_secs(30)).await;
+        activity.bytes_read();
+        let read = Instant::now();
+        tokio::time::advance(Duration::from_secs(5)).await;
+
+        let check = activity.next_check(Instant::now(), &TIMEOUTS);
+
+        assert_eq!(check, read + Duration::from_secs(10));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn request_in_progress_is_checked_again_when_a_timeout_could_first_expire() {
+        let activity = Activity::new();
+        activity.request_started(false);
+        tokio::time::advance(Duration::from_secs(100)).await;
+        let now = Instant::now();
+
+        let check = activity.next_check(now, &TIMEOUTS);
+
+        assert_eq!(activity.expired(now, &TIMEOUTS), None);
+        assert_eq!(check, now + Duration::from_secs(10));
+    }
+
     #[test]
     fn handler_waiting_for_its_body_is_transferring_and_then_handling() {
         let activity = Activity::new();
@@ -327,6 +370,18 @@ mod tests {
         activity.bytes_read();
 
         assert_eq!(activity.phase(), Phase::Waiting);
+    }
+
+    #[test]
+    fn timeout_below_thirty_years_is_kept_and_a_longer_one_saturates_at_thirty_years() {
+        let now = Instant::now();
+        let thirty_years = Duration::from_secs(30 * 365 * 24 * 60 * 60);
+
+        let short = after(now, Duration::from_secs(10));
+        let long = after(now, Duration::MAX);
+
+        assert_eq!(short, now + Duration::from_secs(10));
+        assert_eq!(long, now + thirty_years);
     }
 
     #[test]

@@ -112,4 +112,12 @@ mod tests {
 
         assert_eq!(&body[..], INTERNAL_ERROR_JSON.as_bytes());
     }
+
+    #[test]
+    fn json_error_keeps_its_status_and_message() {
+        let error = JsonError::new(StatusCode::CONFLICT, "the job is already running");
+
+        assert_eq!(error.status(), StatusCode::CONFLICT);
+        assert_eq!(error.message(), "the job is already running");
+    }
 }

@@ -257,3 +257,192 @@ fn report(cuts: &[(SocketAddr, Outcome)]) {
         "the web server stopped without waiting for slow clients: it cut their connections"
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Mutex, PoisonError};
+
+    use super::*;
+
+    /// Collects what a subscriber installed for the current thread writes.
+    #[derive(Clone, Default)]
+    struct Log(Arc<Mutex<Vec<u8>>>);
+
+    impl Log {
+        fn install(&self) -> tracing::subscriber::DefaultGuard {
+            let writer = self.clone();
+            let subscriber = tracing_subscriber::fmt()
+                .with_writer(move || writer.clone())
+                .with_ansi(false)
+                .with_max_level(tracing::Level::DEBUG)
+                .finish();
+            tracing::subscriber::set_default(subscriber)
+        }
+
+        fn lines(&self, level: &str) -> Vec<String> {
+            let bytes = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+            String::from_utf8_lossy(&bytes)
+                .lines()
+                .filter(|line| line.contains(&format!(" {level} ")))
+                .map(str::to_owned)
+                .collect()
+        }
+    }
+
+    impl std::io::Write for Log {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn refused() -> std::io::Error {
+        std::io::Error::other("too many open files")
+    }
+
+    fn client(port: u16) -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], port))
+    }
+
+    #[test]
+    fn first_accept_failure_warns_and_the_next_ones_are_counted_at_debug() {
+        let log = Log::default();
+        let _guard = log.install();
+        let mut alarms = Alarms::default();
+
+        alarms.accept_failed(&refused());
+        alarms.accept_failed(&refused());
+        alarms.accept_failed(&refused());
+
+        let warnings = log.lines("WARN");
+        assert_eq!(warnings.len(), 1, "{warnings:#?}");
+        assert!(warnings[0].contains("failed to accept a connection"));
+        let counted = log.lines("DEBUG");
+        assert_eq!(counted.len(), 2, "{counted:#?}");
+        assert!(counted[0].contains("failures=2"), "{counted:#?}");
+        assert!(counted[1].contains("failures=3"), "{counted:#?}");
+    }
+
+    #[test]
+    fn accepting_again_after_failures_is_reported_once_with_their_count() {
+        let log = Log::default();
+        let _guard = log.install();
+        let mut alarms = Alarms::default();
+        alarms.accepted();
+        alarms.accept_failed(&refused());
+        alarms.accept_failed(&refused());
+
+        alarms.accepted();
+        alarms.accepted();
+
+        let recovered = log.lines("INFO");
+        assert_eq!(recovered.len(), 1, "{recovered:#?}");
+        assert!(recovered[0].contains("accepts connections again"));
+        assert!(recovered[0].contains("failures=2"), "{recovered:#?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn connection_limit_warns_at_most_once_a_minute_and_once_per_stay_at_the_limit() {
+        let log = Log::default();
+        let _guard = log.install();
+        let mut alarms = Alarms::default();
+
+        alarms.at_limit(2);
+        alarms.at_limit(2);
+        alarms.limited = false;
+        tokio::time::advance(Duration::from_secs(59)).await;
+        alarms.at_limit(2);
+        alarms.limited = false;
+        tokio::time::advance(Duration::from_secs(1)).await;
+        alarms.at_limit(2);
+
+        let warnings = log.lines("WARN");
+        assert_eq!(warnings.len(), 2, "{warnings:#?}");
+        assert!(warnings[0].contains("at its connection limit"));
+        assert!(warnings[0].contains("max_connections=2"));
+        let quiet = log.lines("DEBUG");
+        assert_eq!(quiet.len(), 1, "{quiet:#?}");
+        assert!(quiet[0].contains("at its connection limit"));
+    }
+
+    #[tokio::test]
+    async fn reaping_keeps_the_cut_connections_and_logs_only_panicked_tasks() {
+        let log = Log::default();
+        let _guard = log.install();
+        let panicked = tokio::spawn(async { panic!("handler bug") })
+            .await
+            .expect_err("the task panicked");
+        let aborted = tokio::spawn(std::future::pending::<()>());
+        aborted.abort();
+        let aborted = aborted.await.expect_err("the task was aborted");
+        let mut cuts = Vec::new();
+
+        reap(Ok((client(1), Outcome::Closed)), &mut cuts);
+        reap(Ok((client(2), Outcome::CutInHead)), &mut cuts);
+        reap(Ok((client(3), Outcome::CutInTransfer)), &mut cuts);
+        reap(Err(aborted), &mut cuts);
+        reap(Err(panicked), &mut cuts);
+
+        assert_eq!(
+            cuts,
+            [
+                (client(2), Outcome::CutInHead),
+                (client(3), Outcome::CutInTransfer)
+            ]
+        );
+        let errors = log.lines("ERROR");
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert!(errors[0].contains("a connection task of the web server panicked"));
+    }
+
+    #[test]
+    fn report_of_twenty_cut_connections_lists_them_all() {
+        let log = Log::default();
+        let _guard = log.install();
+        let cuts: Vec<_> = (1..=20)
+            .map(|port| (client(port), Outcome::CutInHead))
+            .collect();
+
+        report(&cuts);
+
+        let warnings = log.lines("WARN");
+        assert_eq!(warnings.len(), 1, "{warnings:#?}");
+        assert!(warnings[0].contains("cut=20"), "{warnings:#?}");
+        assert!(warnings[0].contains("127.0.0.1:20 (request head)"));
+        assert!(!warnings[0].contains("more"), "{warnings:#?}");
+    }
+
+    #[test]
+    fn report_of_many_cut_connections_lists_twenty_and_counts_the_rest() {
+        let log = Log::default();
+        let _guard = log.install();
+        let cuts: Vec<_> = (1..=25)
+            .map(|port| (client(port), Outcome::CutInTransfer))
+            .collect();
+
+        report(&cuts);
+
+        let warnings = log.lines("WARN");
+        assert_eq!(warnings.len(), 1, "{warnings:#?}");
+        assert!(warnings[0].contains("cut=25"), "{warnings:#?}");
+        assert!(warnings[0].contains("127.0.0.1:20 (body past the drain limit) and 5 more"));
+        assert!(!warnings[0].contains("127.0.0.1:21 "), "{warnings:#?}");
+    }
+
+    #[test]
+    fn report_of_no_cut_connection_is_silent() {
+        let log = Log::default();
+        let _guard = log.install();
+
+        report(&[]);
+
+        assert_eq!(log.lines("WARN"), Vec::<String>::new());
+    }
+}
