@@ -5,6 +5,10 @@
 #
 #   scripts/mutants.sh                                               # both crates: ~19 h on 2 cores
 #   scripts/mutants.sh -p di-core -f di-core/src/dispose/log.rs   # one file
+#   scripts/mutants.sh -p di-hosting --features axum -f 'di-hosting/src/web/*.rs'
+#
+# di-hosting's web/ is compiled only with its `axum` feature: without `--features axum` every
+# web mutant builds to nothing and is reported missed.
 #
 # Runs in place (the checkout is mutated one mutant at a time and restored): a copy of the
 # workspace would rebuild every dependency in a second target dir. Do not edit files meanwhile.
@@ -16,7 +20,7 @@ while IFS= read -r re; do
     excludes+=(--exclude-re "$re")
 done < <(sed -n 's/^- regex: `\(.*\)`.*$/\1/p' mutants-equivalent.md)
 if [[ $# -eq 0 ]]; then
-    set -- -p di-core -p di-hosting
+    set -- -p di-core -p di-hosting --features di-hosting/axum
 fi
 # Mutants that break a property test make proptest save a seed in a checked-in regressions file:
 # restore those files afterwards, whatever the outcome.
