@@ -147,3 +147,20 @@ async fn a_quick_job_completes_while_a_long_sleep_runs() {
     assert_eq!(stats["worker"], json!({"slots": 4, "busy": 1, "free": 3}));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_payload_is_stored_exactly_as_submitted_floats_included() {
+    // Found by `fuzz_api.rs`: parsed without `float_roundtrip`, this number came back with its
+    // last digit changed (…341e214).
+    let number = -3.746291877070342e214_f64;
+    let app = TestApp::start(&[]).await;
+
+    let id = app
+        .submit(json!({"kind": "fail", "max_attempts": 1, "payload": [number, 0.1, 1e-300]}))
+        .await;
+    let (status, stored) = app.get(&format!("/jobs/{id}")).await;
+
+    assert_eq!(status, 200);
+    assert_eq!(stored["payload"], json!([number, 0.1, 1e-300]), "{stored}");
+    assert_eq!(stored["payload"][0].as_f64(), Some(number));
+}
