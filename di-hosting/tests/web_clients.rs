@@ -293,17 +293,25 @@ async fn idle_keep_alive_connection_is_closed_at_once_at_stop_without_a_warning(
     assert_eq!(log.warnings(), Vec::<String>::new());
 }
 
-#[tokio::test]
-async fn running_handler_is_awaited_at_stop_and_its_response_delivered_completely() {
-    let log = Captured::default();
-    let _log = log.install();
+/// What a stop did while a handler waited: whether it was still waiting past the drain limit,
+/// the client's whole answer, and the stop's outcome.
+struct StopPastDrainLimit {
+    waited: bool,
+    answer: String,
+    stopped: Result<(), di_hosting::HostError>,
+}
+
+/// Sends `request` to a server whose handler waits on a gate, begins a stop once the handler
+/// runs, waits twice the (short) drain limit, then releases the handler.
+async fn stop_past_the_drain_limit_while_a_handler_waits(
+    request: &'static str,
+) -> StopPastDrainLimit {
     let (gate, mut entered) = Gate::new();
     let (running, address) =
         start(Arc::clone(&gate), |server| server.body_drain_limit(SHORT)).await;
     let client = tokio::spawn(async move {
         let mut stream = TcpStream::connect(address).await.expect("connects");
-        let head = "GET /gated HTTP/1.1\r\nHost: test\r\n\r\n";
-        stream.write_all(head.as_bytes()).await.expect("writes");
+        stream.write_all(request.as_bytes()).await.expect("writes");
         read_all(&mut stream).await
     });
     tokio::time::timeout(WATCHDOG, entered.recv())
@@ -324,6 +332,25 @@ async fn running_handler_is_awaited_at_stop_and_its_response_delivered_completel
         .await
         .expect("watchdog")
         .expect("the stop task");
+    StopPastDrainLimit {
+        waited,
+        answer,
+        stopped,
+    }
+}
+
+#[tokio::test]
+async fn running_handler_is_awaited_at_stop_and_its_response_delivered_completely() {
+    let log = Captured::default();
+    let _log = log.install();
+    let StopPastDrainLimit {
+        waited,
+        answer,
+        stopped,
+    } = stop_past_the_drain_limit_while_a_handler_waits(
+        "GET /gated HTTP/1.1\r\nHost: test\r\n\r\n",
+    )
+    .await;
 
     assert!(waited, "the stop waited for the handler");
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
@@ -340,34 +367,15 @@ async fn running_handler_is_awaited_at_stop_and_its_response_delivered_completel
 async fn handler_that_read_its_whole_body_is_awaited_at_stop_past_the_drain_limit() {
     let log = Captured::default();
     let _log = log.install();
-    let (gate, mut entered) = Gate::new();
-    let (running, address) =
-        start(Arc::clone(&gate), |server| server.body_drain_limit(SHORT)).await;
-    let client = tokio::spawn(async move {
-        let mut stream = TcpStream::connect(address).await.expect("connects");
-        let request =
-            "POST /read-then-wait HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\n\r\nhello";
-        stream.write_all(request.as_bytes()).await.expect("writes");
-        read_all(&mut stream).await
-    });
-    tokio::time::timeout(WATCHDOG, entered.recv())
-        .await
-        .expect("watchdog: the handler has read the body");
-
-    let stop = tokio::spawn(running.stop());
-    until_refused(address).await;
-    // Longer than the drain limit: the body is complete, the handler runs.
-    tokio::time::sleep(SHORT * 2).await;
-    let waited = !stop.is_finished();
-    gate.release.notify_one();
-    let answer = tokio::time::timeout(WATCHDOG, client)
-        .await
-        .expect("watchdog")
-        .expect("the client task");
-    let stopped = tokio::time::timeout(WATCHDOG, stop)
-        .await
-        .expect("watchdog")
-        .expect("the stop task");
+    // The body is complete, so the handler is not under the drain limit either.
+    let StopPastDrainLimit {
+        waited,
+        answer,
+        stopped,
+    } = stop_past_the_drain_limit_while_a_handler_waits(
+        "POST /read-then-wait HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\n\r\nhello",
+    )
+    .await;
 
     assert!(waited, "the stop waited for the handler");
     assert!(answer.ends_with("\r\n\r\n5 bytes read"), "{answer}");
