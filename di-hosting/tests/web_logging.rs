@@ -18,6 +18,24 @@ struct Unregistered;
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
 
+impl Captured {
+    /// Makes this thread's subscriber write here, at `level` and above, until the guard drops.
+    fn install(&self, level: tracing::Level) -> tracing::subscriber::DefaultGuard {
+        let writer = self.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .with_max_level(level)
+            .finish();
+        tracing::subscriber::set_default(subscriber)
+    }
+
+    /// Everything written so far.
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().expect("the log buffer").clone()).expect("utf-8")
+    }
+}
+
 impl std::io::Write for Captured {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
         self.0
@@ -35,13 +53,7 @@ impl std::io::Write for Captured {
 #[tokio::test]
 async fn missing_service_logs_its_type_and_cause_at_error() {
     let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::ERROR)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = captured.install(tracing::Level::ERROR);
 
     let provider = di_core::ServiceCollection::new()
         .build()
@@ -61,7 +73,7 @@ async fn missing_service_logs_its_type_and_cause_at_error() {
         .await
         .expect("the body");
 
-    let log = String::from_utf8(captured.0.lock().expect("the log buffer").clone()).expect("utf-8");
+    let log = captured.text();
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(&body[..], br#"{"error":"internal server error"}"#);
     assert_eq!(log.lines().count(), 1, "{log}");
@@ -79,13 +91,7 @@ async fn missing_service_logs_its_type_and_cause_at_error() {
 #[tokio::test]
 async fn trace_layer_logs_the_request_at_debug_and_its_response_at_info_in_a_request_span() {
     let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::DEBUG)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = captured.install(tracing::Level::DEBUG);
     let app = Router::new()
         .route("/hello", get(|| async { "hello" }))
         .layer(trace_layer());
@@ -98,7 +104,7 @@ async fn trace_layer_logs_the_request_at_debug_and_its_response_at_info_in_a_req
         .await
         .expect("the body");
 
-    let log = String::from_utf8(captured.0.lock().expect("the log buffer").clone()).expect("utf-8");
+    let log = captured.text();
     assert_eq!(&body[..], b"hello");
     let started: Vec<&str> = log
         .lines()
@@ -123,13 +129,7 @@ struct Database;
 #[tokio::test]
 async fn failed_factory_logs_each_cause_after_a_colon() {
     let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::ERROR)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = captured.install(tracing::Level::ERROR);
     let mut services = di_core::ServiceCollection::new();
     services.add_scoped(|| -> Result<Arc<Database>, di_core::BoxError> {
         Err("connection refused".into())
@@ -144,7 +144,7 @@ async fn failed_factory_logs_each_cause_after_a_colon() {
         .expect("a valid request");
     let status = app.oneshot(request).await.expect("infallible").status();
 
-    let log = String::from_utf8(captured.0.lock().expect("the log buffer").clone()).expect("utf-8");
+    let log = captured.text();
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert!(
         log.contains("cause=the factory of `web_logging::Database` failed: connection refused"),
