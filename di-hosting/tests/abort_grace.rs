@@ -26,6 +26,7 @@ async fn every_stuck_worker_is_aborted_before_the_host_waits_for_any_of_them() {
         .start()
         .await
         .expect("the host starts");
+    stuck.all_blocked(&STUCK).await;
 
     let error = tokio::time::timeout(Duration::from_secs(60), running.stop())
         .await

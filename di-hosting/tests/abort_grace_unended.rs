@@ -1,8 +1,10 @@
 //! Workers still stuck in blocking code when the grace period after their abort runs out are
 //! each named in a warning ("did not end"), so an operator knows which one holds a thread.
 //!
-//! A multi-thread runtime in real time, as in `abort_grace.rs`; the gate stays shut until the
-//! stop has returned, so the outcome does not depend on timing. It installs a global tracing
+//! A multi-thread runtime in real time, as in `abort_grace.rs`; the stop begins once every
+//! worker is stuck and the gate stays shut until the stop has returned, so the outcome does not
+//! depend on timing (it did when the workers blocked only once cancelled: on a loaded machine
+//! one was aborted before it was first polled). It installs a global tracing
 //! subscriber, so it is the only test in this file.
 
 mod support;
@@ -22,6 +24,7 @@ async fn each_worker_still_stuck_after_the_abort_grace_is_named_in_a_warning() {
         .start()
         .await
         .expect("the host starts");
+    stuck.all_blocked(&STUCK).await;
 
     let stopped = tokio::time::timeout(Duration::from_secs(60), running.stop())
         .await

@@ -46,9 +46,11 @@ impl Drop for OpenOnDrop {
     }
 }
 
-/// A worker that ignores its cancelled token in blocking code, which `abort` cannot interrupt,
-/// until the gate opens; then it yields once (where an abort takes effect) and logs that it
-/// continued.
+/// A worker stuck in blocking code from its start, which neither its cancelled token nor
+/// `abort` can interrupt, until the gate opens; then it yields once (where an abort takes
+/// effect) and logs that it continued. Blocking from the start (rather than once cancelled)
+/// lets a test wait until every worker is stuck before it stops the host, so a loaded machine
+/// cannot let the abort reach a worker that was not yet polled.
 pub struct BlockingWorker {
     pub name: &'static str,
     pub gate: Arc<Gate>,
@@ -57,8 +59,7 @@ pub struct BlockingWorker {
 
 #[async_trait]
 impl BackgroundService for BlockingWorker {
-    async fn execute(&self, stopping: CancellationToken) -> Result<(), BoxError> {
-        stopping.cancelled().await;
+    async fn execute(&self, _stopping: CancellationToken) -> Result<(), BoxError> {
         self.log.push(format!("{}.blocked", self.name));
         self.gate.wait();
         tokio::task::yield_now().await;
@@ -133,6 +134,24 @@ impl Stuck {
             gate,
             log,
         }
+    }
+
+    /// Waits (up to a minute: a watchdog, not a timing assumption) until every worker in `names`
+    /// is stuck in its blocking code.
+    pub async fn all_blocked(&self, names: &[&str]) {
+        let blocked = || {
+            let events = self.log.events();
+            names
+                .iter()
+                .all(|name| events.contains(&format!("{name}.blocked")))
+        };
+        tokio::time::timeout(Duration::from_secs(60), async {
+            while !blocked() {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        })
+        .await
+        .unwrap_or_else(|_| panic!("watchdog: workers not stuck: {:?}", self.log.events()));
     }
 
     /// A quiet host running one [`BlockingWorker`] per name, with `shutdown_timeout`.
