@@ -92,6 +92,7 @@ mod tests {
     use super::*;
     use futures::FutureExt;
     use std::sync::PoisonError;
+    use std::sync::atomic::AtomicUsize;
 
     #[test]
     fn a_ready_future_runs_to_its_end_on_the_calling_thread() {
@@ -127,6 +128,24 @@ mod tests {
             *seen.lock().unwrap_or_else(PoisonError::into_inner),
             Some(7)
         );
+    }
+
+    #[test]
+    fn a_future_that_wakes_itself_by_reference_while_polled_is_polled_again() {
+        let polls = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&polls);
+
+        let panic = run(futures::future::poll_fn(move |context| {
+            if counted.fetch_add(1, Ordering::SeqCst) == 0 {
+                context.waker().wake_by_ref();
+                return Poll::Pending;
+            }
+            Poll::Ready(())
+        })
+        .boxed());
+
+        assert!(panic.is_none());
+        assert_eq!(polls.load(Ordering::SeqCst), 2, "the wake-up was not lost");
     }
 
     #[test]
