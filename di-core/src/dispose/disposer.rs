@@ -113,3 +113,22 @@ pub mod probe {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Connection;
+
+    #[async_trait::async_trait]
+    impl AsyncDispose for Connection {
+        async fn dispose(&self) {}
+    }
+
+    #[test]
+    fn a_disposer_shows_the_service_it_disposes() {
+        let shown = format!("{:?}", Disposer::<Connection>::new());
+        assert!(shown.starts_with("Disposer"), "{shown}");
+        assert!(shown.contains("Connection"), "{shown}");
+    }
+}

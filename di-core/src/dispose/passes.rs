@@ -30,12 +30,11 @@ use crate::sync::{Ordering, fence};
 
 impl CreationLog {
     /// Closes the owner: every later resolution fails, and every later creation is disposed
-    /// at once. Returns whether it was open.
-    pub(crate) fn close(&self) -> bool {
-        let was_open = !self.closed.swap(true, Ordering::AcqRel);
+    /// at once.
+    pub(crate) fn close(&self) {
+        self.closed.store(true, Ordering::Release);
         // Pairs with the fence in `published`; see the docs of `Slots`.
         fence(Ordering::SeqCst);
-        was_open
     }
 
     /// Whether [`close`](CreationLog::close) was called.
