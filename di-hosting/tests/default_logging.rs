@@ -7,7 +7,11 @@ use di_hosting::Host;
 async fn default_logging_is_installed_once_on_request_and_never_when_opted_out() {
     assert!(!tracing::dispatcher::has_been_set());
 
+    struct Marker;
     let opted_out = Host::default_builder("DI_HOSTING_TEST_UNUSED")
+        .configure_services(|services| {
+            services.add_instance(std::sync::Arc::new(Marker));
+        })
         .without_default_logging()
         .configure_options(|options| options.handle_signals = false)
         .build()
@@ -24,5 +28,9 @@ async fn default_logging_is_installed_once_on_request_and_never_when_opted_out()
     assert!(!set_after_opt_out);
     assert!(set_after_first);
     assert!(first.is_ok() && second.is_ok());
+    assert!(
+        opted_out.provider().get::<Marker>().is_ok(),
+        "opting out keeps everything else configured"
+    );
     drop((opted_out, not_asked));
 }

@@ -131,3 +131,16 @@ fn debug_output_is_the_readable_message_so_main_can_return_the_result() {
     assert_eq!(format!("{error:?}"), error.to_string());
     assert!(format!("{error:#?}").starts_with("HostError {"));
 }
+
+#[test]
+fn a_failed_run_returned_from_main_as_it_is_exits_with_the_errors_code() {
+    let failed = || {
+        HostError::new(vec![HostFailure::WorkerPanicked {
+            service: "w".into(),
+            message: "boom".into(),
+        }])
+    };
+
+    assert_eq!(Err::<(), _>(failed()).into_exit_code(), ExitCode::from(1));
+    assert_eq!(Ok::<(), HostError>(()).into_exit_code(), ExitCode::SUCCESS);
+}
