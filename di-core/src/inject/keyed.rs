@@ -86,11 +86,12 @@ impl<T: ?Sized, K> Clone for Keyed<T, K> {
     }
 }
 
-impl<T: ?Sized, K> fmt::Debug for Keyed<T, K> {
+/// Shows the key's value (`"primary"`), not the name of its marker type.
+impl<T: ?Sized, K: StaticKey> fmt::Debug for Keyed<T, K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Keyed")
             .field("service", &std::any::type_name::<T>())
-            .field("key", &std::any::type_name::<K>())
+            .field("key", &K::key())
             .finish()
     }
 }

@@ -88,11 +88,12 @@ impl<T, K> DerefMut for OwnedKeyed<T, K> {
     }
 }
 
-impl<T: fmt::Debug, K> fmt::Debug for OwnedKeyed<T, K> {
+/// Shows the key's value (`"primary"`), not the name of its marker type.
+impl<T: fmt::Debug, K: StaticKey> fmt::Debug for OwnedKeyed<T, K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OwnedKeyed")
             .field("value", &self.value)
-            .field("key", &type_name::<K>())
+            .field("key", &K::key())
             .finish()
     }
 }
