@@ -32,4 +32,6 @@ trap restore_regressions EXIT
 # the tests per area to save time (the build too: `-C` reaches `cargo test --no-run`), e.g.
 #   scripts/mutants.sh -p di-hosting -f 'di-hosting/src/runtime/*.rs' -C --lib -C --test=stop_order
 # (then re-check the misses with the whole suite: some are caught only by other test files).
-cargo mutants --in-place --no-shuffle --timeout 300 "${excludes[@]}" "$@"
+# A mutant that turns a loop endless runs until this timeout (seconds): 300 leaves room for
+# the slowest suite on a loaded machine; a narrowed run can lower it (MUTANTS_TIMEOUT=90).
+cargo mutants --in-place --no-shuffle --timeout "${MUTANTS_TIMEOUT:-300}" "${excludes[@]}" "$@"
