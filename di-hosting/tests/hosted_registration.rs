@@ -114,3 +114,19 @@ async fn add_hosted_service_with_takes_a_factory_of_either_kind() {
         ]
     );
 }
+
+#[test]
+fn the_host_services_read_as_the_collection_they_wrap() {
+    struct Clock;
+    let mut seen = Vec::new();
+    let builder = quiet_host().configure_services(|services| {
+        services.add_singleton(|| Arc::new(Clock));
+        seen = services
+            .descriptors()
+            .map(|descriptor| descriptor.service_name())
+            .collect();
+    });
+
+    assert_eq!(seen.last().copied(), Some(std::any::type_name::<Clock>()));
+    drop(builder);
+}
