@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use di_core::{
-    Keyed, KeyedServices, Lazy, OwnedKeyed, ResolveError, ServiceCollection, ServiceFactory,
+    Dependency, Keyed, KeyedServices, Lazy, OwnedKeyed, Planner, ResolveError, Resolver,
+    ServiceCollection, ServiceFactory, ServiceKey,
 };
 
 #[tokio::test]
@@ -101,4 +102,55 @@ fn injected_arguments_show_their_service_and_state() -> Result<(), ResolveError>
         ]
     );
     Ok(())
+}
+
+/// What a custom argument's `plan` sees, formatted there: the planner, and the states of a key
+/// argument and of a keyed one.
+static PLANNED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+struct ShowsPlanning;
+
+impl Dependency for ShowsPlanning {
+    type State = ();
+
+    fn plan(planner: &mut Planner<'_>) -> Self::State {
+        let shown = vec![
+            format!("{planner:?}"),
+            format!("{:?}", ServiceKey::plan(planner)),
+            format!("{:?}", Keyed::<u16, Primary>::plan(planner)),
+        ];
+        PLANNED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend(shown);
+    }
+
+    fn resolve(_state: &Self::State, _resolver: &Resolver<'_>) -> Result<Self, ResolveError> {
+        Ok(Self)
+    }
+}
+
+#[test]
+fn planning_states_show_what_was_planned() {
+    struct Report;
+    let mut services = ServiceCollection::new();
+    services.add_keyed_singleton("primary", || Arc::new(2_u16));
+    services.add_keyed_transient("reports", |_planned: ShowsPlanning| Arc::new(Report));
+    services.build().expect("valid collection");
+
+    let planned = PLANNED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
+
+    let report = std::any::type_name::<Report>();
+    assert_eq!(
+        planned[0],
+        format!("Planner {{ service: \"{report}\", .. }}")
+    );
+    assert_eq!(planned[1], "KeySource::Fixed(\"reports\")");
+    assert_eq!(
+        planned[2],
+        "Some(KeyedSite { site: SiteRef<u16>(0), catch_all_key: None })"
+    );
 }

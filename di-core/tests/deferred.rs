@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use di_core::{
     BuildProblem, EdgeKind, KeyedServices, Lazy, ResolveError, ServiceCollection, ServiceFactory,
-    ServiceKey,
+    ServiceKey, ServiceLifetime,
 };
 
 #[derive(Debug)]
@@ -182,6 +182,145 @@ fn a_cycle_through_a_lazy_is_allowed_and_drawn_as_a_lazy_edge() -> Result<(), Re
             .to_dot()
             .contains("n0 -> n1 [style=dotted, label=lazy];")
     );
+    Ok(())
+}
+
+/// Counts the drops of one test's services.
+#[derive(Clone, Default)]
+struct Drops(Arc<AtomicUsize>);
+
+impl Drops {
+    fn count(&self) -> usize {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// Both sides of a cycle through a `Lazy`, counting their drops.
+struct Front {
+    back: Lazy<Back>,
+    drops: Drops,
+}
+struct Back {
+    _front: Arc<Front>,
+    drops: Drops,
+}
+impl Drop for Front {
+    fn drop(&mut self) {
+        self.drops.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+impl Drop for Back {
+    fn drop(&mut self) {
+        self.drops.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+fn front_and_back(drops: &Drops, lifetime: ServiceLifetime) -> ServiceCollection {
+    let (front, back) = (drops.clone(), drops.clone());
+    let mut services = ServiceCollection::new();
+    let front = move |back: Lazy<Back>| {
+        let drops = front.clone();
+        Arc::new(Front { back, drops })
+    };
+    let back = move |front: Arc<Front>| {
+        let drops = back.clone();
+        Arc::new(Back {
+            _front: front,
+            drops,
+        })
+    };
+    match lifetime {
+        ServiceLifetime::Scoped => {
+            services.add_scoped(front);
+            services.add_scoped(back);
+        }
+        _ => {
+            services.add_singleton(front);
+            services.add_singleton(back);
+        }
+    }
+    services
+}
+
+#[test]
+fn dropping_a_provider_releases_both_singletons_of_a_cycle_through_a_lazy()
+-> Result<(), ResolveError> {
+    let drops = Drops::default();
+    let provider = front_and_back(&drops, ServiceLifetime::Singleton)
+        .build()
+        .expect("a cycle through Lazy is allowed");
+    let front = provider.get::<Front>()?;
+    assert!(Arc::ptr_eq(&front.back.get()?._front, &front));
+    drop(front);
+
+    drop(provider);
+
+    assert_eq!(drops.count(), 2, "neither the sites nor the Lazy keep them");
+    Ok(())
+}
+
+#[test]
+fn dropping_a_scope_releases_both_scoped_services_of_a_cycle_through_a_lazy()
+-> Result<(), ResolveError> {
+    let drops = Drops::default();
+    let provider = front_and_back(&drops, ServiceLifetime::Scoped)
+        .build()
+        .expect("a cycle through Lazy is allowed");
+    let scope = provider.create_scope()?;
+    let front = scope.get::<Front>()?;
+    let back = front.back.get()?;
+    assert!(
+        Arc::ptr_eq(&back, &scope.get::<Back>()?),
+        "the scope's instance"
+    );
+    drop((front, back));
+
+    drop(scope);
+
+    assert_eq!(drops.count(), 2);
+    drop(provider);
+    Ok(())
+}
+
+#[test]
+fn a_lazy_of_a_singleton_fails_once_the_provider_and_every_other_holder_let_it_go()
+-> Result<(), ResolveError> {
+    let drops = Drops::default();
+    let provider = front_and_back(&drops, ServiceLifetime::Singleton)
+        .build()
+        .expect("valid");
+    let front = provider.get::<Front>()?;
+    let back = front.back.get()?;
+    drop(provider);
+
+    assert!(
+        Arc::ptr_eq(&front.back.get()?, &back),
+        "still held here: the same instance"
+    );
+    drop(back);
+    assert!(matches!(
+        front.back.get(),
+        Err(ResolveError::ProviderDropped)
+    ));
+    Ok(())
+}
+
+#[test]
+fn a_cycle_made_only_of_lazy_edges_is_allowed() -> Result<(), ResolveError> {
+    struct Ping {
+        pong: Lazy<Pong>,
+    }
+    struct Pong {
+        ping: Lazy<Ping>,
+    }
+    let mut services = ServiceCollection::new();
+    services.add_singleton(|pong: Lazy<Pong>| Arc::new(Ping { pong }));
+    services.add_singleton(|ping: Lazy<Ping>| Arc::new(Pong { ping }));
+    let provider = services.build().expect("no eager edge closes the cycle");
+
+    let ping = provider.get::<Ping>()?;
+
+    assert!(Arc::ptr_eq(&ping.pong.get()?.ping.get()?, &ping));
     Ok(())
 }
 

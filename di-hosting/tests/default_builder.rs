@@ -32,5 +32,8 @@ async fn the_default_builder_reads_the_working_directory_and_the_prefixed_enviro
         configuration.get::<String>("name").expect("read"),
         env!("CARGO_PKG_NAME")
     );
-    assert!(tracing::dispatcher::has_been_set(), "default logging installed");
+    assert!(
+        tracing::dispatcher::has_been_set(),
+        "default logging installed"
+    );
 }

@@ -3,7 +3,7 @@
 
 use std::any::type_name;
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, Weak};
 
 use crate::error::ResolveError;
 use crate::inject::Dependency;
@@ -16,7 +16,11 @@ use crate::registered::Registrations;
 ///
 /// Validated at build like `Arc<T>`: `T` must be registered, and a singleton holding a
 /// `Lazy<Scoped>` is a captive dependency. A cycle through a `Lazy` is allowed (it is drawn as
-/// a `lazy` edge in the [graph](crate::ServiceProvider::graph)). It resolves from the scope that
+/// a `lazy` edge in the [graph](crate::ServiceProvider::graph)), and is no reference cycle:
+/// a `Lazy` of a singleton or a scoped service keeps it weakly (its owner keeps it), so dropping
+/// the provider or the scope releases both sides. A `Lazy` of a transient keeps the one
+/// instance it made: a cycle through a transient is a reference cycle; inject a
+/// [`ServiceFactory`] there instead. It resolves from the scope that
 /// created its holder (the root for singletons) and holds that scope and the provider weakly,
 /// like a [`ScopeFactory`](crate::ScopeFactory): once the scope is gone [`get`](Lazy::get)
 /// fails with [`ResolveError::Disposed`], once the provider is,
@@ -46,7 +50,33 @@ use crate::registered::Registrations;
 /// ```
 pub struct Lazy<T: ?Sized> {
     target: Deferred<T>,
-    value: OnceLock<Arc<T>>,
+    value: OnceLock<Kept<T>>,
+}
+
+/// What a [`Lazy`] keeps once resolved.
+enum Kept<T: ?Sized> {
+    /// A transient: the `Lazy` is its only keeper.
+    Own(Arc<T>),
+    /// A singleton or scoped service: its owner keeps it, so a strong reference here would
+    /// turn a cycle through the `Lazy` into a reference cycle.
+    Owners(Weak<T>),
+}
+
+impl<T: ?Sized> Kept<T> {
+    fn new(value: &Arc<T>, owner_keeps: bool) -> Self {
+        if owner_keeps {
+            Self::Owners(Arc::downgrade(value))
+        } else {
+            Self::Own(Arc::clone(value))
+        }
+    }
+
+    fn get(&self) -> Option<Arc<T>> {
+        match self {
+            Self::Own(value) => Some(Arc::clone(value)),
+            Self::Owners(value) => value.upgrade(),
+        }
+    }
 }
 
 impl<T: ?Sized + Send + Sync + 'static> Lazy<T> {
@@ -55,8 +85,9 @@ impl<T: ?Sized + Send + Sync + 'static> Lazy<T> {
     /// # Errors
     ///
     /// As [`Scope::get`](crate::Scope::get); [`ResolveError::Disposed`] or
-    /// [`ResolveError::ProviderDropped`] if the owner is gone. An error is not kept: the next
-    /// call tries again.
+    /// [`ResolveError::ProviderDropped`] if the owner is gone (and, for a singleton or a
+    /// scoped service, nobody else holds the instance). An error is not kept: the next call
+    /// tries again.
     ///
     /// # Examples
     ///
@@ -73,11 +104,13 @@ impl<T: ?Sized + Send + Sync + 'static> Lazy<T> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn get(&self) -> Result<Arc<T>, ResolveError> {
-        if let Some(value) = self.value.get() {
-            return Ok(Arc::clone(value));
+        if let Some(value) = self.value.get().and_then(Kept::get) {
+            return Ok(value);
         }
-        let value = self.target.resolve()?;
-        Ok(Arc::clone(self.value.get_or_init(|| value)))
+        // First use, or the owner let a weakly kept instance go: resolving says why.
+        let (value, owner_keeps) = self.target.resolve_kept()?;
+        let kept = self.value.get_or_init(|| Kept::new(&value, owner_keeps));
+        Ok(kept.get().unwrap_or(value))
     }
 }
 
@@ -209,6 +242,16 @@ impl<T: ?Sized + Send + Sync + 'static> Deferred<T> {
     fn resolve(&self) -> Result<Arc<T>, ResolveError> {
         self.owner
             .with(type_name::<T>(), |resolver| resolver.resolve(&self.site))
+    }
+
+    /// Resolves, and says whether the owner keeps the instance.
+    fn resolve_kept(&self) -> Result<(Arc<T>, bool), ResolveError> {
+        self.owner.with(type_name::<T>(), |resolver| {
+            Ok((
+                resolver.resolve(&self.site)?,
+                resolver.owner_keeps(&self.site),
+            ))
+        })
     }
 }
 

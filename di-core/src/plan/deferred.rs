@@ -3,7 +3,6 @@
 
 use std::any::TypeId;
 
-use crate::graph::EdgeKind;
 use crate::plan::planner::Planner;
 use crate::provider::SiteRef;
 
@@ -11,7 +10,10 @@ impl Planner<'_> {
     /// A lazy dependency on the last registration of `T`; a missing one is a build problem.
     pub(crate) fn deferred<T: ?Sized + Send + Sync + 'static>(&mut self) -> Option<SiteRef<T>> {
         match self.index.unkeyed(TypeId::of::<T>()) {
-            Some(entry) => Some(self.edge(entry.last, EdgeKind::Lazy)),
+            Some(entry) => {
+                self.lazy_edge(entry.last);
+                Some(SiteRef::by_index(entry.last))
+            }
             None => {
                 self.missing::<T>(None);
                 None
@@ -23,7 +25,7 @@ impl Planner<'_> {
     /// whatever key is asked at run time.
     pub(crate) fn deferred_keyed<T: ?Sized + Send + Sync + 'static>(&mut self) {
         for target in self.index.all_keyed(TypeId::of::<T>()) {
-            let _: SiteRef<T> = self.edge(target, EdgeKind::Lazy);
+            self.lazy_edge(target);
         }
     }
 }

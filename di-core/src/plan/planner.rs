@@ -222,6 +222,12 @@ impl<'a> Planner<'a> {
         SiteRef::new(target, site)
     }
 
+    /// Records a lazy edge to `target`. Its `SiteRef` (if any) is made by index: see
+    /// [`SiteRef::by_index`].
+    pub(super) fn lazy_edge(&mut self, target: u32) {
+        self.edges.push((target, EdgeKind::Lazy));
+    }
+
     pub(super) fn missing<T: ?Sized + 'static>(&mut self, key: Option<&ServiceKey>) {
         self.problems.push(BuildProblem::MissingDependency {
             service: self.service(),

@@ -168,7 +168,7 @@ impl<'a> Resolver<'a> {
         site: &SiteRef<T>,
         key: &ServiceKey,
     ) -> Result<Arc<T>, ResolveError> {
-        match site.site() {
+        match site.site(self.provider) {
             Some(site) => self.resolve_keyed_site(site, key),
             None => Err(ResolveError::NotInitialized {
                 service: std::any::type_name::<T>(),

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::error::ResolveError;
 use crate::key::ServiceKey;
+use crate::lifetime::ServiceLifetime;
 use crate::provider::call_site::{CallSite, SiteKind};
 use crate::provider::index::{Entry, ServiceIndex};
 use crate::provider::inner::ProviderInner;
@@ -74,7 +75,7 @@ impl<'a> Resolver<'a> {
         &self,
         site: &SiteRef<T>,
     ) -> Result<Arc<T>, ResolveError> {
-        match site.site() {
+        match site.site(self.provider) {
             Some(site) => self.resolve_cached_first(site),
             // Every cell is filled before the provider exists.
             None => Err(ResolveError::NotInitialized {
@@ -106,6 +107,20 @@ impl<'a> Resolver<'a> {
     /// ```
     pub fn is_scoped(&self) -> bool {
         self.scope.is_some()
+    }
+
+    /// Whether the owner keeps what `site` resolves to (a singleton, a scoped service, an
+    /// instance), so a holder may keep it weakly; not for transients.
+    pub(crate) fn owner_keeps<T: ?Sized + Send + Sync + 'static>(&self, site: &SiteRef<T>) -> bool {
+        site.site(self.provider)
+            .is_some_and(|site| match &site.kind {
+                SiteKind::Transient { .. } => false,
+                SiteKind::CatchAll { lifetime, .. } => *lifetime != ServiceLifetime::Transient,
+                SiteKind::Instance(_)
+                | SiteKind::Singleton { .. }
+                | SiteKind::AsyncSingleton { .. }
+                | SiteKind::Scoped { .. } => true,
+            })
     }
 
     #[inline]

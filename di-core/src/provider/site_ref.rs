@@ -6,6 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::provider::call_site::CallSite;
+use crate::provider::inner::ProviderInner;
 use crate::provider::site_cell::TypedSiteCell;
 
 /// A planned reference to the call site of one registration of `T`, resolved with
@@ -24,19 +25,35 @@ use crate::provider::site_cell::TypedSiteCell;
 /// ```
 pub struct SiteRef<T: ?Sized> {
     index: u32,
-    site: Arc<TypedSiteCell<T>>,
+    /// The cell of an eager edge. `None` for a lazy edge (`Lazy<T>`, `ServiceFactory<T>`),
+    /// found by `index` in the resolving provider instead: a cycle through lazy edges is
+    /// allowed, and cells holding each other's sites through it would be an `Arc` cycle that
+    /// outlives the provider (its call sites and the singletons they cache never dropped).
+    site: Option<Arc<TypedSiteCell<T>>>,
 }
 
-impl<T: ?Sized> SiteRef<T> {
+impl<T: ?Sized + 'static> SiteRef<T> {
     /// A reference to registration `index`, whose call site `site` will hold.
     pub(crate) fn new(index: u32, site: Arc<TypedSiteCell<T>>) -> Self {
-        Self { index, site }
+        Self {
+            index,
+            site: Some(site),
+        }
     }
 
-    /// The call site, once the build has finished it.
+    /// A reference to registration `index` that holds nothing: for lazy edges.
+    pub(crate) fn by_index(index: u32) -> Self {
+        Self { index, site: None }
+    }
+
+    /// The call site, once the build has finished it; a lazy edge's from `provider`, the one
+    /// it was planned for.
     #[inline]
-    pub(crate) fn site(&self) -> Option<&CallSite<T>> {
-        self.site.get().map(|site| &**site)
+    pub(crate) fn site<'a>(&'a self, provider: &'a ProviderInner) -> Option<&'a CallSite<T>> {
+        match &self.site {
+            Some(cell) => cell.get().map(|site| &**site),
+            None => Some(provider.site::<T>(self.index as usize)),
+        }
     }
 }
 
@@ -44,7 +61,7 @@ impl<T: ?Sized> Clone for SiteRef<T> {
     fn clone(&self) -> Self {
         Self {
             index: self.index,
-            site: Arc::clone(&self.site),
+            site: self.site.clone(),
         }
     }
 }
