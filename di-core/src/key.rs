@@ -262,3 +262,45 @@ macro_rules! service_key {
         }
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::hash_map::DefaultHasher;
+
+    use super::*;
+
+    fn hash_of(key: &ServiceKey) -> u64 {
+        let mut hasher = DefaultHasher::new();
+        key.hash(&mut hasher);
+        hasher.finish()
+    }
+
+    #[test]
+    fn equal_keys_hash_alike_and_different_keys_spread() {
+        assert_eq!(
+            hash_of(&ServiceKey::from("a")),
+            hash_of(&ServiceKey::from(String::from("a")))
+        );
+        assert_ne!(
+            hash_of(&ServiceKey::from("a")),
+            hash_of(&ServiceKey::from("b"))
+        );
+        assert_ne!(
+            hash_of(&ServiceKey::new(1_i32)),
+            hash_of(&ServiceKey::new(2_i32))
+        );
+        assert_ne!(
+            hash_of(&ServiceKey::new(1_i32)),
+            hash_of(&ServiceKey::new(1_u32)),
+            "the value's type is part of the key"
+        );
+        assert_ne!(hash_of(&ServiceKey::any()), hash_of(&ServiceKey::from("")));
+    }
+
+    #[test]
+    fn only_a_string_key_has_text() {
+        assert_eq!(ServiceKey::from("primary").as_str(), Some("primary"));
+        assert_eq!(ServiceKey::new(1_i32).as_str(), None);
+        assert_eq!(ServiceKey::any().as_str(), None);
+    }
+}
