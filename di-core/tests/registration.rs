@@ -584,3 +584,16 @@ fn a_user_dependency_can_tell_a_scope_from_the_root() -> Result<(), ResolveError
     assert_eq!(from_scope.0.1, "Resolver { scoped: true, .. }");
     Ok(())
 }
+
+#[test]
+fn a_collection_counts_its_registrations() {
+    let mut services = ServiceCollection::new();
+    assert!(services.is_empty());
+    assert_eq!(services.len(), 0);
+
+    services.add_singleton(|| Arc::new(Name("first")));
+    services.add_keyed_singleton("k", || Arc::new(Name("keyed")));
+
+    assert!(!services.is_empty());
+    assert_eq!(services.len(), 2);
+}
