@@ -71,6 +71,7 @@ impl<T: ?Sized> Kept<T> {
         }
     }
 
+    #[inline]
     fn get(&self) -> Option<Arc<T>> {
         match self {
             Self::Own(value) => Some(Arc::clone(value)),
@@ -103,11 +104,17 @@ impl<T: ?Sized + Send + Sync + 'static> Lazy<T> {
     /// assert!(Arc::ptr_eq(&lazy.get()?, &scope.get::<Db>()?));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[inline]
     pub fn get(&self) -> Result<Arc<T>, ResolveError> {
         if let Some(value) = self.value.get().and_then(Kept::get) {
             return Ok(value);
         }
-        // First use, or the owner let a weakly kept instance go: resolving says why.
+        self.resolve_and_keep()
+    }
+
+    /// First use, or the owner let a weakly kept instance go: resolving says why.
+    #[inline(never)]
+    fn resolve_and_keep(&self) -> Result<Arc<T>, ResolveError> {
         let (value, owner_keeps) = self.target.resolve_kept()?;
         let kept = self.value.get_or_init(|| Kept::new(&value, owner_keeps));
         Ok(kept.get().unwrap_or(value))
