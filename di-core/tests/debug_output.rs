@@ -154,3 +154,19 @@ fn planning_states_show_what_was_planned() {
         "Some(KeyedSite { site: SiteRef<u16>(0), catch_all_key: None })"
     );
 }
+
+#[test]
+fn a_collection_and_a_registration_show_lifetimes_services_and_keys() {
+    let mut services = ServiceCollection::new();
+    let registration = format!("{:?}", services.add_singleton(|| Arc::new(1_u8)));
+    services.add_keyed_scoped("k", || Arc::new(2_u16));
+
+    assert_eq!(
+        registration,
+        "ServiceRegistration { service: \"u8\", lifetime: Singleton }"
+    );
+    assert_eq!(
+        format!("{services:?}"),
+        "[(Singleton, \"u8\", None), (Scoped, \"u16\", Some(\"k\"))]"
+    );
+}
