@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use di_core::{
-    Dependency, Keyed, KeyedServices, Lazy, OwnedKeyed, Planner, ResolveError, Resolver,
+    Dependency, Keyed, KeyedServices, Lazy, Owned, OwnedKeyed, Planner, ResolveError, Resolver,
     ServiceCollection, ServiceFactory, ServiceKey,
 };
 
@@ -118,6 +118,7 @@ impl Dependency for ShowsPlanning {
             format!("{planner:?}"),
             format!("{:?}", ServiceKey::plan(planner)),
             format!("{:?}", Keyed::<u16, Primary>::plan(planner)),
+            format!("{:?}", Owned::<u32>::plan(planner)),
         ];
         PLANNED
             .lock()
@@ -135,6 +136,7 @@ fn planning_states_show_what_was_planned() {
     struct Report;
     let mut services = ServiceCollection::new();
     services.add_keyed_singleton("primary", || Arc::new(2_u16));
+    services.add_owned(|| 3_u32);
     services.add_keyed_transient("reports", |_planned: ShowsPlanning| Arc::new(Report));
     services.build().expect("valid collection");
 
@@ -153,6 +155,7 @@ fn planning_states_show_what_was_planned() {
         planned[2],
         "Some(KeyedSite { site: SiteRef<u16>(0), catch_all_key: None })"
     );
+    assert_eq!(planned[3], "Some(OwnedSiteRef<u32>(1))");
 }
 
 #[test]
@@ -169,4 +172,20 @@ fn a_collection_and_a_registration_show_lifetimes_services_and_keys() {
         format!("{services:?}"),
         "[(Singleton, \"u8\", None), (Scoped, \"u16\", Some(\"k\"))]"
     );
+}
+
+#[test]
+fn an_owned_value_shows_its_value_and_keyed_services_their_scope() -> Result<(), ResolveError> {
+    let mut services = ServiceCollection::new();
+    services.add_keyed_scoped("k", || Arc::new(1_u16));
+    services.add_scoped(|all: KeyedServices<u16>| Arc::new(all));
+    let provider = services.build().expect("valid collection");
+    let scope = provider.create_scope()?;
+
+    assert_eq!(format!("{:?}", Owned::new(5_u32)), "Owned(5)");
+    assert_eq!(
+        format!("{:?}", scope.get::<KeyedServices<u16>>()?),
+        "KeyedServices { service: \"u16\", in_scope: true }"
+    );
+    Ok(())
 }

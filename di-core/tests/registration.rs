@@ -597,3 +597,35 @@ fn a_collection_counts_its_registrations() {
     assert!(!services.is_empty());
     assert_eq!(services.len(), 2);
 }
+
+#[test]
+fn try_add_scoped_transient_and_instance_register_only_an_absent_type() -> Result<(), ResolveError>
+{
+    struct Session;
+    struct Id;
+    let mut services = ServiceCollection::new();
+
+    let scoped = services
+        .try_add_scoped(|| Arc::new(Session))
+        .map(|registration| format!("{registration:?}"));
+    let transient = services
+        .try_add_transient(|| Arc::new(Id))
+        .map(|registration| format!("{registration:?}"));
+    let instance = services.try_add_instance(Arc::new(Name("first")));
+
+    assert!(scoped.is_some_and(|shown| shown.contains("Scoped")));
+    assert!(transient.is_some_and(|shown| shown.contains("Transient")));
+    assert!(instance);
+    assert!(services.try_add_scoped(|| Arc::new(Session)).is_none());
+    assert!(services.try_add_transient(|| Arc::new(Id)).is_none());
+    assert!(!services.try_add_instance(Arc::new(Name("second"))));
+    let provider = services.build().expect("valid collection");
+    let scope = provider.create_scope()?;
+    assert!(!Arc::ptr_eq(&scope.get::<Id>()?, &scope.get::<Id>()?));
+    assert!(Arc::ptr_eq(
+        &scope.get::<Session>()?,
+        &scope.get::<Session>()?
+    ));
+    assert_eq!(*provider.get::<Name>()?, Name("first"));
+    Ok(())
+}

@@ -179,6 +179,26 @@ fn try_add_keyed_adds_only_under_a_key_not_taken_yet() {
 }
 
 #[test]
+fn each_try_add_keyed_form_adds_under_a_free_key_and_refuses_a_taken_one() {
+    let mut services = ServiceCollection::new();
+
+    let first = (
+        services.try_add_keyed_singleton("a", smtp).is_some(),
+        services.try_add_keyed_transient("b", smtp).is_some(),
+        services.try_add_keyed_instance::<dyn Sender>("c", Arc::new(Fake)),
+    );
+    let again = (
+        services.try_add_keyed_singleton("a", fake).is_some(),
+        services.try_add_keyed_transient("b", fake).is_some(),
+        services.try_add_keyed_instance::<dyn Sender>("c", Arc::new(Fake)),
+    );
+
+    assert_eq!(first, (true, true, true));
+    assert_eq!(again, (false, false, false));
+    assert_eq!(services.len(), 3);
+}
+
+#[test]
 fn descriptors_show_every_registration_in_order_with_key_and_lifetime() {
     let mut services = ServiceCollection::new();
     services.add_singleton(smtp);
