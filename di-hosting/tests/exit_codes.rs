@@ -144,3 +144,22 @@ fn a_failed_run_returned_from_main_as_it_is_exits_with_the_errors_code() {
     assert_eq!(Err::<(), _>(failed()).into_exit_code(), ExitCode::from(1));
     assert_eq!(Ok::<(), HostError>(()).into_exit_code(), ExitCode::SUCCESS);
 }
+
+#[test]
+fn a_missed_deadline_names_every_service_still_running_and_the_failures_can_be_taken() {
+    let error = HostError::new(vec![HostFailure::DeadlineExceeded {
+        timeout: Duration::from_secs(5),
+        still_running: vec!["a".into(), "b".into()],
+    }]);
+
+    assert!(
+        error
+            .to_string()
+            .ends_with("the shutdown deadline of 5s passed; still running: `a`, `b`"),
+        "{error}"
+    );
+    assert!(matches!(
+        error.into_failures().as_slice(),
+        [HostFailure::DeadlineExceeded { still_running, .. }] if still_running.len() == 2
+    ));
+}
