@@ -241,4 +241,13 @@ fn descriptors_show_every_registration_in_order_with_key_and_lifetime() {
             .next()
             .is_some_and(|d| d.implementation_name().ends_with("::smtp"))
     );
+    assert_eq!(
+        services
+            .descriptors()
+            .nth(1)
+            .map(|d| format!("{d:?}"))
+            .unwrap_or_default(),
+        "ServiceDescriptor { service: \"dyn replacing::Sender\", key: Some(\"test\"), \
+         lifetime: Scoped, implementation: \"replacing::fake\" }"
+    );
 }
