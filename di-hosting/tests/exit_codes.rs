@@ -163,3 +163,20 @@ fn a_missed_deadline_names_every_service_still_running_and_the_failures_can_be_t
         [HostFailure::DeadlineExceeded { still_running, .. }] if still_running.len() == 2
     ));
 }
+
+#[test]
+fn only_a_numbered_line_of_a_failure_becomes_a_bullet() {
+    let error = HostError::new(vec![HostFailure::WorkerPanicked {
+        service: "w".into(),
+        message: "boom\n  2. numbered\n  Note. not a number\n  . no number".into(),
+    }]);
+
+    assert_eq!(
+        error.to_string(),
+        "the host failed (1 failure)\n  \
+         1. background service `w` panicked: boom\n     \
+         - numbered\n     \
+         \x20 Note. not a number\n     \
+         \x20 . no number"
+    );
+}
