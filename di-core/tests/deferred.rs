@@ -37,6 +37,13 @@ fn a_lazy_is_resolved_on_first_use_once() -> Result<(), ResolveError> {
         "a transient behind a Lazy is kept"
     );
     assert!(Arc::ptr_eq(&first, &second));
+    drop((first, second));
+    holder.db.get()?;
+    assert_eq!(
+        created.load(Ordering::SeqCst),
+        1,
+        "kept by the Lazy itself, also when nobody else holds it"
+    );
     Ok(())
 }
 

@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use crate::error::ResolveError;
 use crate::key::ServiceKey;
-use crate::lifetime::ServiceLifetime;
 use crate::provider::call_site::{CallSite, SiteKind};
 use crate::provider::index::{Entry, ServiceIndex};
 use crate::provider::inner::ProviderInner;
@@ -114,8 +113,9 @@ impl<'a> Resolver<'a> {
     pub(crate) fn owner_keeps<T: ?Sized + Send + Sync + 'static>(&self, site: &SiteRef<T>) -> bool {
         site.site(self.provider)
             .is_some_and(|site| match &site.kind {
-                SiteKind::Transient { .. } => false,
-                SiteKind::CatchAll { lifetime, .. } => *lifetime != ServiceLifetime::Transient,
+                // A `Lazy` targets an unkeyed registration, never a catch-all one; keeping
+                // strongly is the safe answer for either.
+                SiteKind::Transient { .. } | SiteKind::CatchAll { .. } => false,
                 SiteKind::Instance(_)
                 | SiteKind::Singleton { .. }
                 | SiteKind::AsyncSingleton { .. }
