@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use di_core::{
     BuildProblem, EdgeKind, KeyedServices, Lazy, ResolveError, ServiceCollection, ServiceFactory,
-    ServiceKey, ServiceLifetime,
+    ServiceKey, ServiceLifetime, ServiceProvider,
 };
 
 #[derive(Debug)]
@@ -222,7 +222,8 @@ impl Drop for Back {
     }
 }
 
-fn front_and_back(drops: &Drops, lifetime: ServiceLifetime) -> ServiceCollection {
+/// A provider of `Front` and `Back` (of `lifetime`), which a `Lazy` makes a cycle: allowed.
+fn front_and_back(drops: &Drops, lifetime: ServiceLifetime) -> ServiceProvider {
     let (front, back) = (drops.clone(), drops.clone());
     let mut services = ServiceCollection::new();
     let front = move |back: Lazy<Back>| {
@@ -246,16 +247,14 @@ fn front_and_back(drops: &Drops, lifetime: ServiceLifetime) -> ServiceCollection
             services.add_singleton(back);
         }
     }
-    services
+    services.build().expect("a cycle through Lazy is allowed")
 }
 
 #[test]
 fn dropping_a_provider_releases_both_singletons_of_a_cycle_through_a_lazy()
 -> Result<(), ResolveError> {
     let drops = Drops::default();
-    let provider = front_and_back(&drops, ServiceLifetime::Singleton)
-        .build()
-        .expect("a cycle through Lazy is allowed");
+    let provider = front_and_back(&drops, ServiceLifetime::Singleton);
     let front = provider.get::<Front>()?;
     assert!(Arc::ptr_eq(&front.back.get()?._front, &front));
     drop(front);
@@ -270,9 +269,7 @@ fn dropping_a_provider_releases_both_singletons_of_a_cycle_through_a_lazy()
 fn dropping_a_scope_releases_both_scoped_services_of_a_cycle_through_a_lazy()
 -> Result<(), ResolveError> {
     let drops = Drops::default();
-    let provider = front_and_back(&drops, ServiceLifetime::Scoped)
-        .build()
-        .expect("a cycle through Lazy is allowed");
+    let provider = front_and_back(&drops, ServiceLifetime::Scoped);
     let scope = provider.create_scope()?;
     let front = scope.get::<Front>()?;
     let back = front.back.get()?;
@@ -293,9 +290,7 @@ fn dropping_a_scope_releases_both_scoped_services_of_a_cycle_through_a_lazy()
 fn a_lazy_of_a_singleton_fails_once_the_provider_and_every_other_holder_let_it_go()
 -> Result<(), ResolveError> {
     let drops = Drops::default();
-    let provider = front_and_back(&drops, ServiceLifetime::Singleton)
-        .build()
-        .expect("valid");
+    let provider = front_and_back(&drops, ServiceLifetime::Singleton);
     let front = provider.get::<Front>()?;
     let back = front.back.get()?;
     drop(provider);
