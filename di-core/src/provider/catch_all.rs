@@ -168,12 +168,7 @@ impl<'a> Resolver<'a> {
         site: &SiteRef<T>,
         key: &ServiceKey,
     ) -> Result<Arc<T>, ResolveError> {
-        match site.site(self.provider) {
-            Some(site) => self.resolve_keyed_site(site, key),
-            None => Err(ResolveError::NotInitialized {
-                service: std::any::type_name::<T>(),
-            }),
-        }
+        self.resolve_keyed_site(site.site(self.provider), key)
     }
 
     fn resolve_keyed_site<T: ?Sized + Send + Sync + 'static>(

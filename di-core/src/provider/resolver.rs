@@ -74,13 +74,7 @@ impl<'a> Resolver<'a> {
         &self,
         site: &SiteRef<T>,
     ) -> Result<Arc<T>, ResolveError> {
-        match site.site(self.provider) {
-            Some(site) => self.resolve_cached_first(site),
-            // Every cell is filled before the provider exists.
-            None => Err(ResolveError::NotInitialized {
-                service: type_name::<T>(),
-            }),
-        }
+        self.resolve_cached_first(site.site(self.provider))
     }
 
     /// Resolves planned dependencies into a vector allocated once at its final size.
@@ -111,16 +105,15 @@ impl<'a> Resolver<'a> {
     /// Whether the owner keeps what `site` resolves to (a singleton, a scoped service, an
     /// instance), so a holder may keep it weakly; not for transients.
     pub(crate) fn owner_keeps<T: ?Sized + Send + Sync + 'static>(&self, site: &SiteRef<T>) -> bool {
-        site.site(self.provider)
-            .is_some_and(|site| match &site.kind {
-                // A `Lazy` targets an unkeyed registration, never a catch-all one; keeping
-                // strongly is the safe answer for either.
-                SiteKind::Transient { .. } | SiteKind::CatchAll { .. } => false,
-                SiteKind::Instance(_)
-                | SiteKind::Singleton { .. }
-                | SiteKind::AsyncSingleton { .. }
-                | SiteKind::Scoped { .. } => true,
-            })
+        match &site.site(self.provider).kind {
+            // A `Lazy` targets an unkeyed registration, never a catch-all one; keeping
+            // strongly is the safe answer for either.
+            SiteKind::Transient { .. } | SiteKind::CatchAll { .. } => false,
+            SiteKind::Instance(_)
+            | SiteKind::Singleton { .. }
+            | SiteKind::AsyncSingleton { .. }
+            | SiteKind::Scoped { .. } => true,
+        }
     }
 
     #[inline]

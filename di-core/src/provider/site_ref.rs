@@ -25,35 +25,42 @@ use crate::provider::site_cell::TypedSiteCell;
 /// ```
 pub struct SiteRef<T: ?Sized> {
     index: u32,
-    /// The cell of an eager edge. `None` for a lazy edge (`Lazy<T>`, `ServiceFactory<T>`),
-    /// found by `index` in the resolving provider instead: a cycle through lazy edges is
-    /// allowed, and cells holding each other's sites through it would be an `Arc` cycle that
-    /// outlives the provider (its call sites and the singletons they cache never dropped).
-    site: Option<Arc<TypedSiteCell<T>>>,
+    /// The cell of an eager edge, which the build fills with the call site. A lazy edge's
+    /// (`Lazy<T>`, `ServiceFactory<T>`) is a cell of its own that stays empty: its site is
+    /// found by `index` in the resolving provider. A cycle through lazy edges is allowed, and
+    /// cells holding each other's sites through it would be an `Arc` cycle that outlives the
+    /// provider (its call sites and the singletons they cache never dropped).
+    site: Arc<TypedSiteCell<T>>,
 }
 
 impl<T: ?Sized + 'static> SiteRef<T> {
     /// A reference to registration `index`, whose call site `site` will hold.
     pub(crate) fn new(index: u32, site: Arc<TypedSiteCell<T>>) -> Self {
+        Self { index, site }
+    }
+
+    /// A reference to registration `index` that holds no call site: for lazy edges.
+    pub(crate) fn by_index(index: u32) -> Self {
         Self {
             index,
-            site: Some(site),
+            site: Arc::new(TypedSiteCell::new()),
         }
     }
 
-    /// A reference to registration `index` that holds nothing: for lazy edges.
-    pub(crate) fn by_index(index: u32) -> Self {
-        Self { index, site: None }
-    }
-
-    /// The call site, once the build has finished it; a lazy edge's from `provider`, the one
-    /// it was planned for.
+    /// The call site: from the cell (one load, as before lazy edges existed), else a lazy
+    /// edge's from `provider`, the one it was planned for.
     #[inline]
-    pub(crate) fn site<'a>(&'a self, provider: &'a ProviderInner) -> Option<&'a CallSite<T>> {
-        match &self.site {
-            Some(cell) => cell.get().map(|site| &**site),
-            None => Some(provider.site::<T>(self.index as usize)),
+    pub(crate) fn site<'a>(&'a self, provider: &'a ProviderInner) -> &'a CallSite<T> {
+        match self.site.get() {
+            Some(site) => site,
+            None => self.in_provider(provider),
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn in_provider<'a>(&self, provider: &'a ProviderInner) -> &'a CallSite<T> {
+        provider.site::<T>(self.index as usize)
     }
 }
 
@@ -61,7 +68,7 @@ impl<T: ?Sized> Clone for SiteRef<T> {
     fn clone(&self) -> Self {
         Self {
             index: self.index,
-            site: self.site.clone(),
+            site: Arc::clone(&self.site),
         }
     }
 }
