@@ -35,9 +35,11 @@ for entry in "${binaries[@]}"; do
     [[ $name == concurrency && -z "${LEAKS_ALL:-}" && $# -eq 0 ]] && continue
     if [[ $# -gt 0 && ! " $* " =~ " $name " ]]; then continue; fi
     log="$out/$package-$name.log"
+    # As `cargo test` runs it: from its package's directory, with the variables tests read.
+    (cd "$package" && CARGO_PKG_NAME="$package" CARGO_MANIFEST_DIR="$PWD" \
     timeout "${LEAK_TIMEOUT:-900}" valgrind --leak-check=full --show-leak-kinds=definite,indirect,possible \
         --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --log-file="$log" \
-        "$exe" --test-threads=2 -q >/dev/null 2>&1 || status=$?
+        "$exe" --test-threads=2 -q >/dev/null 2>&1) || status=$?
     definite=$(grep -Eo "definitely lost: [0-9,]+ bytes" "$log" | grep -Eo "[0-9,]+" | tr -d , || echo 0)
     indirect=$(grep -Eo "indirectly lost: [0-9,]+ bytes" "$log" | grep -Eo "[0-9,]+" | tr -d , || echo 0)
     possible=$(grep -Eo "possibly lost: [0-9,]+ bytes" "$log" | grep -Eo "[0-9,]+" | tr -d , || echo 0)
