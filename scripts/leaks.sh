@@ -6,6 +6,7 @@
 #
 #   scripts/leaks.sh                  # every di-core test binary but compile_fail
 #   scripts/leaks.sh disposal keyed   # those binaries only
+#   LEAKS_PACKAGES=di-hosting LEAKS_FEATURES=axum scripts/leaks.sh web_scope   # a web test
 #   LEAKS_PACKAGES="di-core di-hosting" scripts/leaks.sh   # the host's tests too (slow: an hour
 #                                     # on 2 cores; its process tests check the parent only)
 set -euo pipefail
@@ -16,6 +17,8 @@ out="${TMPDIR:-/tmp}/di-leaks"
 mkdir -p "$out"
 packages=()
 for package in ${LEAKS_PACKAGES:-di-core}; do packages+=(-p "$package"); done
+# LEAKS_FEATURES=axum compiles di-hosting's web tests (they need its `axum` feature).
+if [[ -n "${LEAKS_FEATURES:-}" ]]; then packages+=(--features "$LEAKS_FEATURES"); fi
 mapfile -t binaries < <(cargo test "${packages[@]}" --no-run --message-format=json 2>/dev/null |
     python3 -c '
 import json, sys
