@@ -82,6 +82,7 @@ echo "| case | ours Ir/op |"
 echo "|---|---:|"
 echo "| d_scope, hand-written scope (baseline) | $(per_op d_scope manual_scope 5000) |"
 echo "| d_scope, hand-written scope holding a type-erased \`Box<dyn Any>\` (the floor without \`unsafe\`) | $(per_op d_scope erased_scope 5000) |"
+echo "| d_scope, the type-erased scope plus a scope's required atomics (provider kept alive, creation number, fence) | $(per_op d_scope contract_scope 5000) |"
 for case in scope_1 scope_100 scope_1000 scope_10000; do
     echo "| $case (create scope, resolve the last scoped registration, drop) | $(per_op "$case" ours 2000) |"
 done

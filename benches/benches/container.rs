@@ -61,6 +61,9 @@ fn resolve(c: &mut Criterion) {
     group.bench_function("erased_scope", |b| {
         b.iter(|| black_box(&baseline).erased_scope())
     });
+    group.bench_function("contract_scope", |b| {
+        b.iter(|| black_box(&baseline).contract_scope())
+    });
     group.bench_function("ours", |b| {
         b.iter(|| {
             let scope = black_box(&provider)

@@ -63,6 +63,7 @@ fn run(case: &str, who: &str, n: u64) -> Result<bool, Box<dyn std::error::Error>
         ("d_scope", "baseline") => measure(n, || base.scoped()),
         ("d_scope", "manual_scope") => measure(n, || base.manual_scope()),
         ("d_scope", "erased_scope") => measure(n, || base.erased_scope()),
+        ("d_scope", "contract_scope") => measure(n, || base.contract_scope()),
         ("d_scope", "ours") => measure(n, || {
             p.create_scope()
                 .expect("the provider is not disposed")

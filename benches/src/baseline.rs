@@ -8,6 +8,7 @@
 //! ```
 
 use std::any::Any;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering, fence};
 use std::sync::{Arc, OnceLock};
 
 use crate::model::{Clock, Config, PartA, PartB, PartC, Plain, Request, Root, Service};
@@ -33,6 +34,21 @@ pub struct ManualScope {
 /// `Arc<dyn Any>` only for a sized `S`), so this is the floor of a safe container's (d).
 #[derive(Debug, Default)]
 pub struct ErasedScope {
+    request: OnceLock<Box<dyn Any + Send + Sync>>,
+}
+
+/// [`ErasedScope`] plus the work a container's scope cannot skip and keep its documented
+/// behaviour (`SEMANTICS.md`), and nothing else: it keeps its provider alive (an `Arc` clone
+/// and drop: a scope may outlive the caller's provider handle), stamps its creation with a
+/// number (one atomic read-modify-write: disposal runs in reverse creation order, across
+/// threads), and puts a sequentially consistent fence between publishing the instance and
+/// reading whether disposal began (so that disposal racing a resolution loses nothing). No
+/// lookup, no re-entrance check, no disposal list.
+#[derive(Debug)]
+pub struct ContractScope {
+    _provider: Arc<Config>,
+    order: AtomicU64,
+    closed: AtomicBool,
     request: OnceLock<Box<dyn Any + Send + Sync>>,
 }
 
@@ -95,6 +111,29 @@ impl Baseline {
     pub fn erased_scope(&self) -> Arc<Request> {
         let scope = Arc::new(ErasedScope::default());
         let erased = scope.request.get_or_init(|| Box::new(self.scoped()));
+        match erased.downcast_ref::<Arc<Request>>() {
+            Some(request) => Arc::clone(request),
+            None => unreachable!("the field holds an `Arc<Request>`"),
+        }
+    }
+
+    /// Case (d) as [`ContractScope`] does it: the floor of a scope with a container's
+    /// guarantees, written without `unsafe`. Reported for context.
+    #[inline]
+    pub fn contract_scope(&self) -> Arc<Request> {
+        let scope = Arc::new(ContractScope {
+            _provider: Arc::clone(&self.config),
+            order: AtomicU64::new(0),
+            closed: AtomicBool::new(false),
+            request: OnceLock::new(),
+        });
+        let erased = scope.request.get_or_init(|| {
+            let instance = Box::new(self.scoped());
+            scope.order.fetch_add(1, Ordering::AcqRel);
+            instance
+        });
+        fence(Ordering::SeqCst);
+        assert!(!scope.closed.load(Ordering::Relaxed), "never closed here");
         match erased.downcast_ref::<Arc<Request>>() {
             Some(request) => Arc::clone(request),
             None => unreachable!("the field holds an `Arc<Request>`"),

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::key::ServiceKey;
+use crate::lifetime::ServiceLifetime;
 use crate::registered::Registrations;
 use crate::type_name::ShortTypeName as Short;
 
@@ -173,6 +174,16 @@ pub enum BuildProblem {
         /// The async singleton.
         service: &'static str,
     },
+    /// More registrations of one lifetime cache an instance (singletons in the provider,
+    /// scoped services in each scope) than one owner can hold: 16,777,215 of each.
+    TooManyCached {
+        /// `Singleton` or `Scoped`.
+        lifetime: ServiceLifetime,
+        /// How many registrations of that lifetime there are.
+        count: usize,
+        /// The most one owner holds.
+        max: usize,
+    },
 }
 
 impl fmt::Display for BuildProblem {
@@ -220,6 +231,14 @@ impl fmt::Display for BuildProblem {
                 f,
                 "`{}` has an async factory; build the provider with `build_async().await`",
                 Short::new(service)
+            ),
+            Self::TooManyCached {
+                lifetime,
+                count,
+                max,
+            } => write!(
+                f,
+                "{count} {lifetime} registrations each cache an instance, more than one owner holds ({max}); register fewer, or make some of them transient"
             ),
         }
     }

@@ -9,8 +9,7 @@ use crate::dispose::erased::{DisposeFn, ErasedInstance};
 use crate::dispose::owner::Owner;
 use crate::error::ResolveError;
 use crate::sync::{
-    AsyncMutex, AtomicBool, AtomicU64, AtomicUsize, Mutex, MutexGuard, OnceCell, Ordering,
-    PoisonError, fence,
+    AsyncMutex, AtomicBool, AtomicU64, Mutex, MutexGuard, OnceCell, Ordering, PoisonError, fence,
 };
 
 /// What one owner (the provider, or a scope) created, in creation order — its cached slots
@@ -27,10 +26,20 @@ use crate::sync::{
 /// owner closed, asks for another disposal pass ([`CreationLog::dispose_late`]) and fails with
 /// [`ResolveError::Disposed`]. Each instance's `disposal_started` flag makes it disposed once
 /// when both do.
+/// The low bits of [`CreationLog`]'s order word: the newest filled slot, plus one.
+const SLOT_BITS: u32 = 24;
+const SLOT_MASK: u64 = (1 << SLOT_BITS) - 1;
+/// One step of the sequence number, the high bits of the order word (40 bits: a trillion
+/// creations per owner).
+const ONE_SEQ: u64 = 1 << SLOT_BITS;
+/// How many cached slots (singletons, or scoped services) one owner may have: 2^24 − 1.
+pub(crate) const MAX_SLOTS: usize = SLOT_MASK as usize;
+
 pub(crate) struct CreationLog {
-    next_seq: AtomicU64,
-    /// The newest filled slot, plus one (0: none).
-    pub(super) newest: AtomicUsize,
+    /// The creation order in one word, so that stamping a slot is one atomic operation: the
+    /// next sequence number above [`SLOT_BITS`], the newest filled slot plus one (0: none)
+    /// below.
+    order: AtomicU64,
     pub(super) transients: Mutex<Vec<Created>>,
     /// The disposable transients handed over to disposal, oldest first. Owned here rather than
     /// by the disposal future, so that a future dropped midway loses nothing and the next
@@ -50,14 +59,19 @@ impl CreationLog {
     #[inline]
     pub(crate) fn new(owner: Owner) -> Self {
         Self {
-            next_seq: AtomicU64::new(0),
-            newest: AtomicUsize::new(0),
+            order: AtomicU64::new(0),
             transients: Mutex::new(Vec::new()),
             disposal: OnceCell::new(),
             closed: AtomicBool::new(false),
             pass_wanted: AtomicBool::new(false),
             owner,
         }
+    }
+
+    /// The newest filled slot, plus one (0: none).
+    #[inline]
+    pub(super) fn newest(&self, order: Ordering) -> usize {
+        (self.order.load(order) & SLOT_MASK) as usize
     }
 
     /// Stamps an instance about to fill `slot` with its place in the creation order.
@@ -68,11 +82,23 @@ impl CreationLog {
         instance: ErasedInstance,
         dispose: Option<DisposeFn>,
     ) -> Created {
+        debug_assert!(slot < MAX_SLOTS, "slot {slot} past {MAX_SLOTS}");
+        // One compare-and-swap takes the next number and links `slot` in front of the newest.
+        let link = slot as u64 + 1;
+        let mut old = self.order.load(Ordering::Relaxed);
+        while let Err(current) = self.order.compare_exchange_weak(
+            old,
+            ((old & !SLOT_MASK) + ONE_SEQ) | link,
+            Ordering::AcqRel,
+            Ordering::Relaxed,
+        ) {
+            old = current;
+        }
         Created::new(
             instance,
             dispose,
-            self.next_seq.fetch_add(1, Ordering::Relaxed),
-            self.newest.swap(slot + 1, Ordering::AcqRel),
+            old >> SLOT_BITS,
+            (old & SLOT_MASK) as usize,
         )
     }
 
@@ -92,7 +118,7 @@ impl CreationLog {
         let created = Created::new(
             Box::new(Arc::clone(instance)),
             Some(dispose),
-            self.next_seq.fetch_add(1, Ordering::Relaxed),
+            self.order.fetch_add(ONE_SEQ, Ordering::Relaxed) >> SLOT_BITS,
             0,
         );
         lock(&self.transients).push(created);
@@ -158,7 +184,7 @@ impl CreationLog {
         }
         transients.sort_unstable_by_key(|c| c.seq);
         // Release in reverse creation order: follow the chain, interleaving the transients.
-        let mut next = self.newest.load(Ordering::Relaxed);
+        let mut next = (self.order.load(Ordering::Relaxed) & SLOT_MASK) as usize;
         while let Some(slot) = next.checked_sub(1) {
             let Some(created) = slots.take_created(slot) else {
                 break;

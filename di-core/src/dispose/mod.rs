@@ -27,5 +27,5 @@ pub(crate) use created::{Created, CreatedSlots};
 pub use disposer::Disposer;
 pub use disposer::probe;
 pub(crate) use erased::{DisposeFn, ErasedInstance, dispose_erased};
-pub(crate) use log::CreationLog;
+pub(crate) use log::{CreationLog, MAX_SLOTS};
 pub(crate) use owner::Owner;

@@ -167,7 +167,7 @@ impl CreationLog {
 
     /// The filled slots, newest first.
     fn chain<'a>(&self, slots: &'a dyn CreatedSlots) -> Chain<'a> {
-        Chain::new(slots, self.newest.load(Ordering::Acquire))
+        Chain::new(slots, self.newest(Ordering::Acquire))
     }
 
     /// Everything created, newest first: the filled slots interleaved with `transients`.

@@ -6,7 +6,7 @@ use crate::plan::descriptor::Descriptor;
 use crate::plan::edges::Edges;
 use crate::plan::planner::Planner;
 use crate::plan::site::{FinishedSite, PlannedSite};
-use crate::plan::slots::assign_slots;
+use crate::plan::slots::{assign_slots, slot_problems};
 use crate::plan::validate::Validation;
 use crate::provider::{
     AsyncInit, FrozenSites, ProviderInner, ServiceIndex, ServiceProvider, SiteCell, SiteConfig,
@@ -76,6 +76,7 @@ fn freeze(
     if !allow_async {
         problems.extend(async_problems(descriptors));
     }
+    problems.extend(slot_problems(&slot_counts));
     // 3. validate
     let names: Vec<&'static str> = descriptors.iter().map(|d| d.service).collect();
     let mut validation = edges.validate(descriptors, &names);
