@@ -97,3 +97,73 @@ async fn create_instance_from_a_disposed_scope_is_an_error() {
 
     assert!(matches!(result, Err(ResolveError::Disposed { .. })));
 }
+
+/// An owned transient that needs the scoped `Session` through its own owned argument.
+struct Report {
+    _part: ReportPart,
+}
+
+struct ReportPart {
+    _session: Arc<Session>,
+}
+
+fn services_with_owned_reports() -> ServiceCollection {
+    let mut services = services();
+    services.add_owned(|session: Arc<Session>| ReportPart { _session: session });
+    services.add_owned(|part: di_core::Owned<ReportPart>| Report {
+        _part: part.into_inner(),
+    });
+    services
+}
+
+fn assert_scoped_from_root<T>(result: Result<T, ResolveError>, service: &str) {
+    match result {
+        Err(ResolveError::ScopedFromRoot {
+            service: named,
+            scoped,
+        }) => {
+            assert_eq!(named, service);
+            assert_eq!(scoped, std::any::type_name::<Session>());
+        }
+        Err(other) => panic!("expected `ScopedFromRoot`, got {other:?}"),
+        Ok(_) => panic!("expected `ScopedFromRoot`, got a value"),
+    }
+}
+
+#[test]
+fn invoke_from_the_root_names_the_owned_argument_that_needs_a_scope() -> Result<(), ResolveError> {
+    let provider = services_with_owned_reports().build().expect("valid");
+
+    let from_root = provider.invoke(|report: di_core::Owned<Report>| report.into_inner());
+    let from_scope = provider
+        .create_scope()?
+        .invoke(|report: di_core::Owned<Report>| report.into_inner());
+
+    assert_scoped_from_root(from_root, std::any::type_name::<Report>());
+    assert!(from_scope.is_ok());
+    Ok(())
+}
+
+#[test]
+fn an_owned_transient_reaching_a_scoped_service_through_another_is_refused_at_the_root() {
+    let provider = services_with_owned_reports().build().expect("valid");
+
+    assert_scoped_from_root(
+        provider.get_owned::<Report>(),
+        std::any::type_name::<Report>(),
+    );
+}
+
+#[test]
+fn invoke_from_the_root_leaves_a_lazy_scoped_argument_to_fail_when_used() -> Result<(), ResolveError>
+{
+    let provider = services().build().expect("valid");
+
+    let lazy = provider.invoke(|session: di_core::Lazy<Session>| session)?;
+
+    assert!(matches!(
+        lazy.get(),
+        Err(ResolveError::ScopedFromRoot { .. })
+    ));
+    Ok(())
+}

@@ -36,6 +36,11 @@ impl GraphSource {
     }
 
     /// Draws the graph.
+    /// The service name of registration `index`.
+    pub(crate) fn service(&self, index: usize) -> &'static str {
+        self.nodes[index].service
+    }
+
     pub(crate) fn render(&self) -> ServiceGraph {
         let nodes = self
             .nodes

@@ -33,6 +33,7 @@ fn resolve_unregistered<D: Dependency>(
         });
     }
     resolver.check_live::<D>()?;
+    resolver.check_scope_needs(&edges)?;
     D::resolve(&state, resolver)
 }
 

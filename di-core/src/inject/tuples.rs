@@ -16,7 +16,7 @@ macro_rules! impl_dependency_for_tuple {
             }
 
             #[allow(unused_variables, reason = "the empty tuple resolves nothing")]
-            #[inline]
+            #[inline(always)]
             fn resolve(state: &Self::State, resolver: &Resolver<'_>) -> Result<Self, ResolveError> {
                 Ok(($($ty::resolve(&state.$idx, resolver)?,)*))
             }

@@ -99,13 +99,18 @@ fn freeze(
         inits.push(site.async_init);
     }
     let pending = pending_inits(inits, &validation, &configs, &names);
+    let scope_needs = validation
+        .requires_scope
+        .iter()
+        .map(|scoped| scoped.map(|s| names[s as usize]))
+        .collect();
     let graph = edges.into_graph(descriptors);
     let sites = FrozenSites {
         sites,
         lookups,
         cells,
     };
-    let inner = ProviderInner::new(sites, index, slot_counts, graph);
+    let inner = ProviderInner::new(sites, index, slot_counts, scope_needs, graph);
     Ok((ServiceProvider::from_inner(inner), pending))
 }
 

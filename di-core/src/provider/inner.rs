@@ -25,6 +25,9 @@ pub(crate) struct ProviderInner {
     pub(crate) index: ServiceIndex,
     pub(crate) root: Slots,
     pub(crate) scoped_slots: usize,
+    /// Per registration, the scoped service it needs (directly or through transients): such a
+    /// registration cannot be resolved from the root provider.
+    pub(crate) scope_needs: Box<[Option<&'static str>]>,
     pub(crate) graph: GraphSource,
     /// The picture of `graph`, drawn on first request.
     pub(crate) graph_picture: OnceLock<ServiceGraph>,
@@ -39,6 +42,7 @@ impl ProviderInner {
         sites: FrozenSites,
         index: ServiceIndex,
         slots: SlotCounts,
+        scope_needs: Vec<Option<&'static str>>,
         graph: GraphSource,
     ) -> Arc<Self> {
         let FrozenSites {
@@ -59,6 +63,7 @@ impl ProviderInner {
             index,
             root: Slots::new(slots.root, Owner::Provider),
             scoped_slots: slots.scoped,
+            scope_needs: scope_needs.into_boxed_slice(),
             graph,
             graph_picture: OnceLock::new(),
             this: this.clone(),

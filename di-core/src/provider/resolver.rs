@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::error::ResolveError;
+use crate::graph::EdgeKind;
 use crate::key::ServiceKey;
 use crate::provider::call_site::{CallSite, SiteKind};
 use crate::provider::index::{Entry, ServiceIndex};
@@ -137,6 +138,17 @@ impl<'a> Resolver<'a> {
         {
             return Ok(Arc::clone(instance));
         }
+        self.resolve_site_outlined(site)
+    }
+
+    /// [`resolve_site`](Self::resolve_site), never inlined: so that the inline fast path of
+    /// [`resolve_cached_first`](Self::resolve_cached_first) stays small enough to be inlined
+    /// into every factory without its registers' saves.
+    #[inline(never)]
+    fn resolve_site_outlined<T: ?Sized + Send + Sync + 'static>(
+        &self,
+        site: &CallSite<T>,
+    ) -> Result<Arc<T>, ResolveError> {
         self.resolve_site(site)
     }
 
@@ -224,6 +236,27 @@ impl<'a> Resolver<'a> {
     /// The cells of the call sites, for planning a type created on demand.
     pub(crate) fn cells(&self) -> &'a [SiteCell] {
         &self.provider.cells
+    }
+
+    /// Fails with [`ResolveError::ScopedFromRoot`] if this is the root and one of `edges`
+    /// (the planned dependencies of a type created on demand) needs a scope: checked before
+    /// any factory runs, naming the dependency as its consumer wrote it. Lazy edges resolve
+    /// later and are checked then.
+    pub(crate) fn check_scope_needs(&self, edges: &[(u32, EdgeKind)]) -> Result<(), ResolveError> {
+        if self.scope.is_some() {
+            return Ok(());
+        }
+        for &(target, kind) in edges {
+            if kind != EdgeKind::Lazy
+                && let Some(scoped) = self.provider.scope_needs[target as usize]
+            {
+                return Err(ResolveError::ScopedFromRoot {
+                    service: self.provider.graph.service(target as usize),
+                    scoped,
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Fails if the scope or the provider was disposed.
