@@ -15,7 +15,9 @@ use crate::graph::EdgeKind;
 use crate::key::ServiceKey;
 use crate::plan::planner::Planner;
 use crate::plan::site::{FinishedSite, PlannedSite};
-use crate::provider::{Owned, OwnedCallSite, OwnedCell, OwnedService, OwnedSiteRef, SiteCell};
+use crate::provider::{
+    ErasedSite, Owned, OwnedCallSite, OwnedCell, OwnedService, OwnedSiteRef, SiteCell,
+};
 use crate::registered::OtherForm;
 
 impl Planner<'_> {
@@ -87,7 +89,7 @@ impl<T: Send + 'static> PlannedSite for PlannedOwnedSite<T> {
         self: Box<Self>,
         requires_scope: Option<&'static str>,
         cell: &SiteCell,
-        _looked_up: bool,
+        looked_up: bool,
     ) -> FinishedSite {
         let mut site = self.site;
         site.requires_scope = requires_scope;
@@ -96,10 +98,9 @@ impl<T: Send + 'static> PlannedSite for PlannedOwnedSite<T> {
             let _ = cell.set(Arc::clone(&site));
         }
         FinishedSite {
+            // Found by `get_owned` under `OwnedService<T>`, which no shared lookup asks for.
+            lookup: looked_up.then(|| -> ErasedSite { Box::new(Arc::clone(&site)) }),
             site: Box::new(site),
-            // Owned registrations are indexed under `OwnedService<T>`, which the shared entry
-            // points never look up.
-            lookup: None,
             async_init: None,
         }
     }

@@ -14,11 +14,14 @@ use std::sync::Arc;
 
 use crate::provider::call_site::CallSite;
 use crate::provider::index::bucket;
+use crate::provider::owned::OwnedCallSite;
+use crate::provider::owned_value::OwnedService;
 use crate::provider::site_cell::ErasedSite;
 
 /// For each service type with an unkeyed registration, the call site of the last one.
 pub(crate) struct LastSites {
-    /// Sites, or `()` where empty; a power of two long, at least twice the entries.
+    /// Sites, or `()` where empty; a power of two long, at least four times the entries (few
+    /// entries then share a home bucket: a probe past it costs about 45 instructions).
     buckets: Box<[ErasedSite]>,
     mask: usize,
     /// The most buckets past its own that an entry was placed.
@@ -29,7 +32,7 @@ impl LastSites {
     /// The table of `last`: each service type with the call site of its last unkeyed
     /// registration.
     pub(crate) fn new(last: impl ExactSizeIterator<Item = (TypeId, ErasedSite)>) -> Self {
-        let len = (last.len() * 2).next_power_of_two().max(2);
+        let len = (last.len() * 4).next_power_of_two().max(4);
         let mut filled = vec![false; len];
         let mut buckets: Vec<ErasedSite> = (0..len).map(|_| empty()).collect();
         let mask = len - 1;
@@ -54,20 +57,34 @@ impl LastSites {
     /// The call site of the last unkeyed registration of `T`, if any.
     #[inline(always)]
     pub(crate) fn get<T: ?Sized + 'static>(&self) -> Option<&CallSite<T>> {
-        let home = bucket(TypeId::of::<T>()) & self.mask;
-        match self.buckets.get(home)?.downcast_ref::<Arc<CallSite<T>>>() {
+        self.find::<Arc<CallSite<T>>>(TypeId::of::<T>())
+            .map(|site| &**site)
+    }
+
+    /// The call site of the last unkeyed owned registration of `T`, if any.
+    #[inline(always)]
+    pub(crate) fn get_owned<T: 'static>(&self) -> Option<&OwnedCallSite<T>> {
+        self.find::<Arc<OwnedCallSite<T>>>(TypeId::of::<OwnedService<T>>())
+            .map(|site| &**site)
+    }
+
+    /// The entry of `type_id`, a site of type `X`: the downcast is the key comparison.
+    #[inline(always)]
+    fn find<X: 'static>(&self, type_id: TypeId) -> Option<&X> {
+        let home = bucket(type_id) & self.mask;
+        match self.buckets.get(home)?.downcast_ref::<X>() {
             Some(site) => Some(site),
-            None => self.probe_on::<T>(home),
+            None => self.probe_on::<X>(home),
         }
     }
 
     /// The rest of a probe that started at `home` and missed there.
     #[cold]
     #[inline(never)]
-    fn probe_on<T: ?Sized + 'static>(&self, home: usize) -> Option<&CallSite<T>> {
+    fn probe_on<X: 'static>(&self, home: usize) -> Option<&X> {
         (1..=self.longest).find_map(|step| {
             let site = self.buckets.get((home + step) & self.mask)?;
-            site.downcast_ref::<Arc<CallSite<T>>>().map(|site| &**site)
+            site.downcast_ref::<X>()
         })
     }
 }

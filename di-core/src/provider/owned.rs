@@ -48,13 +48,25 @@ impl Resolver<'_> {
         (site.create)(self)
     }
 
-    /// Public entry: a new value of the last unkeyed owned registration of `T`.
+    /// Public entry: a new value of the last unkeyed owned registration of `T`, found in the
+    /// lookup table of last registrations as [`get`](Resolver::get) finds shared ones; the
+    /// errors are [`get_owned_slow`](Self::get_owned_slow).
     #[inline]
     pub(crate) fn get_owned<T: Send + 'static>(&self) -> Result<T, ResolveError> {
+        if !self.is_closed()
+            && let Some(site) = self.provider.last.get_owned::<T>()
+        {
+            return self.resolve_owned(site);
+        }
+        self.get_owned_slow::<T>()
+    }
+
+    /// [`get_owned`](Self::get_owned) of an unregistered value, or from a disposed owner.
+    #[inline(never)]
+    fn get_owned_slow<T: Send + 'static>(&self) -> Result<T, ResolveError> {
         self.check_live::<T>()?;
-        let entry = self.provider.index.unkeyed(TypeId::of::<OwnedService<T>>());
-        match entry {
-            Some(entry) => self.resolve_owned(self.owned_site::<T>(entry)),
+        match self.provider.last.get_owned::<T>() {
+            Some(site) => self.resolve_owned(site),
             None => Err(self.owned_not_registered::<T>(None)),
         }
     }

@@ -307,7 +307,7 @@ impl<'a> Resolver<'a> {
 
     /// Whether the scope (if any) or the provider was disposed.
     #[inline(always)]
-    fn is_closed(self) -> bool {
+    pub(super) fn is_closed(self) -> bool {
         self.scope.is_some_and(|s| s.slots.is_closed()) || self.provider.root.is_closed()
     }
 
