@@ -12,6 +12,15 @@ use crate::sync::{
     AsyncMutex, AtomicBool, AtomicU64, Mutex, MutexGuard, OnceCell, Ordering, PoisonError, fence,
 };
 
+/// The low bits of [`CreationLog`]'s order word: the newest filled slot, plus one.
+const SLOT_BITS: u32 = 24;
+const SLOT_MASK: u64 = (1 << SLOT_BITS) - 1;
+/// One step of the sequence number, the high bits of the order word (40 bits: a trillion
+/// creations per owner).
+const ONE_SEQ: u64 = 1 << SLOT_BITS;
+/// How many cached slots (singletons, or scoped services) one owner may have: 2^24 − 1.
+pub(crate) const MAX_SLOTS: usize = SLOT_MASK as usize;
+
 /// What one owner (the provider, or a scope) created, in creation order — its cached slots
 /// through the creation chain, its disposable transients in a list — and its closing and
 /// disposal. The slots themselves live in the owner's storage, which lends them to every
@@ -26,15 +35,6 @@ use crate::sync::{
 /// owner closed, asks for another disposal pass ([`CreationLog::dispose_late`]) and fails with
 /// [`ResolveError::Disposed`]. Each instance's `disposal_started` flag makes it disposed once
 /// when both do.
-/// The low bits of [`CreationLog`]'s order word: the newest filled slot, plus one.
-const SLOT_BITS: u32 = 24;
-const SLOT_MASK: u64 = (1 << SLOT_BITS) - 1;
-/// One step of the sequence number, the high bits of the order word (40 bits: a trillion
-/// creations per owner).
-const ONE_SEQ: u64 = 1 << SLOT_BITS;
-/// How many cached slots (singletons, or scoped services) one owner may have: 2^24 − 1.
-pub(crate) const MAX_SLOTS: usize = SLOT_MASK as usize;
-
 pub(crate) struct CreationLog {
     /// The creation order in one word, so that stamping a slot is one atomic operation: the
     /// next sequence number above [`SLOT_BITS`], the newest filled slot plus one (0: none)

@@ -35,12 +35,12 @@ impl GraphSource {
         }
     }
 
-    /// Draws the graph.
     /// The service name of registration `index`.
     pub(crate) fn service(&self, index: usize) -> &'static str {
         self.nodes[index].service
     }
 
+    /// Draws the graph.
     pub(crate) fn render(&self) -> ServiceGraph {
         let nodes = self
             .nodes
