@@ -348,6 +348,14 @@ mod tests {
     }
 
     #[test]
+    fn every_kind_displays_as_the_name_it_parses_from() {
+        for name in ["word_count", "sha256", "sleep", "fail"] {
+            let kind: JobKind = name.parse().expect("a known kind");
+            assert_eq!(kind.to_string(), name);
+        }
+    }
+
+    #[test]
     fn structure_errors_are_named() {
         let err = |body: Value| NewJob::from_json(&body, 3).err();
         assert_eq!(err(json!([1])), Some(InvalidJob::NotAnObject));
