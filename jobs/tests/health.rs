@@ -1,5 +1,6 @@
 //! `/healthz` follows the host's lifetime: `503` while starting, `200` while running, `503`
-//! while stopping. In-process, with a hosted service that holds the host in each phase.
+//! while stopping; `/readyz` answers the same and names the backend. In-process, with a
+//! hosted service that holds the host in each phase.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -38,7 +39,11 @@ impl HostedService for Holder {
 }
 
 async fn health(address: std::net::SocketAddr) -> (u16, Value) {
-    let response = reqwest::get(format!("http://{address}/healthz"))
+    probe(address, "/healthz").await
+}
+
+async fn probe(address: std::net::SocketAddr, path: &str) -> (u16, Value) {
+    let response = reqwest::get(format!("http://{address}{path}"))
         .await
         .expect("a response");
     let status = response.status().as_u16();
@@ -87,6 +92,7 @@ async fn health_is_503_while_starting_200_while_running_and_503_while_stopping()
         .expect("the start task")
         .expect("the host starts");
     let while_running = health(address).await;
+    let ready_while_running = probe(address, "/readyz").await;
     let stopping = tokio::spawn(running.stop());
     assert_eq!(next(&mut entered).await, "stop");
     let while_stopping = health(address).await;
@@ -99,6 +105,13 @@ async fn health_is_503_while_starting_200_while_running_and_503_while_stopping()
     assert_eq!(
         while_running,
         (200, json!({"status": "running", "database": "ok"}))
+    );
+    assert_eq!(
+        ready_while_running,
+        (
+            200,
+            json!({"status": "running", "database": "ok", "backend": "sqlite"})
+        )
     );
     assert_eq!(while_stopping, (503, json!({"error": "stopping"})));
     assert!(stopped.expect("the stop task").is_ok());

@@ -152,6 +152,22 @@ mod tests {
     }
 
     #[test]
+    fn the_longest_retry_delay_may_equal_the_first_and_a_shorter_one_names_it() {
+        let config = |max| JobsConfig {
+            backoff_base: Duration::from_millis(2000),
+            backoff_max: Duration::from_millis(max),
+            ..JobsConfig::default()
+        };
+
+        assert_eq!(rejected(&config(2000)), Vec::<String>::new());
+        let error = backoff_max(&config(1999)).expect_err("shorter than the first delay");
+        assert!(
+            error.to_string().contains("the first one, 2000 ms"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn a_zero_lease_is_reported_once_as_the_lease() {
         let config = JobsConfig {
             lease: Duration::ZERO,
