@@ -82,3 +82,22 @@ pub struct Execution {
     /// The error of a failed execution.
     pub error: Option<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_outcome_parses_from_the_name_it_is_stored_and_served_as() {
+        use ExecutionOutcome::{Failed, LostLease, Released, Running, Succeeded};
+        for outcome in [Running, Succeeded, Failed, Released, LostLease] {
+            let name = serde_json::to_value(outcome).expect("serializes");
+            let name = name.as_str().expect("a string");
+            assert_eq!(name.parse::<ExecutionOutcome>(), Ok(outcome));
+        }
+        assert_eq!(
+            "finished".parse::<ExecutionOutcome>(),
+            Err("unknown execution outcome `finished`".to_owned())
+        );
+    }
+}
