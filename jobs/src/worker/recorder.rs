@@ -73,3 +73,117 @@ fn log_lost_leases(batch: &[Completion], accepted: &[bool]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use async_trait::async_trait;
+    use di_core::AsyncDispose;
+    use serde_json::json;
+
+    use super::*;
+    use crate::execution::Execution;
+    use crate::job::{Job, JobStatus, NewJob};
+    use crate::repo::{ClaimedJob, Finish, QueueStats, StoreError};
+
+    /// A store whose `finish` fails its first `failures` calls; nothing else is called.
+    #[derive(Debug)]
+    struct Flaky {
+        failures: u32,
+        calls: Mutex<u32>,
+    }
+
+    #[async_trait]
+    impl AsyncDispose for Flaky {
+        async fn dispose(&self) {}
+    }
+
+    #[async_trait]
+    impl JobStore for Flaky {
+        fn backend(&self) -> &'static str {
+            "flaky"
+        }
+        async fn insert(&self, _: &NewJob) -> Result<i64, StoreError> {
+            unreachable!("the recorder only finishes")
+        }
+        async fn find(&self, _: i64) -> Result<Option<Job>, StoreError> {
+            unreachable!("the recorder only finishes")
+        }
+        async fn executions(&self, _: i64) -> Result<Vec<Execution>, StoreError> {
+            unreachable!("the recorder only finishes")
+        }
+        async fn list(
+            &self,
+            _: Option<JobStatus>,
+            _: u32,
+            _: Option<i64>,
+        ) -> Result<Vec<Job>, StoreError> {
+            unreachable!("the recorder only finishes")
+        }
+        async fn stats(&self) -> Result<QueueStats, StoreError> {
+            unreachable!("the recorder only finishes")
+        }
+        async fn check_ready(&self) -> Result<(), StoreError> {
+            unreachable!("the recorder only finishes")
+        }
+        async fn claim(&self, _: &str, _: Duration, _: u32) -> Result<Vec<ClaimedJob>, StoreError> {
+            unreachable!("the recorder only finishes")
+        }
+        async fn renew(&self, _: &str, _: Duration) -> Result<u64, StoreError> {
+            unreachable!("the recorder only finishes")
+        }
+        async fn rescue(&self) -> Result<u64, StoreError> {
+            unreachable!("the recorder only finishes")
+        }
+        async fn finish(&self, completions: &[Completion]) -> Result<Vec<bool>, StoreError> {
+            let mut calls = self.calls.lock().expect("not poisoned");
+            *calls += 1;
+            if *calls <= self.failures {
+                return Err(StoreError::Busy);
+            }
+            Ok(vec![true; completions.len()])
+        }
+        async fn wait_for_jobs(&self, _: Duration) {}
+    }
+
+    /// Records one completion through a store failing `failures` times, pausing first for
+    /// `retry_delay`; returns how many times `finish` was called and how long (virtual time)
+    /// the recorder paused.
+    async fn record_through(failures: u32, retry_delay: Duration) -> (u32, Duration) {
+        let store = Arc::new(Flaky {
+            failures,
+            calls: Mutex::new(0),
+        });
+        let (sender, receiver) = mpsc::channel(1);
+        let completion = Completion {
+            job: 1,
+            token: 1,
+            execution: 1,
+            finish: Finish::Succeeded(json!(null)),
+        };
+        sender.send(completion).await.expect("the recorder listens");
+        drop(sender);
+        let started = tokio::time::Instant::now();
+        let recorded = Arc::clone(&store) as Arc<dyn JobStore>;
+        record_completions(recorded, receiver, retry_delay).await;
+        let calls = *store.calls.lock().expect("not poisoned");
+        (calls, started.elapsed())
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failed_batch_is_retried_with_a_doubling_pause_then_given_up_after_its_tries() {
+        let ms = Duration::from_millis;
+        assert_eq!(record_through(0, ms(1)).await, (1, Duration::ZERO));
+        assert_eq!(record_through(2, ms(1)).await, (3, ms(1 + 2)));
+        // Eight tries, seven pauses: 1 + 2 + 4 + … + 64 ms.
+        assert_eq!(record_through(100, ms(1)).await, (TRIES, ms(127)));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_pause_between_tries_stops_growing_at_its_maximum() {
+        let (_, paused) = record_through(100, Duration::from_secs(2)).await;
+        // 2 + 4 + 5 + 5 + 5 + 5 + 5 s.
+        assert_eq!(paused, Duration::from_secs(31));
+    }
+}
