@@ -119,6 +119,13 @@ impl Baseline {
 
     /// Case (d) as [`ContractScope`] does it: the floor of a scope with a container's
     /// guarantees, written without `unsafe`. Reported for context.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let baseline = benches::baseline::Baseline::new();
+    /// assert_eq!(baseline.contract_scope().config.value, baseline.scoped().config.value);
+    /// ```
     #[inline]
     pub fn contract_scope(&self) -> Arc<Request> {
         let scope = Arc::new(ContractScope {
