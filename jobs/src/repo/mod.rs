@@ -13,6 +13,8 @@ mod connect;
 mod error;
 mod postgres;
 mod rows;
+#[cfg(test)]
+pub(crate) mod scripted;
 mod sqlite;
 mod store;
 

@@ -76,84 +76,19 @@ fn log_lost_leases(batch: &[Completion], accepted: &[bool]) {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Mutex;
-
-    use async_trait::async_trait;
-    use di_core::AsyncDispose;
     use serde_json::json;
 
     use super::*;
-    use crate::execution::Execution;
-    use crate::job::{Job, JobStatus, NewJob};
-    use crate::repo::{ClaimedJob, Finish, QueueStats, StoreError};
-
-    /// A store whose `finish` fails its first `failures` calls; nothing else is called.
-    #[derive(Debug)]
-    struct Flaky {
-        failures: u32,
-        calls: Mutex<u32>,
-    }
-
-    #[async_trait]
-    impl AsyncDispose for Flaky {
-        async fn dispose(&self) {}
-    }
-
-    #[async_trait]
-    impl JobStore for Flaky {
-        fn backend(&self) -> &'static str {
-            "flaky"
-        }
-        async fn insert(&self, _: &NewJob) -> Result<i64, StoreError> {
-            unreachable!("the recorder only finishes")
-        }
-        async fn find(&self, _: i64) -> Result<Option<Job>, StoreError> {
-            unreachable!("the recorder only finishes")
-        }
-        async fn executions(&self, _: i64) -> Result<Vec<Execution>, StoreError> {
-            unreachable!("the recorder only finishes")
-        }
-        async fn list(
-            &self,
-            _: Option<JobStatus>,
-            _: u32,
-            _: Option<i64>,
-        ) -> Result<Vec<Job>, StoreError> {
-            unreachable!("the recorder only finishes")
-        }
-        async fn stats(&self) -> Result<QueueStats, StoreError> {
-            unreachable!("the recorder only finishes")
-        }
-        async fn check_ready(&self) -> Result<(), StoreError> {
-            unreachable!("the recorder only finishes")
-        }
-        async fn claim(&self, _: &str, _: Duration, _: u32) -> Result<Vec<ClaimedJob>, StoreError> {
-            unreachable!("the recorder only finishes")
-        }
-        async fn renew(&self, _: &str, _: Duration) -> Result<u64, StoreError> {
-            unreachable!("the recorder only finishes")
-        }
-        async fn rescue(&self) -> Result<u64, StoreError> {
-            unreachable!("the recorder only finishes")
-        }
-        async fn finish(&self, completions: &[Completion]) -> Result<Vec<bool>, StoreError> {
-            let mut calls = self.calls.lock().expect("not poisoned");
-            *calls += 1;
-            if *calls <= self.failures {
-                return Err(StoreError::Busy);
-            }
-            Ok(vec![true; completions.len()])
-        }
-        async fn wait_for_jobs(&self, _: Duration) {}
-    }
+    use crate::repo::Finish;
+    use crate::repo::scripted::Scripted;
 
     /// Records one completion through a store failing `failures` times, pausing first for
     /// `retry_delay`; returns how many times `finish` was called and how long (virtual time)
     /// the recorder paused.
     async fn record_through(failures: u32, retry_delay: Duration) -> (u32, Duration) {
-        let store = Arc::new(Flaky {
-            failures,
-            calls: Mutex::new(0),
+        let store = Arc::new(Scripted {
+            finish_failures: failures,
+            ..Scripted::default()
         });
         let (sender, receiver) = mpsc::channel(1);
         let completion = Completion {
@@ -167,7 +102,7 @@ mod tests {
         let started = tokio::time::Instant::now();
         let recorded = Arc::clone(&store) as Arc<dyn JobStore>;
         record_completions(recorded, receiver, retry_delay).await;
-        let calls = *store.calls.lock().expect("not poisoned");
+        let calls = *store.finish_calls.lock().expect("not poisoned");
         (calls, started.elapsed())
     }
 

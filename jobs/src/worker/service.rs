@@ -273,3 +273,60 @@ fn log_panic(joined: Result<(), tokio::task::JoinError>) {
         tracing::error!(%error, "a job task failed; the job runs again when its lease expires");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+    use std::sync::Mutex;
+
+    use di_core::ServiceCollection;
+
+    use super::*;
+    use crate::repo::scripted::Scripted;
+
+    /// Runs the claim loop against `claims_fail` (each claim in turn: `true` fails) until
+    /// `claims` claims were made; returns the pauses between them (virtual time).
+    async fn claim_pauses(claims_fail: &[bool], claims: usize) -> Vec<Duration> {
+        let store = Arc::new(Scripted {
+            claims_fail: Mutex::new(claims_fail.iter().copied().collect::<VecDeque<_>>()),
+            stop_after_claims: claims,
+            ..Scripted::default()
+        });
+        let config = Arc::new(JobsConfig {
+            poll_interval: Duration::from_secs(1),
+            ..JobsConfig::default()
+        });
+        let provider = ServiceCollection::new()
+            .build()
+            .expect("an empty collection");
+        let slots = Arc::new(WorkerSlots::new(config.concurrency));
+        let worker = JobWorker::inject((
+            provider.scope_factory(),
+            config,
+            slots,
+            Arc::clone(&store) as Arc<dyn JobStore>,
+        ));
+        let (sender, _receiver) = mpsc::channel(1);
+        let mut running = JoinSet::new();
+        worker
+            .claim_until_stopped(&store.stopping, &sender, &mut running)
+            .await;
+        store.pauses_between_claims()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn failed_claims_back_off_doubling_and_a_success_resets_the_back_off() {
+        let s = Duration::from_secs;
+        let pauses = claim_pauses(&[true, true, true, false, true], 6).await;
+        // After 1, 2, 3 failures: 1, 2, 4 s; after finding nothing, one poll interval; after
+        // the next failure, the back-off starts again from one poll interval.
+        assert_eq!(pauses, [s(1), s(2), s(4), s(1), s(1)]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_back_off_stops_growing_at_its_maximum() {
+        let pauses = claim_pauses(&[true; 6], 6).await;
+        let s = Duration::from_secs;
+        assert_eq!(pauses, [s(1), s(2), s(4), s(5), s(5)]);
+    }
+}
