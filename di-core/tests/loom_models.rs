@@ -148,6 +148,15 @@ type B = Tracked<'B'>;
 type C = Tracked<'C'>;
 type P = Tracked<'P'>;
 
+/// A scope of the provider `services` builds.
+fn scope_of(services: ServiceCollection) -> Scope {
+    services
+        .build()
+        .expect("a valid collection")
+        .create_scope()
+        .expect("the provider is not disposed")
+}
+
 /// A scope whose scoped services `A`, `B`, `C` (and `P`, disposed slowly) are disposable.
 fn scope_of_disposables(log: &Log) -> Scope {
     let mut services = ServiceCollection::new();
@@ -159,11 +168,7 @@ fn scope_of_disposables(log: &Log) -> Scope {
     services.add_scoped(move || C::new(&l)).disposable();
     let l = log.clone();
     services.add_scoped(move || P::new(&l)).disposable();
-    services
-        .build()
-        .expect("a valid collection")
-        .create_scope()
-        .expect("the provider is not disposed")
+    scope_of(services)
 }
 
 /// Slot protocol: two threads resolving the same empty slot at once (a singleton and a scoped
@@ -218,11 +223,7 @@ fn a_factory_that_panics_leaves_its_slot_retryable_by_every_thread() {
             }
             Arc::new(7_u32)
         });
-        let scope = services
-            .build()
-            .expect("valid")
-            .create_scope()
-            .expect("the provider is not disposed");
+        let scope = scope_of(services);
         let resolve_retrying = move |scope: &Scope| match std::panic::catch_unwind(
             std::panic::AssertUnwindSafe(|| scope.get::<u32>()),
         ) {
@@ -431,11 +432,7 @@ fn a_transient_tracked_while_its_scope_is_disposed_is_disposed_exactly_once() {
         let mut services = ServiceCollection::new();
         let l = log.clone();
         services.add_transient(move || A::new(&l)).disposable();
-        let scope = services
-            .build()
-            .expect("valid")
-            .create_scope()
-            .expect("the provider is not disposed");
+        let scope = scope_of(services);
 
         let resolving = {
             let scope = scope.clone();
@@ -467,11 +464,7 @@ fn concurrent_creations_in_one_scope_are_all_disposed_newest_first() {
         services.add_scoped(move || B::new(&l)).disposable();
         let l = log.clone();
         services.add_transient(move || C::new(&l)).disposable();
-        let scope = services
-            .build()
-            .expect("valid")
-            .create_scope()
-            .expect("the provider is not disposed");
+        let scope = scope_of(services);
 
         let other = {
             let scope = scope.clone();

@@ -175,6 +175,7 @@ impl CreationLog {
     /// Releases everything created, newest first: the filled slots along the chain,
     /// interleaved with the transients. For the owner's `Drop`.
     pub(crate) fn release(&mut self, slots: &mut dyn CreatedSlots) {
+        let mut next = self.newest(Ordering::Relaxed);
         let transients = self
             .transients
             .get_mut()
@@ -184,7 +185,6 @@ impl CreationLog {
         }
         transients.sort_unstable_by_key(|c| c.seq);
         // Release in reverse creation order: follow the chain, interleaving the transients.
-        let mut next = (self.order.load(Ordering::Relaxed) & SLOT_MASK) as usize;
         while let Some(slot) = next.checked_sub(1) {
             let Some(created) = slots.take_created(slot) else {
                 break;

@@ -91,10 +91,10 @@ impl JobStore for Scripted {
         Ok(Vec::new())
     }
     async fn renew(&self, _: &str, _: Duration) -> Result<u64, StoreError> {
-        Ok(0)
+        unreachable!("{ONLY}")
     }
     async fn rescue(&self) -> Result<u64, StoreError> {
-        Ok(0)
+        unreachable!("{ONLY}")
     }
     async fn finish(&self, completions: &[Completion]) -> Result<Vec<bool>, StoreError> {
         let mut calls = self.finish_calls.lock().expect("not poisoned");
